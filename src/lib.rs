@@ -1,0 +1,23 @@
+//! heapscope: a fast, pprof-compatible heap profile analyzer.
+//!
+//! The library holds every decision; `src/main.rs` only parses flags and maps
+//! results to exit codes. Data flows downward:
+//! `source` (bytes) -> `profile` (decode, validate) -> `aggregate` (flat/cum per
+//! node) -> `report` (rows, totals, header lines) -> `render` (text, JSON).
+
+pub mod aggregate;
+pub mod app;
+pub mod cli;
+pub mod profile;
+pub mod render;
+pub mod report;
+pub mod source;
+pub mod units;
+
+/// Types generated from `proto/profile.proto` by prost (package
+/// `perftools.profiles`). Used to write profiles and to build them in tests;
+/// reading goes through [`profile::decode`], which is faster.
+pub mod proto {
+    #![allow(missing_docs, clippy::all)]
+    include!(concat!(env!("OUT_DIR"), "/perftools.profiles.rs"));
+}

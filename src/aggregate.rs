@@ -1,1 +1,479 @@
-//! (in progress)
+//! Flat and cum per node, pprof's `internal/graph` rules, in one pass over
+//! the samples.
+//!
+//! A *node* is what a report row names: a function, a file, a source line
+//! or an address, depending on the [`Granularity`]. Every (location, line)
+//! of the profile maps to one node; that mapping is computed once per
+//! location ([`NodeTable`]), so the pass over samples touches only dense
+//! `u32` node indices: no strings, no allocation per frame.
+//!
+//! For each sample with value `w`, walking from the root to the leaf (and
+//! inside a location from the outermost to the innermost inlined frame):
+//! every distinct node on the stack gets `cum += w` once (recursion counts
+//! once), every distinct caller->callee edge gets `weight += w` once, and
+//! the innermost frame of the leaf location gets `flat += w`. Nodes outside
+//! a `kept` set are skipped: edges then join the nearest kept frames, and a
+//! sample whose leaf is not kept gives its flat to no one (pprof does the
+//! same when it rebuilds a trimmed graph).
+
+use crate::profile::{Function, Location, Mapping, Profile};
+use rustc_hash::{FxHashMap, FxHashSet};
+
+/// What one report row stands for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Granularity {
+    #[default]
+    Functions,
+    FileFunctions,
+    Files,
+    Lines,
+    Addresses,
+}
+
+impl Granularity {
+    pub fn parse(s: &str) -> Option<Granularity> {
+        Some(match s {
+            "functions" => Granularity::Functions,
+            "filefunctions" => Granularity::FileFunctions,
+            "files" => Granularity::Files,
+            "lines" => Granularity::Lines,
+            "addresses" => Granularity::Addresses,
+            _ => return None,
+        })
+    }
+}
+
+/// How locations become nodes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NodeOptions {
+    pub granularity: Granularity,
+    /// Keep inlined frames as nodes of their own (pprof's default);
+    /// `false` is `-noinlines`: only the outermost frame of each location.
+    pub inlines: bool,
+}
+
+impl Default for NodeOptions {
+    fn default() -> Self {
+        NodeOptions {
+            granularity: Granularity::Functions,
+            inlines: true,
+        }
+    }
+}
+
+/// What identifies a node: pprof's `NodeInfo`, with the fields a
+/// granularity does not keep set to empty/zero.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
+pub struct NodeInfo {
+    pub name: String,
+    pub address: u64,
+    pub file: String,
+    pub start_line: i64,
+    pub lineno: i64,
+    pub column: i64,
+    pub objfile: String,
+}
+
+impl NodeInfo {
+    /// The row name pprof prints (`NodeInfo.PrintableName`).
+    pub fn printable_name(&self) -> String {
+        let mut parts: Vec<String> = Vec::with_capacity(3);
+        if self.address != 0 {
+            parts.push(format!("{:016x}", self.address));
+        }
+        if !self.name.is_empty() {
+            parts.push(self.name.clone());
+        }
+        if self.lineno != 0 {
+            let mut s = format!("{}:{}", self.file, self.lineno);
+            if self.column != 0 {
+                s.push_str(&format!(":{}", self.column));
+            }
+            parts.push(s);
+        } else if !self.file.is_empty() {
+            parts.push(self.file.clone());
+        } else if !self.name.is_empty() {
+            // The function name is already there.
+        } else if !self.objfile.is_empty() {
+            parts.push(format!("[{}]", go_base(&self.objfile)));
+        } else {
+            parts.push("<unknown>".to_string());
+        }
+        parts.join(" ")
+    }
+
+    /// Go's `fmt.Sprint` of the struct, pprof's last sort tie-break.
+    pub fn sprint(&self) -> String {
+        format!(
+            "{{{} {} {} {} {} {} {} {}}}",
+            self.name, "", self.address, self.file, self.start_line, self.lineno, self.column, self.objfile
+        )
+    }
+}
+
+/// Go's `filepath.Base`.
+pub fn go_base(path: &str) -> &str {
+    if path.is_empty() {
+        return ".";
+    }
+    let p = path.trim_end_matches('/');
+    if p.is_empty() {
+        return "/";
+    }
+    match p.rfind('/') {
+        Some(i) => &p[i + 1..],
+        None => p,
+    }
+}
+
+/// Go's `filepath.Clean` (lexical; Unix separators).
+pub fn go_clean(path: &str) -> String {
+    if path.is_empty() {
+        return ".".to_string();
+    }
+    let rooted = path.starts_with('/');
+    let mut out: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                if out.last().is_some_and(|&l| l != "..") {
+                    out.pop();
+                } else if !rooted {
+                    out.push("..");
+                }
+            }
+            p => out.push(p),
+        }
+    }
+    let joined = out.join("/");
+    if rooted {
+        format!("/{joined}")
+    } else if joined.is_empty() {
+        ".".to_string()
+    } else {
+        joined
+    }
+}
+
+/// pprof's default source-path trimming in reports: with no `-trim_path`,
+/// only the `/proc/self/cwd/` prefixes that some build systems leave.
+pub fn trim_path(path: &str) -> &str {
+    for prefix in ["/proc/self/cwd/./", "/proc/self/cwd/"] {
+        if let Some(rest) = path.strip_prefix(prefix) {
+            return rest;
+        }
+    }
+    path
+}
+
+/// The nodes of a profile at one granularity, and for each location the
+/// node of each of its frames.
+#[derive(Debug, Default)]
+pub struct NodeTable {
+    pub infos: Vec<NodeInfo>,
+    /// For location `i`: `loc_nodes[loc_start[i]..loc_start[i + 1]]`, in
+    /// the order of the location's lines (innermost first).
+    pub loc_nodes: Vec<u32>,
+    pub loc_start: Vec<u32>,
+}
+
+impl NodeTable {
+    #[inline]
+    pub fn nodes_of(&self, loc: usize) -> &[u32] {
+        &self.loc_nodes[self.loc_start[loc] as usize..self.loc_start[loc + 1] as usize]
+    }
+
+    pub fn len(&self) -> usize {
+        self.infos.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.infos.is_empty()
+    }
+}
+
+/// Builds the node table: pprof's `Profile.Aggregate` (which clears what a
+/// granularity does not keep) followed by `CreateNodes`.
+pub fn node_table(p: &Profile, opts: NodeOptions) -> NodeTable {
+    let g = opts.granularity;
+    // pprof returns before aggregating at addresses granularity with
+    // inlines, so nothing at all is cleared then (columns included).
+    let keep_all = g == Granularity::Addresses && opts.inlines;
+    let (function, filename, linenumber, address) = match g {
+        Granularity::Addresses => (true, true, true, true),
+        Granularity::Lines => (true, true, true, false),
+        Granularity::Files => (false, true, false, false),
+        Granularity::Functions => (true, false, false, false),
+        Granularity::FileFunctions => (true, true, false, false),
+    };
+    let column = keep_all;
+    let inlines = opts.inlines;
+
+    // Per-function and per-mapping strings, computed once.
+    let fn_name: Vec<&str> = p
+        .functions
+        .iter()
+        .map(|f: &Function| if function || keep_all { p.str(f.name) } else { "" })
+        .collect();
+    let fn_file: Vec<String> = p
+        .functions
+        .iter()
+        .map(|f| {
+            let name = p.str(f.filename);
+            if (filename || keep_all) && !name.is_empty() {
+                go_clean(trim_path(name))
+            } else {
+                String::new()
+            }
+        })
+        .collect();
+    let map_file: Vec<&str> = p.mappings.iter().map(|m: &Mapping| p.str(m.filename)).collect();
+
+    let mut table = NodeTable {
+        infos: Vec::new(),
+        loc_nodes: Vec::with_capacity(p.lines.len() + p.locations.len()),
+        loc_start: Vec::with_capacity(p.locations.len() + 1),
+    };
+    let mut index: FxHashMap<NodeInfo, u32> = FxHashMap::default();
+    let mut intern = |info: NodeInfo, table: &mut NodeTable| -> u32 {
+        if let Some(&i) = index.get(&info) {
+            return i;
+        }
+        let i = table.infos.len() as u32;
+        table.infos.push(info.clone());
+        index.insert(info, i);
+        i
+    };
+    for loc in &p.locations {
+        let loc: &Location = loc;
+        table.loc_start.push(table.loc_nodes.len() as u32);
+        let objfile = loc.mapping.map(|m| map_file[m.0 as usize]).unwrap_or("");
+        let addr = if address || keep_all { loc.address } else { 0 };
+        let mut lines = p.lines_of(loc);
+        if !inlines && lines.len() > 1 {
+            lines = &lines[lines.len() - 1..];
+        }
+        if lines.is_empty() {
+            let info = NodeInfo {
+                address: addr,
+                objfile: objfile.to_string(),
+                ..Default::default()
+            };
+            let n = intern(info, &mut table);
+            table.loc_nodes.push(n);
+            continue;
+        }
+        for line in lines {
+            let fi = line.function.0 as usize;
+            let f = &p.functions[fi];
+            let mut info = NodeInfo {
+                name: fn_name[fi].to_string(),
+                address: addr,
+                file: fn_file[fi].clone(),
+                lineno: if linenumber || keep_all { line.line } else { 0 },
+                column: if column { line.column } else { 0 },
+                ..Default::default()
+            };
+            if info.name.is_empty() {
+                info.objfile = objfile.to_string();
+                info.start_line = f.start_line;
+            }
+            let n = intern(info, &mut table);
+            table.loc_nodes.push(n);
+        }
+    }
+    table.loc_start.push(table.loc_nodes.len() as u32);
+    table
+}
+
+/// An edge's accumulated weight and whether every contribution was an
+/// inlined call.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Edge {
+    pub weight: i64,
+    pub inline: bool,
+}
+
+/// Flat, cum and edges of every node of a [`NodeTable`].
+#[derive(Debug, Default)]
+pub struct Graph {
+    pub flat: Vec<i64>,
+    pub cum: Vec<i64>,
+    /// (caller, callee) -> edge. Only edges into nodes selected by
+    /// `GraphRequest::edges_into` are recorded.
+    pub edges: FxHashMap<(u32, u32), Edge>,
+}
+
+impl Graph {
+    /// pprof drops nodes that no sample gave a value.
+    #[inline]
+    pub fn present(&self, n: usize) -> bool {
+        self.flat[n] != 0 || self.cum[n] != 0
+    }
+}
+
+/// What to compute in a pass.
+pub struct GraphRequest<'a> {
+    /// Nodes to keep; `None` keeps all.
+    pub kept: Option<&'a [bool]>,
+    /// Record edges whose callee is selected here; `None` records all
+    /// edges, `Some(&[])`-like masks of all false record none.
+    pub edges_into: Option<&'a [bool]>,
+    pub with_edges: bool,
+}
+
+/// One pass over the samples. `value(sample_values)` gives each sample's
+/// weight; samples with weight 0 are skipped.
+pub fn build_graph(p: &Profile, t: &NodeTable, value: &dyn Fn(&[i64]) -> i64, req: &GraphRequest) -> Graph {
+    let n = t.len();
+    let mut g = Graph {
+        flat: vec![0; n],
+        cum: vec![0; n],
+        edges: FxHashMap::default(),
+    };
+    // seen[node] == stamp means "already counted in this sample".
+    let mut seen: Vec<u32> = vec![0; n];
+    let mut stamp: u32 = 0;
+    let mut sample_edges: Vec<(u32, u32)> = Vec::new();
+    let mut edge_set: FxHashSet<(u32, u32)> = FxHashSet::default();
+    let stride = p.samples.stride;
+    let samples = &p.samples;
+    let mut start = 0usize;
+    for (i, &end) in samples.loc_ends.iter().enumerate() {
+        let end = end as usize;
+        let locs = &samples.locs[start..end];
+        start = end;
+        let w = value(&samples.values[i * stride..(i + 1) * stride]);
+        if w == 0 {
+            continue;
+        }
+        stamp = stamp.wrapping_add(1);
+        if stamp == 0 {
+            seen.iter_mut().for_each(|s| *s = 0);
+            stamp = 1;
+        }
+        sample_edges.clear();
+        let mut set_active = false;
+        let mut parent: Option<u32> = None;
+        let mut residual = false;
+        for &loc in locs.iter().rev() {
+            let nodes = t.nodes_of(loc.0 as usize);
+            let last = nodes.len() - 1;
+            for (ni, &node) in nodes.iter().enumerate().rev() {
+                if let Some(k) = req.kept {
+                    if !k[node as usize] {
+                        residual = true;
+                        continue;
+                    }
+                }
+                let first_visit = seen[node as usize] != stamp;
+                if first_visit {
+                    seen[node as usize] = stamp;
+                    g.cum[node as usize] += w;
+                }
+                if req.with_edges {
+                    if let Some(par) = parent {
+                        if par != node && req.edges_into.is_none_or(|m| m[node as usize]) {
+                            let key = (par, node);
+                            // An edge into a node not yet on this stack
+                            // cannot have been counted in this sample.
+                            let new = if first_visit {
+                                if set_active {
+                                    edge_set.insert(key);
+                                } else {
+                                    sample_edges.push(key);
+                                }
+                                true
+                            } else {
+                                if !set_active {
+                                    edge_set.clear();
+                                    edge_set.extend(sample_edges.iter().copied());
+                                    set_active = true;
+                                }
+                                edge_set.insert(key)
+                            };
+                            if new {
+                                let inline = ni != last;
+                                g.edges
+                                    .entry(key)
+                                    .and_modify(|e| {
+                                        e.weight += w;
+                                        e.inline &= inline;
+                                    })
+                                    .or_insert(Edge { weight: w, inline });
+                            }
+                        }
+                    }
+                }
+                parent = Some(node);
+                residual = false;
+            }
+        }
+        if let Some(par) = parent {
+            if !residual {
+                g.flat[par as usize] += w;
+            }
+        }
+    }
+    g
+}
+
+/// Nodes that appear as an inlined frame (not the last line of their
+/// location) anywhere: the only nodes whose incoming edges can be inline.
+pub fn ever_inlined(t: &NodeTable) -> Vec<bool> {
+    let mut m = vec![false; t.len()];
+    for loc in 0..t.loc_start.len().saturating_sub(1) {
+        let nodes = t.nodes_of(loc);
+        for &n in &nodes[..nodes.len().saturating_sub(1)] {
+            m[n as usize] = true;
+        }
+    }
+    m
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clean_matches_go() {
+        assert_eq!(go_clean("a/b/../c"), "a/c");
+        assert_eq!(go_clean("/a//b/./c/"), "/a/b/c");
+        assert_eq!(go_clean("../x"), "../x");
+        assert_eq!(go_clean("/../x"), "/x");
+        assert_eq!(go_clean(""), ".");
+        assert_eq!(go_clean("./"), ".");
+    }
+
+    #[test]
+    fn base_matches_go() {
+        assert_eq!(go_base("/usr/bin/leaky"), "leaky");
+        assert_eq!(go_base("./rust_heap_demo"), "rust_heap_demo");
+        assert_eq!(go_base("x/"), "x");
+        assert_eq!(go_base(""), ".");
+    }
+
+    #[test]
+    fn printable_names() {
+        let n = NodeInfo {
+            name: "main.f".into(),
+            ..Default::default()
+        };
+        assert_eq!(n.printable_name(), "main.f");
+        let n = NodeInfo {
+            objfile: "/bin/x".into(),
+            ..Default::default()
+        };
+        assert_eq!(n.printable_name(), "[x]");
+        assert_eq!(NodeInfo::default().printable_name(), "<unknown>");
+        let n = NodeInfo {
+            address: 0x4de8c4,
+            name: "main.a".into(),
+            file: "m.go".into(),
+            lineno: 17,
+            ..Default::default()
+        };
+        assert_eq!(n.printable_name(), "00000000004de8c4 main.a m.go:17");
+    }
+}

@@ -1,1 +1,77 @@
-//! (in progress)
+//! One function per subcommand: read -> decode -> merge -> aggregate ->
+//! report -> render. The only library module that does I/O and uses
+//! anyhow; errors carry the file they are about.
+
+use crate::cli::{Command, Format, InputArgs, TopArgs};
+use crate::profile::decode::{self, DecodeOptions};
+use crate::profile::{self, Profile, merge};
+use crate::{render, report, source};
+use anyhow::{Context, Result, bail};
+use std::io::{self, BufWriter, Write};
+
+/// What `main` turns into an exit code.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Exit 0.
+    Ok,
+    /// Exit 1: a check found a violation.
+    Violation,
+}
+
+pub fn run(cmd: Command) -> Result<Outcome> {
+    match cmd {
+        Command::Top(a) => top(a),
+    }
+}
+
+/// Reads and decodes one profile, naming the file in any error.
+pub fn load_one(name: &str, input: &InputArgs) -> Result<Profile> {
+    let shown = source::display_name(name);
+    let r = source::open(name).with_context(|| format!("{shown}: cannot read"))?;
+    let opts = DecodeOptions {
+        max_input_size: input.max_input_size,
+    };
+    let p = decode::decode_reader(r, opts, &decode::no_text_formats).with_context(|| shown.to_string())?;
+    Ok(p)
+}
+
+/// Reads several profiles and merges them as pprof does.
+pub fn load(names: &[String], input: &InputArgs) -> Result<Profile> {
+    if input.symbolize != "auto" && input.symbolize != "none" {
+        bail!(
+            "--symbolize={}: expected `auto` or `none`",
+            input.symbolize
+        );
+    }
+    if names.iter().filter(|n| n.as_str() == "-").count() > 1 {
+        bail!("standard input (-) can be read only once");
+    }
+    let mut ps = Vec::with_capacity(names.len());
+    for n in names {
+        ps.push(load_one(n, input)?);
+    }
+    merge::merge(ps).context("merging profiles")
+}
+
+fn stdout_writer() -> BufWriter<io::StdoutLock<'static>> {
+    BufWriter::with_capacity(64 * 1024, io::stdout().lock())
+}
+
+fn top(a: TopArgs) -> Result<Outcome> {
+    let p = load(&a.profiles, &a.input)?;
+    let (req, warnings) = a.sample.resolve();
+    for w in warnings {
+        eprintln!("{w}");
+    }
+    let idx = profile::sample_index(&p, &req).map_err(anyhow::Error::msg)?;
+    let mut o = a.to_options();
+    o.sample_index = idx;
+    let r = report::top(&p, &o);
+    let mut w = stdout_writer();
+    match a.format {
+        Format::Text => render::top_text(&r, &mut w)?,
+        Format::Json => render::top_json(&r, &mut w)?,
+    }
+    w.flush()?;
+    Ok(Outcome::Ok)
+}

@@ -1,1 +1,239 @@
-//! (in progress)
+//! Command-line flags (clap). The only module that knows clap: it turns
+//! flags into the plain option structs of the library.
+
+use crate::aggregate::{Granularity, NodeOptions};
+use crate::report::TopOptions;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "heapscope",
+    version,
+    about = "A fast, pprof-compatible heap profile analyzer for the terminal and for CI",
+    after_help = "Exit codes: 0 success, 1 a check failed, 2 error (bad input, bad flags)."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// The nodes that hold the most memory, exactly as `go tool pprof -top` prints them.
+    Top(TopArgs),
+}
+
+/// Options shared by every command that reads profiles.
+#[derive(Args, Debug, Clone)]
+pub struct InputArgs {
+    /// Refuse inputs larger than this once decompressed (bytes, or with a
+    /// unit: 512MB, 2GiB).
+    #[arg(long, value_name = "SIZE", default_value = "2GiB", value_parser = parse_size)]
+    pub max_input_size: u64,
+
+    /// Symbolization mode; `none` reads profiles as they are.
+    #[arg(long, value_name = "MODE", default_value = "auto")]
+    pub symbolize: String,
+}
+
+/// Which sample type to report, with pprof's names.
+#[derive(Args, Debug, Clone, Default)]
+pub struct SampleArgs {
+    /// Sample type to report, by name (inuse_space, alloc_objects, ...) or
+    /// index. Default: the profile's default_sample_type, else the last type.
+    #[arg(long, value_name = "NAME|N")]
+    pub sample_index: Option<String>,
+    /// Same as --sample-index=inuse_space.
+    #[arg(long)]
+    pub inuse_space: bool,
+    /// Same as --sample-index=inuse_objects.
+    #[arg(long)]
+    pub inuse_objects: bool,
+    /// Same as --sample-index=alloc_space.
+    #[arg(long)]
+    pub alloc_space: bool,
+    /// Same as --sample-index=alloc_objects.
+    #[arg(long)]
+    pub alloc_objects: bool,
+}
+
+impl SampleArgs {
+    /// The requested sample index ("" = default) and warnings for ignored
+    /// selections, in pprof's precedence order.
+    pub fn resolve(&self) -> (String, Vec<String>) {
+        let mut chosen: Option<String> = self.sample_index.clone();
+        let mut warnings = Vec::new();
+        for (on, name) in [
+            (self.inuse_space, "inuse_space"),
+            (self.inuse_objects, "inuse_objects"),
+            (self.alloc_space, "alloc_space"),
+            (self.alloc_objects, "alloc_objects"),
+        ] {
+            if !on {
+                continue;
+            }
+            if chosen.is_some() {
+                warnings.push(format!("Multiple value selections, ignoring --{}", name.replace('_', "-")));
+            } else {
+                chosen = Some(name.to_string());
+            }
+        }
+        (chosen.unwrap_or_default(), warnings)
+    }
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GranularityArg {
+    Functions,
+    Filefunctions,
+    Files,
+    Lines,
+    Addresses,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Format {
+    #[default]
+    Text,
+    Json,
+}
+
+/// How profile locations become report rows.
+#[derive(Args, Debug, Clone)]
+pub struct NodeArgs {
+    /// What a row stands for.
+    #[arg(long, value_enum, default_value = "functions")]
+    pub granularity: GranularityArg,
+    /// Attribute inlined frames to their first out-of-line caller.
+    #[arg(long)]
+    pub no_inlines: bool,
+}
+
+impl NodeArgs {
+    pub fn to_options(&self) -> NodeOptions {
+        NodeOptions {
+            granularity: match self.granularity {
+                GranularityArg::Functions => Granularity::Functions,
+                GranularityArg::Filefunctions => Granularity::FileFunctions,
+                GranularityArg::Files => Granularity::Files,
+                GranularityArg::Lines => Granularity::Lines,
+                GranularityArg::Addresses => Granularity::Addresses,
+            },
+            inlines: !self.no_inlines,
+        }
+    }
+}
+
+#[derive(Args, Debug)]
+pub struct TopArgs {
+    /// Profiles to read (paths, or - for standard input); several are merged.
+    #[arg(value_name = "PROFILE", required = true)]
+    pub profiles: Vec<String>,
+
+    #[command(flatten)]
+    pub sample: SampleArgs,
+
+    #[command(flatten)]
+    pub nodes: NodeArgs,
+
+    /// Sort by cum instead of flat.
+    #[arg(long)]
+    pub cum: bool,
+
+    /// Show at most N nodes (0: no limit).
+    #[arg(long, value_name = "N")]
+    pub nodecount: Option<usize>,
+
+    /// Hide nodes whose cum is below this fraction of the total.
+    #[arg(long, value_name = "F", default_value_t = 0.005)]
+    pub nodefraction: f64,
+
+    /// Show every node: no node count limit and no fraction cut-offs
+    /// (pprof's -trim=false).
+    #[arg(long)]
+    pub no_trim: bool,
+
+    /// Output unit: minimum (one unit for the report), auto (each value
+    /// scaled on its own), or a unit such as B, kB, MB, GB.
+    #[arg(long, default_value = "minimum")]
+    pub unit: String,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Format,
+
+    #[command(flatten)]
+    pub input: InputArgs,
+}
+
+impl TopArgs {
+    /// The report options, except the sample index (which needs the
+    /// profile).
+    pub fn to_options(&self) -> TopOptions {
+        let mut o = TopOptions {
+            nodes: self.nodes.to_options(),
+            cum: self.cum,
+            nodecount: self.nodecount.unwrap_or(0),
+            nodefraction: self.nodefraction,
+            unit: self.unit.clone(),
+            ..TopOptions::default()
+        };
+        if self.no_trim {
+            o.no_trim();
+        }
+        o
+    }
+}
+
+/// Parses a size: a plain number of bytes, or a number with B, kB/KiB,
+/// MB/MiB, GB/GiB, TB/TiB (all powers of 1024, as pprof's units).
+pub fn parse_size(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let split = t
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(t.len());
+    let (num, unit) = t.split_at(split);
+    let num: f64 = num
+        .parse()
+        .map_err(|_| format!("{s:?} is not a size (examples: 1048576, 512kB, 2GiB)"))?;
+    let mult: u64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" | "kb" | "kib" => 1 << 10,
+        "m" | "mb" | "mib" => 1 << 20,
+        "g" | "gb" | "gib" => 1 << 30,
+        "t" | "tb" | "tib" => 1 << 40,
+        _ => return Err(format!("{s:?}: unknown size unit {unit:?} (use B, kB, MB, GB, KiB, MiB, GiB)")),
+    };
+    let v = num * mult as f64;
+    if !v.is_finite() || v < 0.0 || v > u64::MAX as f64 {
+        return Err(format!("{s:?} is out of range"));
+    }
+    Ok(v as u64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size("1024"), Ok(1024));
+        assert_eq!(parse_size("2GiB"), Ok(2 << 30));
+        assert_eq!(parse_size("512kB"), Ok(512 << 10));
+        assert_eq!(parse_size("1.5MB"), Ok(3 << 19));
+        assert!(parse_size("12 parsecs").is_err());
+        assert!(parse_size("").is_err());
+    }
+
+    #[test]
+    fn sample_selection_precedence() {
+        let a = SampleArgs {
+            alloc_space: true,
+            inuse_objects: true,
+            ..Default::default()
+        };
+        let (s, w) = a.resolve();
+        assert_eq!(s, "inuse_objects");
+        assert_eq!(w.len(), 1);
+    }
+}

@@ -1,1 +1,35 @@
-fn main() {}
+//! The `heapscope` binary: parse flags, run, and map the result to an exit
+//! code (0 ok, 1 a check was violated, 2 error). A closed stdout (as in
+//! `heapscope top big.pb.gz | head`) is not an error.
+
+use clap::Parser;
+use heapscope::app::{self, Outcome};
+use heapscope::cli::Cli;
+use std::process::ExitCode;
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    match app::run(cli.command) {
+        Ok(Outcome::Ok) => ExitCode::SUCCESS,
+        Ok(Outcome::Violation) => ExitCode::from(1),
+        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("heapscope: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,1 +1,92 @@
-//! (in progress)
+//! Renderers: turn a report model into text (pprof's exact layout) or
+//! versioned JSON. They format numbers the report already holds and never
+//! look at a profile.
+
+use crate::report::TopReport;
+use crate::units;
+use serde::Serialize;
+use std::io::{self, Write};
+
+/// `top` as pprof's `-top` prints it.
+pub fn top_text(r: &TopReport, w: &mut dyn Write) -> io::Result<()> {
+    for l in r.header_lines() {
+        writeln!(w, "{l}")?;
+    }
+    writeln!(w, "{:>10} {:>5}% {:>5}% {:>10} {:>5}%", "flat", "flat", "sum", "cum", "cum")?;
+    let mut sum = 0i64;
+    for row in &r.rows {
+        sum = sum.wrapping_add(row.flat);
+        let inl = row.inline.as_str();
+        let sep = if inl.is_empty() { "" } else { " " };
+        writeln!(
+            w,
+            "{:>10} {} {} {:>10} {}  {}{sep}{inl}",
+            r.format_value(row.flat),
+            units::percentage(row.flat, r.total),
+            units::percentage(sum, r.total),
+            r.format_value(row.cum),
+            units::percentage(row.cum, r.total),
+            row.name,
+        )?;
+    }
+    Ok(())
+}
+
+/// The JSON schema version of every JSON output.
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Serialize)]
+struct JsonSampleType<'a> {
+    r#type: &'a str,
+    unit: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonTopRow<'a> {
+    name: &'a str,
+    flat: i64,
+    cum: i64,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    inline: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonTop<'a> {
+    schema_version: u32,
+    command: &'static str,
+    sample_type: JsonSampleType<'a>,
+    total: i64,
+    shown_total: i64,
+    dropped_nodes: usize,
+    header: Vec<String>,
+    rows: Vec<JsonTopRow<'a>>,
+}
+
+/// `top` as JSON: integers in the sample type's own unit, rows in the order
+/// and trimming of the text output.
+pub fn top_json(r: &TopReport, w: &mut dyn Write) -> io::Result<()> {
+    let doc = JsonTop {
+        schema_version: SCHEMA_VERSION,
+        command: "top",
+        sample_type: JsonSampleType {
+            r#type: &r.sample_type,
+            unit: &r.sample_unit,
+        },
+        total: r.total,
+        shown_total: r.shown_total,
+        dropped_nodes: r.dropped_nodes,
+        header: r.header_lines(),
+        rows: r
+            .rows
+            .iter()
+            .map(|row| JsonTopRow {
+                name: &row.name,
+                flat: row.flat,
+                cum: row.cum,
+                inline: row.inline.as_str().trim_matches(|c| c == '(' || c == ')'),
+            })
+            .collect(),
+    };
+    serde_json::to_writer_pretty(&mut *w, &doc).map_err(io::Error::other)?;
+    writeln!(w)
+}

@@ -1,1 +1,381 @@
-//! (in progress)
+//! Report models: sorted rows of raw numbers plus the header lines, built
+//! once and handed to every renderer (text, JSON, ...). Nothing here
+//! formats a table; `render` does.
+//!
+//! `top` follows pprof's `newTrimmedGraph` + `TextItems`: build the graph,
+//! drop nodes whose |cum| is below `nodefraction` of the total, sort, keep
+//! the first `nodecount`, rebuild the edges that join the kept nodes, drop
+//! edges below `edgefraction`, and label rows `(inline)` /
+//! `(partial-inline)` from the remaining incoming edges.
+
+use crate::aggregate::{self, GraphRequest, NodeOptions, NodeTable};
+use crate::profile::Profile;
+use crate::units;
+use std::cmp::Ordering;
+
+/// Options of `top`, with pprof's defaults.
+#[derive(Clone, Debug)]
+pub struct TopOptions {
+    pub sample_index: usize,
+    pub nodes: NodeOptions,
+    /// Sort by cum instead of flat.
+    pub cum: bool,
+    /// Show at most this many rows; 0 = no limit.
+    pub nodecount: usize,
+    pub nodefraction: f64,
+    pub edgefraction: f64,
+    /// pprof's `-unit`: "minimum" (one unit for the whole report), "auto"
+    /// (each value scaled on its own), or a unit name.
+    pub unit: String,
+}
+
+impl Default for TopOptions {
+    fn default() -> Self {
+        TopOptions {
+            sample_index: 0,
+            nodes: NodeOptions::default(),
+            cum: false,
+            nodecount: 0,
+            nodefraction: 0.005,
+            edgefraction: 0.001,
+            unit: "minimum".into(),
+        }
+    }
+}
+
+impl TopOptions {
+    /// pprof's `-trim=false`: no node limit and no fractions.
+    pub fn no_trim(&mut self) {
+        self.nodecount = 0;
+        self.nodefraction = 0.0;
+        self.edgefraction = 0.0;
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InlineLabel {
+    None,
+    Inline,
+    PartialInline,
+}
+
+impl InlineLabel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InlineLabel::None => "",
+            InlineLabel::Inline => "(inline)",
+            InlineLabel::PartialInline => "(partial-inline)",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TopRow {
+    pub name: String,
+    pub inline: InlineLabel,
+    pub flat: i64,
+    pub cum: i64,
+}
+
+/// The `top` report: pprof's `TextItems` plus the header.
+#[derive(Clone, Debug)]
+pub struct TopReport {
+    /// The profile header lines (File, Build ID, comments, Type, Time, ...).
+    pub profile_labels: Vec<String>,
+    pub sample_type: String,
+    /// The sample type's unit, lower-cased as pprof does.
+    pub sample_unit: String,
+    /// The unit every value is printed in ("minimum" resolved), or "auto".
+    pub output_unit: String,
+    /// Σ|value| over all samples: the percentage denominator.
+    pub total: i64,
+    /// Σ flat over the rows shown.
+    pub shown_total: i64,
+    pub nodefraction: f64,
+    pub dropped_nodes: usize,
+    /// Nodes left after the nodefraction cut, before `nodecount`.
+    pub orig_count: usize,
+    pub rows: Vec<TopRow>,
+}
+
+impl TopReport {
+    /// A value as pprof prints it in this report.
+    pub fn format_value(&self, v: i64) -> String {
+        units::scaled_label(v, &self.sample_unit, &self.output_unit)
+    }
+
+    /// The lines above the table, as pprof prints them.
+    pub fn header_lines(&self) -> Vec<String> {
+        let mut out = self.profile_labels.clone();
+        out.push(format!(
+            "Showing nodes accounting for {}, {} of {} total",
+            self.format_value(self.shown_total),
+            units::percentage(self.shown_total, self.total).trim(),
+            self.format_value(self.total)
+        ));
+        if self.total != 0 {
+            if self.dropped_nodes > 0 {
+                let cutoff = ((self.total as f64 * self.nodefraction) as i64).abs();
+                out.push(format!(
+                    "Dropped {} node{} (cum <= {})",
+                    self.dropped_nodes,
+                    if self.dropped_nodes > 1 { "s" } else { "" },
+                    self.format_value(cutoff)
+                ));
+            }
+            if !self.rows.is_empty() && self.rows.len() < self.orig_count {
+                out.push(format!(
+                    "Showing top {} nodes out of {}",
+                    self.rows.len(),
+                    self.orig_count
+                ));
+            }
+        }
+        out
+    }
+}
+
+/// True for samples of a `-diff_base` base profile.
+fn is_diff_base(p: &Profile, labels: &[crate::profile::Label]) -> bool {
+    labels
+        .iter()
+        .any(|l| p.str(l.key) == "pprof::base" && l.str.0 != 0 && p.str(l.str) == "true")
+}
+
+/// pprof's `computeTotal`: Σ|v| over all samples, or over the diff-base
+/// samples only when there are any.
+pub fn compute_total(p: &Profile, idx: usize) -> i64 {
+    let mut total = 0i64;
+    let mut diff_total = 0i64;
+    let has_base_label = p.strings.iter().any(|s| &**s == "pprof::base");
+    for s in p.samples.iter() {
+        let v = s.values[idx].wrapping_abs();
+        total = total.wrapping_add(v);
+        if has_base_label && is_diff_base(p, s.labels) {
+            diff_total = diff_total.wrapping_add(v);
+        }
+    }
+    if diff_total > 0 { diff_total } else { total }
+}
+
+/// The header lines pprof prints from the profile itself
+/// (`ProfileLabels`).
+pub fn profile_labels(p: &Profile, sample_type: &str, total: i64, sample_unit: &str, output_unit: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(m) = p.mappings.first() {
+        let file = p.str(m.filename);
+        if !file.is_empty() {
+            out.push(format!("File: {}", aggregate::go_base(file)));
+        }
+        let bid = p.str(m.build_id);
+        if !bid.is_empty() {
+            out.push(format!("Build ID: {bid}"));
+        }
+    }
+    for &c in &p.comments {
+        let c = p.str(c);
+        if !c.starts_with('#') {
+            out.push(c.to_string());
+        }
+    }
+    if !sample_type.is_empty() {
+        out.push(format!("Type: {sample_type}"));
+    }
+    let doc = p.str(p.doc_url);
+    if !doc.is_empty() {
+        out.push(format!("Doc: {doc}"));
+    }
+    if p.time_nanos != 0 {
+        out.push(format!("Time: {}", format_time(p.time_nanos)));
+    }
+    if p.duration_nanos != 0 {
+        let duration = units::label(p.duration_nanos, "nanoseconds");
+        let (total_ns, total_unit) = units::scale(total, sample_unit, "nanoseconds");
+        let ratio = if total_unit == "ns" && total_ns != 0.0 {
+            format!("({})", units::percentage(total_ns as i64, p.duration_nanos))
+        } else {
+            String::new()
+        };
+        out.push(format!(
+            "Duration: {duration}, Total samples = {} {ratio}",
+            units::scaled_label(total, sample_unit, output_unit)
+        ));
+    }
+    out
+}
+
+/// `2006-01-02 15:04:05 MST` in the local time zone, as Go's `time.Format`.
+pub fn format_time(nanos: i64) -> String {
+    let Ok(ts) = jiff::Timestamp::from_nanosecond(i128::from(nanos)) else {
+        return nanos.to_string();
+    };
+    let zoned = ts.to_zoned(jiff::tz::TimeZone::system());
+    zoned.strftime("%Y-%m-%d %H:%M:%S %Z").to_string()
+}
+
+/// Sort order of report rows: pprof's `FlatNameOrder` / `CumNameOrder`.
+/// Names compare as pprof compares them: numerically by address when both
+/// nodes have one, else by printable name; ties end in `fmt.Sprint` of
+/// the node info, a total order.
+pub(crate) fn compare_nodes(t: &NodeTable, names: &[String], flat: &[i64], cum: &[i64], cum_sort: bool, a: usize, b: usize) -> Ordering {
+    let by_name = |a: usize, b: usize| -> Ordering {
+        let (ia, ib) = (&t.infos[a], &t.infos[b]);
+        if ia == ib {
+            return Ordering::Equal;
+        }
+        if ia.address != 0 && ib.address != 0 && ia.address != ib.address {
+            return ia.address.cmp(&ib.address);
+        }
+        names[a].cmp(&names[b])
+    };
+    let (pa, pb, sa, sb) = if cum_sort {
+        (cum[a].wrapping_abs(), cum[b].wrapping_abs(), flat[a].wrapping_abs(), flat[b].wrapping_abs())
+    } else {
+        (flat[a].wrapping_abs(), flat[b].wrapping_abs(), cum[a].wrapping_abs(), cum[b].wrapping_abs())
+    };
+    pb.cmp(&pa)
+        .then_with(|| by_name(a, b))
+        .then_with(|| sb.cmp(&sa))
+        .then_with(|| t.infos[a].sprint().cmp(&t.infos[b].sprint()))
+}
+
+/// pprof's `selectOutputUnit` for `-unit=minimum`.
+pub fn select_output_unit(sample_unit: &str, requested: &str, total: i64, values: impl Iterator<Item = (i64, i64)>) -> String {
+    if requested != "minimum" {
+        return requested.to_string();
+    }
+    let mut min_value = 0i64;
+    let mut any = false;
+    for (flat, cum) in values {
+        any = true;
+        let mut m = flat.wrapping_abs();
+        if m == 0 {
+            m = cum.wrapping_abs();
+        }
+        if m > 0 && (min_value == 0 || m < min_value) {
+            min_value = m;
+        }
+    }
+    if !any {
+        return requested.to_string();
+    }
+    let max_value = total;
+    if min_value == 0 {
+        min_value = max_value;
+    }
+    let (_, min_unit) = units::scale(min_value, sample_unit, "minimum");
+    let (_, max_unit) = units::scale(max_value, sample_unit, "minimum");
+    let mut unit = min_unit.clone();
+    if min_unit != max_unit && min_value.saturating_mul(100) < max_value {
+        unit = units::scale(min_value.saturating_mul(100), sample_unit, "minimum").1;
+    }
+    if unit.is_empty() { sample_unit.to_string() } else { unit }
+}
+
+/// Builds the `top` report for a profile.
+pub fn top(p: &Profile, o: &TopOptions) -> TopReport {
+    let idx = o.sample_index;
+    let sample_type = p.sample_type_name(idx).to_string();
+    let sample_unit = p.sample_type_unit(idx).to_lowercase();
+    let total = compute_total(p, idx);
+    let value = move |v: &[i64]| v[idx];
+
+    let table = aggregate::node_table(p, o.nodes);
+    let inl = aggregate::ever_inlined(&table);
+    let need_edges = inl.iter().any(|&b| b);
+    let g = aggregate::build_graph(
+        p,
+        &table,
+        &value,
+        &GraphRequest {
+            kept: None,
+            edges_into: Some(&inl),
+            with_edges: need_edges,
+        },
+    );
+    let n = table.len();
+    let present: Vec<usize> = (0..n).filter(|&i| g.present(i)).collect();
+    let total_value: i64 = present.iter().map(|&i| g.flat[i]).fold(0i64, |a, b| a.wrapping_add(b));
+    let node_cutoff = ((total_value as f64 * o.nodefraction) as i64).wrapping_abs();
+    let edge_cutoff = ((total_value as f64 * o.edgefraction) as i64).wrapping_abs();
+
+    let mut kept: Vec<usize> = if node_cutoff > 0 {
+        present.iter().copied().filter(|&i| g.cum[i].wrapping_abs() >= node_cutoff).collect()
+    } else {
+        present.clone()
+    };
+    let dropped_nodes = present.len() - kept.len();
+    let orig_count = kept.len();
+
+    let names: Vec<String> = (0..n)
+        .map(|i| if g.present(i) { table.infos[i].printable_name() } else { String::new() })
+        .collect();
+    kept.sort_by(|&a, &b| compare_nodes(&table, &names, &g.flat, &g.cum, o.cum, a, b));
+    if o.nodecount > 0 && kept.len() > o.nodecount {
+        kept.truncate(o.nodecount);
+    }
+
+    // Edges between the kept nodes (rebuilt when nodes were dropped).
+    let edges = if !need_edges {
+        Default::default()
+    } else if kept.len() == present.len() {
+        g.edges
+    } else {
+        let mut mask = vec![false; n];
+        for &i in &kept {
+            mask[i] = true;
+        }
+        aggregate::build_graph(
+            p,
+            &table,
+            &value,
+            &GraphRequest {
+                kept: Some(&mask),
+                edges_into: Some(&inl),
+                with_edges: true,
+            },
+        )
+        .edges
+    };
+    let mut has_inline = vec![false; n];
+    let mut has_plain = vec![false; n];
+    for (&(_, dst), e) in &edges {
+        if e.weight.wrapping_abs() < edge_cutoff {
+            continue;
+        }
+        if e.inline {
+            has_inline[dst as usize] = true;
+        } else {
+            has_plain[dst as usize] = true;
+        }
+    }
+
+    let rows: Vec<TopRow> = kept
+        .iter()
+        .map(|&i| TopRow {
+            name: names[i].clone(),
+            inline: match (has_inline[i], has_plain[i]) {
+                (true, true) => InlineLabel::PartialInline,
+                (true, false) => InlineLabel::Inline,
+                _ => InlineLabel::None,
+            },
+            flat: g.flat[i],
+            cum: g.cum[i],
+        })
+        .collect();
+    let shown_total = rows.iter().map(|r| r.flat).fold(0i64, |a, b| a.wrapping_add(b));
+    let output_unit = select_output_unit(&sample_unit, &o.unit, total, rows.iter().map(|r| (r.flat, r.cum)));
+    let profile_labels = profile_labels(p, &sample_type, total, &sample_unit, &output_unit);
+    TopReport {
+        profile_labels,
+        sample_type,
+        sample_unit,
+        output_unit,
+        total,
+        shown_total,
+        nodefraction: o.nodefraction,
+        dropped_nodes,
+        orig_count,
+        rows,
+    }
+}

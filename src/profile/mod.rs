@@ -1,1 +1,279 @@
-//! (in progress)
+//! The profile model: what a decoded, validated profile.proto looks like
+//! inside heapscope.
+//!
+//! Every reference in the file (string index, location id, mapping id,
+//! function id) is resolved once, at decode time, into a dense index
+//! (`StrIdx`, `LocIdx`, `MapIdx`, `FuncIdx`) that is valid by construction:
+//! code above this module indexes the tables directly and never re-checks.
+//! Samples are stored flat (one array of location indices, one array of
+//! values with a fixed stride, one array of labels) so a profile with
+//! millions of samples costs a handful of allocations, not millions.
+
+pub mod decode;
+pub mod error;
+pub mod merge;
+
+pub use error::DecodeError;
+
+/// Index into [`Profile::strings`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct StrIdx(pub u32);
+
+/// Index into [`Profile::locations`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct LocIdx(pub u32);
+
+/// Index into [`Profile::functions`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FuncIdx(pub u32);
+
+/// Index into [`Profile::mappings`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct MapIdx(pub u32);
+
+/// A sample type or period type: what is measured and in which unit.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ValueType {
+    pub r#type: StrIdx,
+    pub unit: StrIdx,
+}
+
+/// A label on a sample: either a string value (`str != 0`) or a number.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Label {
+    pub key: StrIdx,
+    pub str: StrIdx,
+    pub num: i64,
+    pub num_unit: StrIdx,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Mapping {
+    pub id: u64,
+    pub memory_start: u64,
+    pub memory_limit: u64,
+    pub file_offset: u64,
+    pub filename: StrIdx,
+    pub build_id: StrIdx,
+    pub has_functions: bool,
+    pub has_filenames: bool,
+    pub has_line_numbers: bool,
+    pub has_inline_frames: bool,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Location {
+    pub id: u64,
+    pub mapping: Option<MapIdx>,
+    pub address: u64,
+    /// Range into [`Profile::lines`]: innermost inlined frame first.
+    pub lines_start: u32,
+    pub lines_end: u32,
+    pub is_folded: bool,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Line {
+    pub function: FuncIdx,
+    pub line: i64,
+    pub column: i64,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Function {
+    pub id: u64,
+    pub name: StrIdx,
+    pub system_name: StrIdx,
+    pub filename: StrIdx,
+    pub start_line: i64,
+}
+
+/// All samples of a profile, stored flat.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Samples {
+    /// Number of values per sample (= number of sample types).
+    pub stride: usize,
+    /// Location indices of all samples, leaf first within each sample.
+    pub locs: Vec<LocIdx>,
+    /// End offset into `locs` of each sample (its start is the previous end).
+    pub loc_ends: Vec<u32>,
+    /// `stride` values per sample.
+    pub values: Vec<i64>,
+    pub labels: Vec<Label>,
+    /// End offset into `labels` of each sample.
+    pub label_ends: Vec<u32>,
+}
+
+/// A borrowed view of one sample.
+#[derive(Clone, Copy, Debug)]
+pub struct SampleRef<'a> {
+    pub locs: &'a [LocIdx],
+    pub values: &'a [i64],
+    pub labels: &'a [Label],
+}
+
+impl Samples {
+    pub fn len(&self) -> usize {
+        self.loc_ends.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.loc_ends.is_empty()
+    }
+
+    pub fn get(&self, i: usize) -> SampleRef<'_> {
+        let ls = if i == 0 { 0 } else { self.loc_ends[i - 1] as usize };
+        let le = self.loc_ends[i] as usize;
+        let bs = if i == 0 {
+            0
+        } else {
+            self.label_ends[i - 1] as usize
+        };
+        let be = self.label_ends[i] as usize;
+        SampleRef {
+            locs: &self.locs[ls..le],
+            values: &self.values[i * self.stride..(i + 1) * self.stride],
+            labels: &self.labels[bs..be],
+        }
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = SampleRef<'_>> + '_ {
+        (0..self.len()).map(|i| self.get(i))
+    }
+
+    /// Appends a sample; the caller guarantees `values.len() == stride` and
+    /// that every index is valid for the owning profile.
+    pub fn push(&mut self, locs: &[LocIdx], values: &[i64], labels: &[Label]) {
+        debug_assert_eq!(values.len(), self.stride);
+        self.locs.extend_from_slice(locs);
+        self.loc_ends.push(self.locs.len() as u32);
+        self.values.extend_from_slice(values);
+        self.labels.extend_from_slice(labels);
+        self.label_ends.push(self.labels.len() as u32);
+    }
+}
+
+/// A decoded and validated profile. All indices inside are in range.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Profile {
+    /// The string table; `strings[0]` is always "".
+    pub strings: Vec<Box<str>>,
+    pub sample_types: Vec<ValueType>,
+    pub samples: Samples,
+    pub mappings: Vec<Mapping>,
+    pub locations: Vec<Location>,
+    pub lines: Vec<Line>,
+    pub functions: Vec<Function>,
+    pub drop_frames: StrIdx,
+    pub keep_frames: StrIdx,
+    pub time_nanos: i64,
+    pub duration_nanos: i64,
+    pub period_type: ValueType,
+    pub period: i64,
+    pub comments: Vec<StrIdx>,
+    pub default_sample_type: StrIdx,
+    pub doc_url: StrIdx,
+}
+
+impl Profile {
+    /// The string at `i`.
+    #[inline]
+    pub fn str(&self, i: StrIdx) -> &str {
+        &self.strings[i.0 as usize]
+    }
+
+    #[inline]
+    pub fn location(&self, i: LocIdx) -> &Location {
+        &self.locations[i.0 as usize]
+    }
+
+    #[inline]
+    pub fn function(&self, i: FuncIdx) -> &Function {
+        &self.functions[i.0 as usize]
+    }
+
+    #[inline]
+    pub fn mapping(&self, i: MapIdx) -> &Mapping {
+        &self.mappings[i.0 as usize]
+    }
+
+    /// The source frames of a location, innermost first.
+    #[inline]
+    pub fn lines_of(&self, loc: &Location) -> &[Line] {
+        &self.lines[loc.lines_start as usize..loc.lines_end as usize]
+    }
+
+    /// The name of sample type `i` (e.g. "inuse_space").
+    pub fn sample_type_name(&self, i: usize) -> &str {
+        self.str(self.sample_types[i].r#type)
+    }
+
+    /// The unit of sample type `i` (e.g. "bytes").
+    pub fn sample_type_unit(&self, i: usize) -> &str {
+        self.str(self.sample_types[i].unit)
+    }
+
+    /// Adds `s` to the string table (deduplicated through `index`) and
+    /// returns its index.
+    pub fn intern(&mut self, index: &mut rustc_hash::FxHashMap<Box<str>, StrIdx>, s: &str) -> StrIdx {
+        if let Some(&i) = index.get(s) {
+            return i;
+        }
+        let i = StrIdx(self.strings.len() as u32);
+        self.strings.push(s.into());
+        index.insert(s.into(), i);
+        i
+    }
+
+    /// True if any sample carries the label `key` with string value `value`.
+    pub fn has_string_label(&self, key: &str, value: &str) -> bool {
+        let Some(k) = self.strings.iter().position(|s| &**s == key) else {
+            return false;
+        };
+        self.samples
+            .labels
+            .iter()
+            .any(|l| l.key.0 as usize == k && l.str.0 != 0 && self.str(l.str) == value)
+    }
+}
+
+/// Chooses the sample index the way pprof's `SampleIndexByName` does:
+/// an empty request picks `default_sample_type` when set, else the last
+/// type; a number picks that index; a name matches a type exactly, or with
+/// its `inuse_` prefix removed (so `inuse_space` finds a legacy `space`).
+pub fn sample_index(p: &Profile, request: &str) -> Result<usize, String> {
+    let n = p.sample_types.len();
+    if n == 0 {
+        return Err("the profile has no sample types".into());
+    }
+    if request.is_empty() {
+        let dst = p.str(p.default_sample_type);
+        if !dst.is_empty() {
+            if let Some(i) = (0..n).find(|&i| p.sample_type_name(i) == dst) {
+                return Ok(i);
+            }
+        }
+        return Ok(n - 1);
+    }
+    if let Ok(i) = request.parse::<i64>() {
+        if i < 0 || i as usize >= n {
+            return Err(format!(
+                "sample_index {request} is outside the range [0..{}]",
+                n - 1
+            ));
+        }
+        return Ok(i as usize);
+    }
+    let no_inuse = request.strip_prefix("inuse_").unwrap_or(request);
+    for i in 0..n {
+        let t = p.sample_type_name(i);
+        if t == request || t == no_inuse {
+            return Ok(i);
+        }
+    }
+    let names: Vec<&str> = (0..n).map(|i| p.sample_type_name(i)).collect();
+    Err(format!(
+        "sample_index {request:?} must be one of: [{}]",
+        names.join(" ")
+    ))
+}

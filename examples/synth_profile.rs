@@ -290,29 +290,68 @@ const DIRS: &[(&str, usize)] = &[
 ];
 const LAYERS: usize = 6;
 const SUBPKGS: &[&str] = &[
-    "v2", "impl", "client", "remote", "local", "batch", "stream", "shard", "replica", "lease", "compat",
-    "internal", "encoding", "cluster",
+    "v2", "impl", "client", "remote", "local", "batch", "stream", "shard", "replica", "lease",
+    "compat", "internal", "encoding", "cluster",
 ];
 const TYPES: &[&str] = &[
-    "Server", "Handler", "Client", "Decoder", "Encoder", "Cache", "Pool", "Router", "Session", "Index",
-    "Planner", "Batch", "Txn", "Writer", "Reader", "Store", "Queue", "Tracker", "Registry", "Builder",
-    "Iterator", "Snapshot", "Segment", "Scanner", "Manager", "Worker", "Conn", "Stream", "Buffer", "Table",
+    "Server", "Handler", "Client", "Decoder", "Encoder", "Cache", "Pool", "Router", "Session",
+    "Index", "Planner", "Batch", "Txn", "Writer", "Reader", "Store", "Queue", "Tracker",
+    "Registry", "Builder", "Iterator", "Snapshot", "Segment", "Scanner", "Manager", "Worker",
+    "Conn", "Stream", "Buffer", "Table",
 ];
 const VERBS: &[&str] = &[
-    "handle", "parse", "decode", "encode", "lookup", "insert", "flush", "merge", "split", "build", "resolve",
-    "scan", "visit", "apply", "emit", "load", "store", "compact", "render", "route", "dispatch", "validate",
-    "marshal", "unmarshal", "append", "collect", "fetch", "prepare", "commit", "replay", "open", "read",
-    "write", "new", "clone", "expand", "normalize", "index", "serve", "sync",
+    "handle",
+    "parse",
+    "decode",
+    "encode",
+    "lookup",
+    "insert",
+    "flush",
+    "merge",
+    "split",
+    "build",
+    "resolve",
+    "scan",
+    "visit",
+    "apply",
+    "emit",
+    "load",
+    "store",
+    "compact",
+    "render",
+    "route",
+    "dispatch",
+    "validate",
+    "marshal",
+    "unmarshal",
+    "append",
+    "collect",
+    "fetch",
+    "prepare",
+    "commit",
+    "replay",
+    "open",
+    "read",
+    "write",
+    "new",
+    "clone",
+    "expand",
+    "normalize",
+    "index",
+    "serve",
+    "sync",
 ];
 const NOUNS: &[&str] = &[
-    "Request", "Header", "Field", "Entry", "Block", "Frame", "Token", "Node", "Record", "Segment", "Chunk",
-    "Column", "Row", "Span", "Metric", "Label", "Query", "Plan", "Tree", "Key", "Value", "Page", "Buffer",
-    "Batch", "Event", "Message", "Response", "Schema", "Filter", "Result", "Tenant", "Policy", "Route",
-    "Shard", "Lease", "Snapshot", "Manifest", "Payload", "Cursor", "Stats",
+    "Request", "Header", "Field", "Entry", "Block", "Frame", "Token", "Node", "Record", "Segment",
+    "Chunk", "Column", "Row", "Span", "Metric", "Label", "Query", "Plan", "Tree", "Key", "Value",
+    "Page", "Buffer", "Batch", "Event", "Message", "Response", "Schema", "Filter", "Result",
+    "Tenant", "Policy", "Route", "Shard", "Lease", "Snapshot", "Manifest", "Payload", "Cursor",
+    "Stats",
 ];
 const FILES: &[&str] = &[
-    "server", "handler", "codec", "cache", "pool", "util", "types", "conn", "encode", "decode", "options",
-    "iterator", "batch", "writer", "reader", "state", "metrics", "registry", "stream", "helpers",
+    "server", "handler", "codec", "cache", "pool", "util", "types", "conn", "encode", "decode",
+    "options", "iterator", "batch", "writer", "reader", "state", "metrics", "registry", "stream",
+    "helpers",
 ];
 const SHAPES: &[&str] = &[
     "go.shape.string",
@@ -355,31 +394,96 @@ const ROOT_KINDS: &[(&[&str], f64)] = &[
 /// ends in, caller first; a leading `+` marks a function inlined into the
 /// frame before it. Earlier entries are picked more often.
 const STD_TAILS: &[&[&str]] = &[
-    &["bytes.(*Buffer).Write", "bytes.(*Buffer).grow", "bytes.growSlice"],
-    &["encoding/json.Marshal", "encoding/json.(*encodeState).marshal", "encoding/json.(*encodeState).reflectValue", "encoding/json.structEncoder.encode", "encoding/json.mapEncoder.encode", "slices.SortFunc[go.shape.[]encoding/json.reflectWithString,go.shape.struct { encoding/json.v reflect.Value; encoding/json.ks string }]"],
+    &[
+        "bytes.(*Buffer).Write",
+        "bytes.(*Buffer).grow",
+        "bytes.growSlice",
+    ],
+    &[
+        "encoding/json.Marshal",
+        "encoding/json.(*encodeState).marshal",
+        "encoding/json.(*encodeState).reflectValue",
+        "encoding/json.structEncoder.encode",
+        "encoding/json.mapEncoder.encode",
+        "slices.SortFunc[go.shape.[]encoding/json.reflectWithString,go.shape.struct { encoding/json.v reflect.Value; encoding/json.ks string }]",
+    ],
     &["fmt.Sprintf"],
     &["strings.(*Builder).WriteString", "+strings.(*Builder).grow"],
-    &["encoding/json.Unmarshal", "encoding/json.(*decodeState).unmarshal", "encoding/json.(*decodeState).value", "encoding/json.(*decodeState).object", "encoding/json.(*decodeState).literalStore"],
-    &["bytes.(*Buffer).WriteString", "bytes.(*Buffer).grow", "bytes.growSlice"],
-    &["google.golang.org/protobuf/proto.Marshal", "google.golang.org/protobuf/proto.MarshalOptions.marshal"],
-    &["google.golang.org/protobuf/proto.Unmarshal", "google.golang.org/protobuf/proto.UnmarshalOptions.unmarshal", "google.golang.org/protobuf/internal/impl.(*MessageInfo).unmarshal", "google.golang.org/protobuf/internal/impl.(*MessageInfo).unmarshalPointer", "google.golang.org/protobuf/internal/impl.consumeStringValidateUTF8"],
-    &["runtime.mapassign_faststr", "runtime.hashGrow", "runtime.makeBucketArray", "runtime.newarray"],
+    &[
+        "encoding/json.Unmarshal",
+        "encoding/json.(*decodeState).unmarshal",
+        "encoding/json.(*decodeState).value",
+        "encoding/json.(*decodeState).object",
+        "encoding/json.(*decodeState).literalStore",
+    ],
+    &[
+        "bytes.(*Buffer).WriteString",
+        "bytes.(*Buffer).grow",
+        "bytes.growSlice",
+    ],
+    &[
+        "google.golang.org/protobuf/proto.Marshal",
+        "google.golang.org/protobuf/proto.MarshalOptions.marshal",
+    ],
+    &[
+        "google.golang.org/protobuf/proto.Unmarshal",
+        "google.golang.org/protobuf/proto.UnmarshalOptions.unmarshal",
+        "google.golang.org/protobuf/internal/impl.(*MessageInfo).unmarshal",
+        "google.golang.org/protobuf/internal/impl.(*MessageInfo).unmarshalPointer",
+        "google.golang.org/protobuf/internal/impl.consumeStringValidateUTF8",
+    ],
+    &[
+        "runtime.mapassign_faststr",
+        "runtime.hashGrow",
+        "runtime.makeBucketArray",
+        "runtime.newarray",
+    ],
     &["io.ReadAll"],
     &["strings.Split", "+strings.genSplit"],
     &["bufio.NewReaderSize"],
-    &["compress/gzip.(*Writer).Write", "+compress/flate.NewWriter", "compress/flate.(*compressor).init", "+compress/flate.newFastEnc"],
+    &[
+        "compress/gzip.(*Writer).Write",
+        "+compress/flate.NewWriter",
+        "compress/flate.(*compressor).init",
+        "+compress/flate.newFastEnc",
+    ],
     &["context.WithCancel", "context.withCancel"],
     &["strings.Join"],
     &["fmt.Errorf"],
-    &["net/http.(*Client).Do", "net/http.(*Client).do", "net/http.(*Client).send", "net/http.send", "net/http.(*Transport).RoundTrip", "net/http.(*Transport).roundTrip", "net/http.(*Transport).getConn"],
-    &["go.uber.org/zap.(*Logger).Info", "go.uber.org/zap/zapcore.(*CheckedEntry).Write", "go.uber.org/zap/zapcore.(*ioCore).Write", "go.uber.org/zap/zapcore.(*jsonEncoder).EncodeEntry", "+go.uber.org/zap/buffer.Pool.Get"],
+    &[
+        "net/http.(*Client).Do",
+        "net/http.(*Client).do",
+        "net/http.(*Client).send",
+        "net/http.send",
+        "net/http.(*Transport).RoundTrip",
+        "net/http.(*Transport).roundTrip",
+        "net/http.(*Transport).getConn",
+    ],
+    &[
+        "go.uber.org/zap.(*Logger).Info",
+        "go.uber.org/zap/zapcore.(*CheckedEntry).Write",
+        "go.uber.org/zap/zapcore.(*ioCore).Write",
+        "go.uber.org/zap/zapcore.(*jsonEncoder).EncodeEntry",
+        "+go.uber.org/zap/buffer.Pool.Get",
+    ],
     &["context.WithValue"],
     &["bufio.NewWriterSize"],
     &["strconv.Quote", "+strconv.quoteWith"],
-    &["regexp.MustCompile", "regexp.Compile", "regexp.compile", "regexp/syntax.Parse", "regexp/syntax.parse"],
+    &[
+        "regexp.MustCompile",
+        "regexp.Compile",
+        "regexp.compile",
+        "regexp/syntax.Parse",
+        "regexp/syntax.parse",
+    ],
     &["sort.Slice", "internal/reflectlite.Swapper"],
     &["time.NewTimer"],
-    &["database/sql.(*DB).QueryContext", "database/sql.(*DB).query", "database/sql.(*DB).queryDC", "database/sql.(*Rows).initContextClose"],
+    &[
+        "database/sql.(*DB).QueryContext",
+        "database/sql.(*DB).query",
+        "database/sql.(*DB).queryDC",
+        "database/sql.(*Rows).initContextClose",
+    ],
     &["errors.New"],
 ];
 
@@ -393,10 +497,11 @@ const MODULES: &[(&str, &str)] = &[
 
 /// Go's size classes (bytes), small objects.
 const SIZE_CLASSES: &[i64] = &[
-    8, 16, 24, 32, 48, 64, 80, 96, 112, 128, 144, 160, 176, 192, 208, 224, 240, 256, 288, 320, 352, 384,
-    416, 448, 480, 512, 576, 640, 704, 768, 896, 1024, 1152, 1280, 1408, 1536, 1792, 2048, 2304, 2688,
-    3072, 3200, 3456, 4096, 4864, 5376, 6144, 6528, 6784, 6912, 8192, 9472, 9728, 10240, 10880, 12288,
-    13568, 14336, 16384, 18432, 19072, 20480, 21760, 24576, 27264, 28672, 32768,
+    8, 16, 24, 32, 48, 64, 80, 96, 112, 128, 144, 160, 176, 192, 208, 224, 240, 256, 288, 320, 352,
+    384, 416, 448, 480, 512, 576, 640, 704, 768, 896, 1024, 1152, 1280, 1408, 1536, 1792, 2048,
+    2304, 2688, 3072, 3200, 3456, 4096, 4864, 5376, 6144, 6528, 6784, 6912, 8192, 9472, 9728,
+    10240, 10880, 12288, 13568, 14336, 16384, 18432, 19072, 20480, 21760, 24576, 27264, 28672,
+    32768,
 ];
 
 const PERIOD: i64 = 512 * 1024;
@@ -628,7 +733,10 @@ fn make_package(rng: &mut Rng, taken: &mut HashSet<String>) -> Package {
             types.push(name);
         }
     }
-    let mut files: Vec<String> = types.iter().map(|t| t.to_ascii_lowercase() + ".go").collect();
+    let mut files: Vec<String> = types
+        .iter()
+        .map(|t| t.to_ascii_lowercase() + ".go")
+        .collect();
     for _ in 0..1 + rng.below(4) {
         let f = format!("{}.go", rng.pick(FILES));
         if !files.contains(&f) {
@@ -662,7 +770,11 @@ fn verb_noun(rng: &mut Rng, exported: f64) -> String {
 
 /// A Go symbol for a new function in `pkg`, and the file it lives in.
 /// Closures are named after an earlier function of the same package.
-fn function_name(rng: &mut Rng, pkg: &Package, funcs: &mut [Func]) -> (String, String, Option<usize>) {
+fn function_name(
+    rng: &mut Rng,
+    pkg: &Package,
+    funcs: &mut [Func],
+) -> (String, String, Option<usize>) {
     let p = &pkg.path;
     let roll = rng.unit();
     if roll < 0.13 && !pkg.functions.is_empty() {
@@ -873,7 +985,10 @@ fn build_program(k: &Knobs, rng: &mut Rng) -> Program {
         let mut groups: Vec<Vec<&str>> = Vec::new();
         for name in tail.iter() {
             match name.strip_prefix('+') {
-                Some(inlined) => groups.last_mut().expect("tail starts inlined").push(inlined),
+                Some(inlined) => groups
+                    .last_mut()
+                    .expect("tail starts inlined")
+                    .push(inlined),
                 None => groups.push(vec![name]),
             }
         }
@@ -908,7 +1023,8 @@ fn build_program(k: &Knobs, rng: &mut Rng) -> Program {
                 roll < 0.0
             })
             .unwrap_or(&ROOT_KINDS[0]);
-        let wants_closure = prefix_names.is_empty() || prefix_names[0].starts_with("golang.org/x/sync");
+        let wants_closure =
+            prefix_names.is_empty() || prefix_names[0].starts_with("golang.org/x/sync");
         let entry = if wants_closure && !closures.is_empty() {
             closures[rng.skewed(closures.len(), 1.5)]
         } else {
@@ -946,7 +1062,12 @@ fn build_program(k: &Knobs, rng: &mut Rng) -> Program {
 
     // Name the binary and its build id after the program.
     let project = PROJECTS[rng.below(PROJECTS.len())];
-    let build_id = format!("{:016x}{:016x}{:08x}", rng.u64(), rng.u64(), rng.u64() as u32);
+    let build_id = format!(
+        "{:016x}{:016x}{:08x}",
+        rng.u64(),
+        rng.u64(),
+        rng.u64() as u32
+    );
     Program {
         tables,
         funcs,
@@ -970,7 +1091,7 @@ fn draw_stack(p: &Program, k: &Knobs, rng: &mut Rng, stack: &mut Vec<u64>) {
     // walk down through call sites until one frame short of the depth
     while stack.len() + 1 < depth {
         let calls = &p.funcs[f].calls;
-        let (loc, callee) = calls[rng.skewed(calls.len(), 1.8)];
+        let (loc, callee) = calls[rng.skewed(calls.len(), call_skew())];
         stack.push(loc);
         f = callee;
     }
@@ -1059,14 +1180,19 @@ fn main() -> Result<()> {
     let program_seed = args.program_seed.unwrap_or(args.seed);
     let mut program_rng = Rng::new(program_seed ^ 0x5EED_0F9A_06A1_1C0D);
     let mut p = build_program(&k, &mut program_rng);
-    let mut rng = Rng::new(args.seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ program_seed.rotate_left(32));
+    let mut rng =
+        Rng::new(args.seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ program_seed.rotate_left(32));
     let time_nanos = args
         .time_nanos
         .unwrap_or(1_767_225_600_000_000_000 + args.seed as i64 * 3_600_000_000_000);
 
-    let file = File::create(&args.out).with_context(|| format!("creating {}", args.out.display()))?;
+    let file =
+        File::create(&args.out).with_context(|| format!("creating {}", args.out.display()))?;
     let mut out = Out {
-        gz: GzEncoder::new(BufWriter::with_capacity(1 << 20, file), Compression::new(k.level)),
+        gz: GzEncoder::new(
+            BufWriter::with_capacity(1 << 20, file),
+            Compression::new(k.level),
+        ),
         buf: Vec::with_capacity(Out::CHUNK + 4096),
         raw_bytes: 0,
     };
@@ -1130,9 +1256,17 @@ fn main() -> Result<()> {
         has_inline_frames: true,
     };
     let libs = [
-        ("/usr/lib/x86_64-linux-gnu/libc.so.6", 0x7f3a_1c00_0000u64, 0x28000u64),
+        (
+            "/usr/lib/x86_64-linux-gnu/libc.so.6",
+            0x7f3a_1c00_0000u64,
+            0x28000u64,
+        ),
         ("[vdso]", 0x7ffd_3b5f_e000, 0),
-        ("/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2", 0x7f3a_1c3d_1000, 0x1000),
+        (
+            "/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2",
+            0x7f3a_1c3d_1000,
+            0x1000,
+        ),
     ];
     out.message(3, &main_mapping)?;
     for (i, (name, start, offset)) in libs.into_iter().enumerate() {
@@ -1179,4 +1313,10 @@ fn main() -> Result<()> {
         totals,
     );
     Ok(())
+}
+fn call_skew() -> f64 {
+    std::env::var("CALL_SKEW")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1.8)
 }

@@ -106,7 +106,14 @@ impl NodeInfo {
     pub fn sprint(&self) -> String {
         format!(
             "{{{} {} {} {} {} {} {} {}}}",
-            self.name, "", self.address, self.file, self.start_line, self.lineno, self.column, self.objfile
+            self.name,
+            "",
+            self.address,
+            self.file,
+            self.start_line,
+            self.lineno,
+            self.column,
+            self.objfile
         )
     }
 }
@@ -214,7 +221,13 @@ pub fn node_table(p: &Profile, opts: NodeOptions) -> NodeTable {
     let fn_name: Vec<&str> = p
         .functions
         .iter()
-        .map(|f: &Function| if function || keep_all { p.str(f.name) } else { "" })
+        .map(|f: &Function| {
+            if function || keep_all {
+                p.str(f.name)
+            } else {
+                ""
+            }
+        })
         .collect();
     let fn_file: Vec<String> = p
         .functions
@@ -228,7 +241,11 @@ pub fn node_table(p: &Profile, opts: NodeOptions) -> NodeTable {
             }
         })
         .collect();
-    let map_file: Vec<&str> = p.mappings.iter().map(|m: &Mapping| p.str(m.filename)).collect();
+    let map_file: Vec<&str> = p
+        .mappings
+        .iter()
+        .map(|m: &Mapping| p.str(m.filename))
+        .collect();
 
     let mut table = NodeTable {
         infos: Vec::new(),
@@ -325,7 +342,12 @@ pub struct GraphRequest<'a> {
 
 /// One pass over the samples. `value(sample_values)` gives each sample's
 /// weight; samples with weight 0 are skipped.
-pub fn build_graph(p: &Profile, t: &NodeTable, value: &dyn Fn(&[i64]) -> i64, req: &GraphRequest) -> Graph {
+pub fn build_graph(
+    p: &Profile,
+    t: &NodeTable,
+    value: &dyn Fn(&[i64]) -> i64,
+    req: &GraphRequest,
+) -> Graph {
     let n = t.len();
     let mut g = Graph {
         flat: vec![0; n],

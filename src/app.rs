@@ -2,7 +2,7 @@
 //! report -> render. The only library module that does I/O and uses
 //! anyhow; errors carry the file they are about.
 
-use crate::cli::{Command, Format, InputArgs, TopArgs};
+use crate::cli::{BaseArgs, Command, Format, InputArgs, TopArgs};
 use crate::profile::decode::{self, DecodeOptions};
 use crate::profile::{self, Profile, merge};
 use crate::{render, report, source};
@@ -31,17 +31,15 @@ pub fn load_one(name: &str, input: &InputArgs) -> Result<Profile> {
     let opts = DecodeOptions {
         max_input_size: input.max_input_size,
     };
-    let p = decode::decode_reader(r, opts, &decode::no_text_formats).with_context(|| shown.to_string())?;
+    let p = decode::decode_reader(r, opts, &decode::no_text_formats)
+        .with_context(|| shown.to_string())?;
     Ok(p)
 }
 
 /// Reads several profiles and merges them as pprof does.
 pub fn load(names: &[String], input: &InputArgs) -> Result<Profile> {
     if input.symbolize != "auto" && input.symbolize != "none" {
-        bail!(
-            "--symbolize={}: expected `auto` or `none`",
-            input.symbolize
-        );
+        bail!("--symbolize={}: expected `auto` or `none`", input.symbolize);
     }
     if names.iter().filter(|n| n.as_str() == "-").count() > 1 {
         bail!("standard input (-) can be read only once");
@@ -57,8 +55,22 @@ fn stdout_writer() -> BufWriter<io::StdoutLock<'static>> {
     BufWriter::with_capacity(64 * 1024, io::stdout().lock())
 }
 
+/// Loads the profiles and applies `--base` / `--diff-base`.
+pub fn load_with_base(names: &[String], base: &BaseArgs, input: &InputArgs) -> Result<Profile> {
+    let p = load(names, input)?;
+    let (bases, mode) = if !base.diff_base.is_empty() {
+        (&base.diff_base, merge::BaseMode::Diff)
+    } else if !base.base.is_empty() {
+        (&base.base, merge::BaseMode::Subtract)
+    } else {
+        return Ok(p);
+    };
+    let b = load(bases, input)?;
+    merge::subtract_base(p, b, mode).context("combining the profile with its base")
+}
+
 fn top(a: TopArgs) -> Result<Outcome> {
-    let p = load(&a.profiles, &a.input)?;
+    let p = load_with_base(&a.profiles, &a.base, &a.input)?;
     let (req, warnings) = a.sample.resolve();
     for w in warnings {
         eprintln!("{w}");

@@ -73,13 +73,29 @@ impl SampleArgs {
                 continue;
             }
             if chosen.is_some() {
-                warnings.push(format!("Multiple value selections, ignoring --{}", name.replace('_', "-")));
+                warnings.push(format!(
+                    "Multiple value selections, ignoring --{}",
+                    name.replace('_', "-")
+                ));
             } else {
                 chosen = Some(name.to_string());
             }
         }
         (chosen.unwrap_or_default(), warnings)
     }
+}
+
+/// pprof's `-base` / `-diff_base`.
+#[derive(Args, Debug, Clone, Default)]
+pub struct BaseArgs {
+    /// Subtract this profile (repeatable): values are PROFILE - BASE and
+    /// percentages are of the difference (pprof's -base).
+    #[arg(long, value_name = "BASE", conflicts_with = "diff_base")]
+    pub base: Vec<String>,
+    /// Compare against this profile (repeatable): values are PROFILE - BASE
+    /// and percentages are of the base total (pprof's -diff_base).
+    #[arg(long, value_name = "BASE")]
+    pub diff_base: Vec<String>,
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -135,6 +151,9 @@ pub struct TopArgs {
 
     #[command(flatten)]
     pub nodes: NodeArgs,
+
+    #[command(flatten)]
+    pub base: BaseArgs,
 
     /// Sort by cum instead of flat.
     #[arg(long)]
@@ -202,7 +221,11 @@ pub fn parse_size(s: &str) -> Result<u64, String> {
         "m" | "mb" | "mib" => 1 << 20,
         "g" | "gb" | "gib" => 1 << 30,
         "t" | "tb" | "tib" => 1 << 40,
-        _ => return Err(format!("{s:?}: unknown size unit {unit:?} (use B, kB, MB, GB, KiB, MiB, GiB)")),
+        _ => {
+            return Err(format!(
+                "{s:?}: unknown size unit {unit:?} (use B, kB, MB, GB, KiB, MiB, GiB)"
+            ));
+        }
     };
     let v = num * mult as f64;
     if !v.is_finite() || v < 0.0 || v > u64::MAX as f64 {

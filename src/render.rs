@@ -12,7 +12,11 @@ pub fn top_text(r: &TopReport, w: &mut dyn Write) -> io::Result<()> {
     for l in r.header_lines() {
         writeln!(w, "{l}")?;
     }
-    writeln!(w, "{:>10} {:>5}% {:>5}% {:>10} {:>5}%", "flat", "flat", "sum", "cum", "cum")?;
+    writeln!(
+        w,
+        "{:>10} {:>5}% {:>5}% {:>10} {:>5}%",
+        "flat", "flat", "sum", "cum", "cum"
+    )?;
     let mut sum = 0i64;
     for row in &r.rows {
         sum = sum.wrapping_add(row.flat);

@@ -160,7 +160,13 @@ pub fn compute_total(p: &Profile, idx: usize) -> i64 {
 
 /// The header lines pprof prints from the profile itself
 /// (`ProfileLabels`).
-pub fn profile_labels(p: &Profile, sample_type: &str, total: i64, sample_unit: &str, output_unit: &str) -> Vec<String> {
+pub fn profile_labels(
+    p: &Profile,
+    sample_type: &str,
+    total: i64,
+    sample_unit: &str,
+    output_unit: &str,
+) -> Vec<String> {
     let mut out = Vec::new();
     if let Some(m) = p.mappings.first() {
         let file = p.str(m.filename);
@@ -217,7 +223,15 @@ pub fn format_time(nanos: i64) -> String {
 /// Names compare as pprof compares them: numerically by address when both
 /// nodes have one, else by printable name; ties end in `fmt.Sprint` of
 /// the node info, a total order.
-pub(crate) fn compare_nodes(t: &NodeTable, names: &[String], flat: &[i64], cum: &[i64], cum_sort: bool, a: usize, b: usize) -> Ordering {
+pub(crate) fn compare_nodes(
+    t: &NodeTable,
+    names: &[String],
+    flat: &[i64],
+    cum: &[i64],
+    cum_sort: bool,
+    a: usize,
+    b: usize,
+) -> Ordering {
     let by_name = |a: usize, b: usize| -> Ordering {
         let (ia, ib) = (&t.infos[a], &t.infos[b]);
         if ia == ib {
@@ -229,9 +243,19 @@ pub(crate) fn compare_nodes(t: &NodeTable, names: &[String], flat: &[i64], cum: 
         names[a].cmp(&names[b])
     };
     let (pa, pb, sa, sb) = if cum_sort {
-        (cum[a].wrapping_abs(), cum[b].wrapping_abs(), flat[a].wrapping_abs(), flat[b].wrapping_abs())
+        (
+            cum[a].wrapping_abs(),
+            cum[b].wrapping_abs(),
+            flat[a].wrapping_abs(),
+            flat[b].wrapping_abs(),
+        )
     } else {
-        (flat[a].wrapping_abs(), flat[b].wrapping_abs(), cum[a].wrapping_abs(), cum[b].wrapping_abs())
+        (
+            flat[a].wrapping_abs(),
+            flat[b].wrapping_abs(),
+            cum[a].wrapping_abs(),
+            cum[b].wrapping_abs(),
+        )
     };
     pb.cmp(&pa)
         .then_with(|| by_name(a, b))
@@ -240,7 +264,12 @@ pub(crate) fn compare_nodes(t: &NodeTable, names: &[String], flat: &[i64], cum: 
 }
 
 /// pprof's `selectOutputUnit` for `-unit=minimum`.
-pub fn select_output_unit(sample_unit: &str, requested: &str, total: i64, values: impl Iterator<Item = (i64, i64)>) -> String {
+pub fn select_output_unit(
+    sample_unit: &str,
+    requested: &str,
+    total: i64,
+    values: impl Iterator<Item = (i64, i64)>,
+) -> String {
     if requested != "minimum" {
         return requested.to_string();
     }
@@ -269,7 +298,11 @@ pub fn select_output_unit(sample_unit: &str, requested: &str, total: i64, values
     if min_unit != max_unit && min_value.saturating_mul(100) < max_value {
         unit = units::scale(min_value.saturating_mul(100), sample_unit, "minimum").1;
     }
-    if unit.is_empty() { sample_unit.to_string() } else { unit }
+    if unit.is_empty() {
+        sample_unit.to_string()
+    } else {
+        unit
+    }
 }
 
 /// Builds the `top` report for a profile.
@@ -295,12 +328,19 @@ pub fn top(p: &Profile, o: &TopOptions) -> TopReport {
     );
     let n = table.len();
     let present: Vec<usize> = (0..n).filter(|&i| g.present(i)).collect();
-    let total_value: i64 = present.iter().map(|&i| g.flat[i]).fold(0i64, |a, b| a.wrapping_add(b));
+    let total_value: i64 = present
+        .iter()
+        .map(|&i| g.flat[i])
+        .fold(0i64, |a, b| a.wrapping_add(b));
     let node_cutoff = ((total_value as f64 * o.nodefraction) as i64).wrapping_abs();
     let edge_cutoff = ((total_value as f64 * o.edgefraction) as i64).wrapping_abs();
 
     let mut kept: Vec<usize> = if node_cutoff > 0 {
-        present.iter().copied().filter(|&i| g.cum[i].wrapping_abs() >= node_cutoff).collect()
+        present
+            .iter()
+            .copied()
+            .filter(|&i| g.cum[i].wrapping_abs() >= node_cutoff)
+            .collect()
     } else {
         present.clone()
     };
@@ -308,7 +348,13 @@ pub fn top(p: &Profile, o: &TopOptions) -> TopReport {
     let orig_count = kept.len();
 
     let names: Vec<String> = (0..n)
-        .map(|i| if g.present(i) { table.infos[i].printable_name() } else { String::new() })
+        .map(|i| {
+            if g.present(i) {
+                table.infos[i].printable_name()
+            } else {
+                String::new()
+            }
+        })
         .collect();
     kept.sort_by(|&a, &b| compare_nodes(&table, &names, &g.flat, &g.cum, o.cum, a, b));
     if o.nodecount > 0 && kept.len() > o.nodecount {
@@ -363,8 +409,16 @@ pub fn top(p: &Profile, o: &TopOptions) -> TopReport {
             cum: g.cum[i],
         })
         .collect();
-    let shown_total = rows.iter().map(|r| r.flat).fold(0i64, |a, b| a.wrapping_add(b));
-    let output_unit = select_output_unit(&sample_unit, &o.unit, total, rows.iter().map(|r| (r.flat, r.cum)));
+    let shown_total = rows
+        .iter()
+        .map(|r| r.flat)
+        .fold(0i64, |a, b| a.wrapping_add(b));
+    let output_unit = select_output_unit(
+        &sample_unit,
+        &o.unit,
+        total,
+        rows.iter().map(|r| (r.flat, r.cum)),
+    );
     let profile_labels = profile_labels(p, &sample_type, total, &sample_unit, &output_unit);
     TopReport {
         profile_labels,

@@ -20,41 +20,142 @@ struct UnitType {
 }
 
 const MEMORY_UNITS: &[Unit] = &[
-    Unit { name: "B", aliases: &["b", "byte"], factor: 1.0 },
-    Unit { name: "kB", aliases: &["kb", "kbyte", "kilobyte"], factor: (1u64 << 10) as f64 },
-    Unit { name: "MB", aliases: &["mb", "mbyte", "megabyte"], factor: (1u64 << 20) as f64 },
-    Unit { name: "GB", aliases: &["gb", "gbyte", "gigabyte"], factor: (1u64 << 30) as f64 },
-    Unit { name: "TB", aliases: &["tb", "tbyte", "terabyte"], factor: (1u64 << 40) as f64 },
-    Unit { name: "PB", aliases: &["pb", "pbyte", "petabyte"], factor: (1u64 << 50) as f64 },
+    Unit {
+        name: "B",
+        aliases: &["b", "byte"],
+        factor: 1.0,
+    },
+    Unit {
+        name: "kB",
+        aliases: &["kb", "kbyte", "kilobyte"],
+        factor: (1u64 << 10) as f64,
+    },
+    Unit {
+        name: "MB",
+        aliases: &["mb", "mbyte", "megabyte"],
+        factor: (1u64 << 20) as f64,
+    },
+    Unit {
+        name: "GB",
+        aliases: &["gb", "gbyte", "gigabyte"],
+        factor: (1u64 << 30) as f64,
+    },
+    Unit {
+        name: "TB",
+        aliases: &["tb", "tbyte", "terabyte"],
+        factor: (1u64 << 40) as f64,
+    },
+    Unit {
+        name: "PB",
+        aliases: &["pb", "pbyte", "petabyte"],
+        factor: (1u64 << 50) as f64,
+    },
 ];
-const MEMORY_DEFAULT: Unit = Unit { name: "B", aliases: &["b", "byte"], factor: 1.0 };
+const MEMORY_DEFAULT: Unit = Unit {
+    name: "B",
+    aliases: &["b", "byte"],
+    factor: 1.0,
+};
 
 const TIME_UNITS: &[Unit] = &[
-    Unit { name: "ns", aliases: &["ns", "nanosecond"], factor: 1.0 },
-    Unit { name: "us", aliases: &["μs", "us", "microsecond"], factor: 1e3 },
-    Unit { name: "ms", aliases: &["ms", "millisecond"], factor: 1e6 },
-    Unit { name: "s", aliases: &["s", "sec", "second"], factor: 1e9 },
-    Unit { name: "hrs", aliases: &["hour", "hr"], factor: 3600e9 },
+    Unit {
+        name: "ns",
+        aliases: &["ns", "nanosecond"],
+        factor: 1.0,
+    },
+    Unit {
+        name: "us",
+        aliases: &["μs", "us", "microsecond"],
+        factor: 1e3,
+    },
+    Unit {
+        name: "ms",
+        aliases: &["ms", "millisecond"],
+        factor: 1e6,
+    },
+    Unit {
+        name: "s",
+        aliases: &["s", "sec", "second"],
+        factor: 1e9,
+    },
+    Unit {
+        name: "hrs",
+        aliases: &["hour", "hr"],
+        factor: 3600e9,
+    },
 ];
-const TIME_DEFAULT: Unit = Unit { name: "s", aliases: &[], factor: 1e9 };
+const TIME_DEFAULT: Unit = Unit {
+    name: "s",
+    aliases: &[],
+    factor: 1e9,
+};
 
 const GCU_UNITS: &[Unit] = &[
-    Unit { name: "n*GCU", aliases: &["nanogcu"], factor: 1e-9 },
-    Unit { name: "u*GCU", aliases: &["microgcu"], factor: 1e-6 },
-    Unit { name: "m*GCU", aliases: &["milligcu"], factor: 1e-3 },
-    Unit { name: "GCU", aliases: &["gcu"], factor: 1.0 },
-    Unit { name: "k*GCU", aliases: &["kilogcu"], factor: 1e3 },
-    Unit { name: "M*GCU", aliases: &["megagcu"], factor: 1e6 },
-    Unit { name: "G*GCU", aliases: &["gigagcu"], factor: 1e9 },
-    Unit { name: "T*GCU", aliases: &["teragcu"], factor: 1e12 },
-    Unit { name: "P*GCU", aliases: &["petagcu"], factor: 1e15 },
+    Unit {
+        name: "n*GCU",
+        aliases: &["nanogcu"],
+        factor: 1e-9,
+    },
+    Unit {
+        name: "u*GCU",
+        aliases: &["microgcu"],
+        factor: 1e-6,
+    },
+    Unit {
+        name: "m*GCU",
+        aliases: &["milligcu"],
+        factor: 1e-3,
+    },
+    Unit {
+        name: "GCU",
+        aliases: &["gcu"],
+        factor: 1.0,
+    },
+    Unit {
+        name: "k*GCU",
+        aliases: &["kilogcu"],
+        factor: 1e3,
+    },
+    Unit {
+        name: "M*GCU",
+        aliases: &["megagcu"],
+        factor: 1e6,
+    },
+    Unit {
+        name: "G*GCU",
+        aliases: &["gigagcu"],
+        factor: 1e9,
+    },
+    Unit {
+        name: "T*GCU",
+        aliases: &["teragcu"],
+        factor: 1e12,
+    },
+    Unit {
+        name: "P*GCU",
+        aliases: &["petagcu"],
+        factor: 1e15,
+    },
 ];
-const GCU_DEFAULT: Unit = Unit { name: "GCU", aliases: &[], factor: 1.0 };
+const GCU_DEFAULT: Unit = Unit {
+    name: "GCU",
+    aliases: &[],
+    factor: 1.0,
+};
 
 const UNIT_TYPES: &[UnitType] = &[
-    UnitType { units: MEMORY_UNITS, default: &MEMORY_DEFAULT },
-    UnitType { units: TIME_UNITS, default: &TIME_DEFAULT },
-    UnitType { units: GCU_UNITS, default: &GCU_DEFAULT },
+    UnitType {
+        units: MEMORY_UNITS,
+        default: &MEMORY_DEFAULT,
+    },
+    UnitType {
+        units: TIME_UNITS,
+        default: &TIME_DEFAULT,
+    },
+    UnitType {
+        units: GCU_UNITS,
+        default: &GCU_DEFAULT,
+    },
 ];
 
 impl UnitType {

@@ -205,7 +205,9 @@ impl<R: BufRead> Input<R> {
                 Err(e) => return Err(self.io_err(e)),
             };
             let Some(&byte) = b.first() else {
-                return Err(DecodeError::Malformed("truncated varint at end of input".into()));
+                return Err(DecodeError::Malformed(
+                    "truncated varint at end of input".into(),
+                ));
             };
             self.advance(1)?;
             if shift == 63 && byte > 1 {
@@ -544,7 +546,9 @@ fn parse_sample(
                             (big_ids.len() - 1) as u32
                         });
                         if k >= BIG {
-                            return Err(DecodeError::Invalid("too many distinct location ids".into()));
+                            return Err(DecodeError::Invalid(
+                                "too many distinct location ids".into(),
+                            ));
                         }
                         locs.push(BIG + k);
                     }
@@ -694,7 +698,11 @@ impl IdIndex {
     const NONE: u32 = u32::MAX;
 
     /// Builds the index; fails on id 0 or a duplicate id.
-    pub(crate) fn build(ids: impl Iterator<Item = u64> + Clone, n: usize, what: &str) -> Result<Self, DecodeError> {
+    pub(crate) fn build(
+        ids: impl Iterator<Item = u64> + Clone,
+        n: usize,
+        what: &str,
+    ) -> Result<Self, DecodeError> {
         let max = ids.clone().max().unwrap_or(0);
         let mut idx = if max <= (4 * n as u64).max(1024) {
             IdIndex::Dense(vec![Self::NONE; max as usize + 1])
@@ -758,7 +766,9 @@ impl RawProfile {
         // Values per sample.
         let ntypes = p.sample_types.len();
         if ntypes == 0 && nsamples != 0 {
-            return Err(DecodeError::Invalid("missing sample type information".into()));
+            return Err(DecodeError::Invalid(
+                "missing sample type information".into(),
+            ));
         }
         if let Some((i, n)) = self.bad_value_count {
             return Err(DecodeError::Invalid(format!(
@@ -815,8 +825,16 @@ impl RawProfile {
 
         // Ids.
         let map_idx = IdIndex::build(p.mappings.iter().map(|m| m.id), p.mappings.len(), "mapping")?;
-        let fn_idx = IdIndex::build(p.functions.iter().map(|f| f.id), p.functions.len(), "function")?;
-        let loc_idx = IdIndex::build(p.locations.iter().map(|l| l.id), p.locations.len(), "location")?;
+        let fn_idx = IdIndex::build(
+            p.functions.iter().map(|f| f.id),
+            p.functions.len(),
+            "function",
+        )?;
+        let loc_idx = IdIndex::build(
+            p.locations.iter().map(|l| l.id),
+            p.locations.len(),
+            "location",
+        )?;
 
         for (li, loc) in p.locations.iter_mut().enumerate() {
             let mid = self.loc_mapping_ids[li];
@@ -861,7 +879,10 @@ impl RawProfile {
             *slot = l;
         }
         // Same size and alignment: this collect reuses the allocation.
-        p.samples.locs = std::mem::take(&mut self.locs).into_iter().map(LocIdx).collect();
+        p.samples.locs = std::mem::take(&mut self.locs)
+            .into_iter()
+            .map(LocIdx)
+            .collect();
         Ok(self.p)
     }
 }

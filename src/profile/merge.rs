@@ -15,7 +15,9 @@
 //! The first mapping of the first profile stays first: it names the main
 //! binary in report headers.
 
-use super::{FuncIdx, Function, Label, Line, LocIdx, Location, MapIdx, Mapping, Profile, StrIdx, ValueType};
+use super::{
+    FuncIdx, Function, Label, Line, LocIdx, Location, MapIdx, Mapping, Profile, StrIdx, ValueType,
+};
 use rustc_hash::FxHashMap;
 
 /// Why profiles could not be merged.
@@ -29,6 +31,34 @@ impl std::fmt::Display for MergeError {
 }
 
 impl std::error::Error for MergeError {}
+
+/// How a base profile is subtracted (pprof's `-base` / `-diff_base`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BaseMode {
+    /// `-base`: base samples cancel source samples with the same stack and
+    /// labels; the percentages are of the merged total.
+    Subtract,
+    /// `-diff_base`: base samples stay separate (labelled
+    /// `pprof::base=true`) and the percentages are of the base total.
+    Diff,
+}
+
+/// Combines a (merged) source profile with a (merged) base profile as
+/// pprof's fetch does: mark the base for `-diff_base`, negate it, merge.
+pub fn subtract_base(p: Profile, mut base: Profile, mode: BaseMode) -> Result<Profile, MergeError> {
+    if mode == BaseMode::Diff {
+        base.set_label("pprof::base", "true");
+    }
+    base.negate();
+    let mut ps = vec![p, base];
+    compatibilize_sample_types(&mut ps)?;
+    compatible(&ps[0], &ps[1])?;
+    let mut m = Merger::new(&ps);
+    for q in &ps {
+        m.add(q);
+    }
+    Ok(m.finish())
+}
 
 /// Merges `profiles` (at least one). A single profile is returned as it is.
 pub fn merge(mut profiles: Vec<Profile>) -> Result<Profile, MergeError> {
@@ -59,7 +89,9 @@ fn types_str(p: &Profile) -> String {
 }
 
 fn compatible(a: &Profile, b: &Profile) -> Result<(), MergeError> {
-    let eq = |x: ValueType, y: ValueType| a.str(x.r#type) == b.str(y.r#type) && a.str(x.unit) == b.str(y.unit);
+    let eq = |x: ValueType, y: ValueType| {
+        a.str(x.r#type) == b.str(y.r#type) && a.str(x.unit) == b.str(y.unit)
+    };
     if !eq(a.period_type, b.period_type) {
         return Err(MergeError(format!(
             "incompatible period types {} and {}",
@@ -68,7 +100,10 @@ fn compatible(a: &Profile, b: &Profile) -> Result<(), MergeError> {
         )));
     }
     if a.sample_types.len() != b.sample_types.len()
-        || a.sample_types.iter().zip(&b.sample_types).any(|(&x, &y)| !eq(x, y))
+        || a.sample_types
+            .iter()
+            .zip(&b.sample_types)
+            .any(|(&x, &y)| !eq(x, y))
     {
         return Err(MergeError(format!(
             "incompatible sample types {} and {}",
@@ -87,10 +122,15 @@ pub fn compatibilize_sample_types(ps: &mut [Profile]) -> Result<(), MergeError> 
         .collect();
     let common: Vec<String> = first
         .into_iter()
-        .filter(|t| ps.iter().all(|p| (0..p.sample_types.len()).any(|i| p.sample_type_name(i) == t)))
+        .filter(|t| {
+            ps.iter()
+                .all(|p| (0..p.sample_types.len()).any(|i| p.sample_type_name(i) == t))
+        })
         .collect();
     if common.is_empty() {
-        return Err(MergeError("profiles have empty common sample type list".into()));
+        return Err(MergeError(
+            "profiles have empty common sample type list".into(),
+        ));
     }
     for p in ps.iter_mut() {
         let cols: Vec<usize> = common
@@ -148,9 +188,10 @@ impl Merger {
             seen_comments: FxHashMap::default(),
         };
         // Header.
-        let s = |p: &Profile, i: StrIdx, out: &mut Profile, tbl: &mut FxHashMap<Box<str>, StrIdx>| {
-            out.intern(tbl, p.str(i))
-        };
+        let s =
+            |p: &Profile, i: StrIdx, out: &mut Profile, tbl: &mut FxHashMap<Box<str>, StrIdx>| {
+                out.intern(tbl, p.str(i))
+            };
         for &vt in &first.sample_types {
             let t = s(first, vt.r#type, &mut out, &mut m.strings);
             let u = s(first, vt.unit, &mut out, &mut m.strings);
@@ -368,7 +409,11 @@ impl Merger {
     fn finish(mut self) -> Profile {
         let stride = self.out.samples.stride;
         let s = &self.out.samples;
-        let has_zero = (0..s.len()).any(|i| s.values[i * stride..(i + 1) * stride].iter().all(|&v| v == 0));
+        let has_zero = (0..s.len()).any(|i| {
+            s.values[i * stride..(i + 1) * stride]
+                .iter()
+                .all(|&v| v == 0)
+        });
         if has_zero {
             let mut kept = super::Samples {
                 stride,

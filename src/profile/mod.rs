@@ -122,7 +122,11 @@ impl Samples {
     }
 
     pub fn get(&self, i: usize) -> SampleRef<'_> {
-        let ls = if i == 0 { 0 } else { self.loc_ends[i - 1] as usize };
+        let ls = if i == 0 {
+            0
+        } else {
+            self.loc_ends[i - 1] as usize
+        };
         let le = self.loc_ends[i] as usize;
         let bs = if i == 0 {
             0
@@ -215,7 +219,11 @@ impl Profile {
 
     /// Adds `s` to the string table (deduplicated through `index`) and
     /// returns its index.
-    pub fn intern(&mut self, index: &mut rustc_hash::FxHashMap<Box<str>, StrIdx>, s: &str) -> StrIdx {
+    pub fn intern(
+        &mut self,
+        index: &mut rustc_hash::FxHashMap<Box<str>, StrIdx>,
+        s: &str,
+    ) -> StrIdx {
         if let Some(&i) = index.get(s) {
             return i;
         }
@@ -234,6 +242,66 @@ impl Profile {
             .labels
             .iter()
             .any(|l| l.key.0 as usize == k && l.str.0 != 0 && self.str(l.str) == value)
+    }
+}
+
+impl Profile {
+    /// Multiplies every value by -1 (pprof's `Scale(-1)`), dropping samples
+    /// whose values are then all zero.
+    pub fn negate(&mut self) {
+        for v in &mut self.samples.values {
+            *v = v.wrapping_neg();
+        }
+        self.drop_zero_samples();
+    }
+
+    /// Removes samples whose values are all zero.
+    pub fn drop_zero_samples(&mut self) {
+        let s = &self.samples;
+        if s.iter().all(|x| x.values.iter().any(|&v| v != 0)) {
+            return;
+        }
+        let mut kept = Samples {
+            stride: s.stride,
+            ..Default::default()
+        };
+        for x in s.iter() {
+            if x.values.iter().any(|&v| v != 0) {
+                kept.push(x.locs, x.values, x.labels);
+            }
+        }
+        self.samples = kept;
+    }
+
+    /// Adds the string label `key=value` to every sample (pprof's
+    /// `SetLabel`, used to mark `-diff_base` samples).
+    pub fn set_label(&mut self, key: &str, value: &str) {
+        let mut index: rustc_hash::FxHashMap<Box<str>, StrIdx> = self
+            .strings
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.clone(), StrIdx(i as u32)))
+            .collect();
+        let k = self.intern(&mut index, key);
+        let v = self.intern(&mut index, value);
+        let s = &self.samples;
+        let mut out = Samples {
+            stride: s.stride,
+            ..Default::default()
+        };
+        let mut labels = Vec::new();
+        for x in s.iter() {
+            labels.clear();
+            labels.extend(x.labels.iter().copied().filter(|l| l.key != k));
+            labels.push(Label {
+                key: k,
+                str: v,
+                num: 0,
+                num_unit: StrIdx(0),
+            });
+            out.push(x.locs, x.values, &labels);
+        }
+        self.samples = out;
     }
 }
 

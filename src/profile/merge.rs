@@ -159,12 +159,16 @@ pub fn compatibilize_sample_types(ps: &mut [Profile]) -> Result<(), MergeError> 
     Ok(())
 }
 
+/// Identity of a location across profiles: mapping, address relative to
+/// the mapping start, folded flag, and (function, line, column) per frame.
+type LocationKey = (Option<MapIdx>, u64, bool, Vec<(FuncIdx, i64, i64)>);
+
 struct Merger {
     out: Profile,
     strings: FxHashMap<Box<str>, StrIdx>,
     mappings: FxHashMap<(u64, u64, String), MapIdx>,
     functions: FxHashMap<(i64, StrIdx, StrIdx, StrIdx), FuncIdx>,
-    locations: FxHashMap<(Option<MapIdx>, u64, bool, Vec<(FuncIdx, i64, i64)>), LocIdx>,
+    locations: FxHashMap<LocationKey, LocIdx>,
     samples: FxHashMap<Vec<u8>, usize>,
     seen_comments: FxHashMap<String, ()>,
 }

@@ -10,6 +10,7 @@
 //! millions of samples costs a handful of allocations, not millions.
 
 pub mod decode;
+pub mod encode;
 pub mod error;
 pub mod merge;
 

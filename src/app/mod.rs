@@ -1,13 +1,16 @@
-//! One function per subcommand: read -> decode -> merge -> aggregate ->
-//! report -> render. The only library module that does I/O and uses
-//! anyhow; errors carry the file they are about.
+//! One function per subcommand (one file each under `app/`): read ->
+//! decode -> merge -> aggregate -> report -> render. The only library
+//! module that does I/O and uses anyhow; errors carry the file they are
+//! about.
 
-use crate::cli::{BaseArgs, Command, Format, InputArgs, TopArgs};
+mod top;
+
+use crate::cli::{BaseArgs, Command, InputArgs};
 use crate::profile::decode::{self, DecodeOptions};
-use crate::profile::{self, Profile, merge};
-use crate::{render, report, source};
+use crate::profile::{Profile, merge};
+use crate::source;
 use anyhow::{Context, Result, bail};
-use std::io::{self, BufWriter, Write};
+use std::io::{self, BufWriter};
 
 /// What `main` turns into an exit code.
 #[derive(Debug, PartialEq, Eq)]
@@ -20,7 +23,7 @@ pub enum Outcome {
 
 pub fn run(cmd: Command) -> Result<Outcome> {
     match cmd {
-        Command::Top(a) => top(a),
+        Command::Top(a) => top::run(a),
     }
 }
 
@@ -51,7 +54,7 @@ pub fn load(names: &[String], input: &InputArgs) -> Result<Profile> {
     merge::merge(ps).context("merging profiles")
 }
 
-fn stdout_writer() -> BufWriter<io::StdoutLock<'static>> {
+pub(crate) fn stdout_writer() -> BufWriter<io::StdoutLock<'static>> {
     BufWriter::with_capacity(64 * 1024, io::stdout().lock())
 }
 
@@ -67,23 +70,4 @@ pub fn load_with_base(names: &[String], base: &BaseArgs, input: &InputArgs) -> R
     };
     let b = load(bases, input)?;
     merge::subtract_base(p, b, mode).context("combining the profile with its base")
-}
-
-fn top(a: TopArgs) -> Result<Outcome> {
-    let p = load_with_base(&a.profiles, &a.base, &a.input)?;
-    let (req, warnings) = a.sample.resolve();
-    for w in warnings {
-        eprintln!("{w}");
-    }
-    let idx = profile::sample_index(&p, &req).map_err(anyhow::Error::msg)?;
-    let mut o = a.to_options();
-    o.sample_index = idx;
-    let r = report::top(&p, &o);
-    let mut w = stdout_writer();
-    match a.format {
-        Format::Text => render::top_text(&r, &mut w)?,
-        Format::Json => render::top_json(&r, &mut w)?,
-    }
-    w.flush()?;
-    Ok(Outcome::Ok)
 }

@@ -1,0 +1,26 @@
+//! `heapscope top`: pprof's `-top`.
+
+use super::{Outcome, load_with_base, stdout_writer};
+use crate::cli::{Format, TopArgs};
+use crate::{profile, render, report};
+use anyhow::Result;
+use std::io::Write;
+
+pub(crate) fn run(a: TopArgs) -> Result<Outcome> {
+    let p = load_with_base(&a.profiles, &a.base, &a.input)?;
+    let (req, warnings) = a.sample.resolve();
+    for w in warnings {
+        eprintln!("{w}");
+    }
+    let idx = profile::sample_index(&p, &req).map_err(anyhow::Error::msg)?;
+    let mut o = a.to_options();
+    o.sample_index = idx;
+    let r = report::top(&p, &o);
+    let mut w = stdout_writer();
+    match a.format {
+        Format::Text => render::top_text(&r, &mut w)?,
+        Format::Json => render::top_json(&r, &mut w)?,
+    }
+    w.flush()?;
+    Ok(Outcome::Ok)
+}

@@ -441,6 +441,146 @@ pub fn build_graph(
     g
 }
 
+/// Flat and cum of every node, all nodes kept, no edges: the lean pass
+/// `top` needs first. Same rules as [`build_graph`].
+pub fn flat_cum(p: &Profile, t: &NodeTable, idx: usize) -> (Vec<i64>, Vec<i64>) {
+    let n = t.len();
+    let mut flat = vec![0i64; n];
+    let mut cum = vec![0i64; n];
+    let mut seen: Vec<u32> = vec![0; n];
+    let mut stamp: u32 = 0;
+    let stride = p.samples.stride;
+    let samples = &p.samples;
+    let loc_start = &t.loc_start;
+    let loc_nodes = &t.loc_nodes;
+    let mut start = 0usize;
+    for (i, &end) in samples.loc_ends.iter().enumerate() {
+        let end = end as usize;
+        let locs = &samples.locs[start..end];
+        start = end;
+        let w = samples.values[i * stride + idx];
+        if w == 0 {
+            continue;
+        }
+        stamp = stamp.wrapping_add(1);
+        if stamp == 0 {
+            seen.iter_mut().for_each(|s| *s = 0);
+            stamp = 1;
+        }
+        for &loc in locs {
+            let l = loc.0 as usize;
+            for &node in &loc_nodes[loc_start[l] as usize..loc_start[l + 1] as usize] {
+                let node = node as usize;
+                if seen[node] != stamp {
+                    seen[node] = stamp;
+                    cum[node] += w;
+                }
+            }
+        }
+        // The innermost frame of the leaf location holds the flat value.
+        if let Some(&leaf) = locs.first() {
+            let l = leaf.0 as usize;
+            flat[loc_nodes[loc_start[l] as usize] as usize] += w;
+        }
+    }
+    (flat, cum)
+}
+
+/// The incoming edges of selected nodes: for node `c`, `lists[c]` holds
+/// `(caller, weight, inline)`. Same walk as [`build_graph`] (kept nodes
+/// only, each edge once per sample), but edges are kept per callee in a
+/// short list scanned linearly, with a hash index only for callees with
+/// many callers: most callees have a handful, and this avoids hashing on
+/// every frame.
+pub fn in_edges(p: &Profile, t: &NodeTable, idx: usize, kept: Option<&[bool]>, into: &[bool]) -> Vec<Vec<(u32, i64, bool)>> {
+    const LINEAR: usize = 16;
+    let n = t.len();
+    let mut lists: Vec<Vec<(u32, i64, bool)>> = vec![Vec::new(); n];
+    let mut big: FxHashMap<(u32, u32), u32> = FxHashMap::default();
+    let mut seen: Vec<u32> = vec![0; n];
+    let mut stamp: u32 = 0;
+    let mut sample_edges: Vec<(u32, u32)> = Vec::new();
+    let mut edge_set: FxHashSet<(u32, u32)> = FxHashSet::default();
+    let stride = p.samples.stride;
+    let samples = &p.samples;
+    let mut start = 0usize;
+    for (i, &end) in samples.loc_ends.iter().enumerate() {
+        let end = end as usize;
+        let locs = &samples.locs[start..end];
+        start = end;
+        let w = samples.values[i * stride + idx];
+        if w == 0 {
+            continue;
+        }
+        stamp = stamp.wrapping_add(1);
+        if stamp == 0 {
+            seen.iter_mut().for_each(|s| *s = 0);
+            stamp = 1;
+        }
+        sample_edges.clear();
+        let mut set_active = false;
+        let mut parent: Option<u32> = None;
+        for &loc in locs.iter().rev() {
+            let nodes = t.nodes_of(loc.0 as usize);
+            let last = nodes.len() - 1;
+            for (ni, &node) in nodes.iter().enumerate().rev() {
+                if kept.is_some_and(|k| !k[node as usize]) {
+                    continue;
+                }
+                let first_visit = seen[node as usize] != stamp;
+                seen[node as usize] = stamp;
+                if let Some(par) = parent {
+                    if par != node && into[node as usize] {
+                        let key = (par, node);
+                        let new = if first_visit {
+                            if set_active {
+                                edge_set.insert(key);
+                            } else {
+                                sample_edges.push(key);
+                            }
+                            true
+                        } else {
+                            if !set_active {
+                                edge_set.clear();
+                                edge_set.extend(sample_edges.iter().copied());
+                                set_active = true;
+                            }
+                            edge_set.insert(key)
+                        };
+                        if new {
+                            let inline = ni != last;
+                            let list = &mut lists[node as usize];
+                            let pos = if list.len() <= LINEAR {
+                                list.iter().position(|e| e.0 == par)
+                            } else {
+                                big.get(&key).map(|&x| x as usize)
+                            };
+                            match pos {
+                                Some(k) => {
+                                    list[k].1 += w;
+                                    list[k].2 &= inline;
+                                }
+                                None => {
+                                    list.push((par, w, inline));
+                                    if list.len() == LINEAR + 1 {
+                                        for (k, e) in list.iter().enumerate() {
+                                            big.insert((e.0, node), k as u32);
+                                        }
+                                    } else if list.len() > LINEAR + 1 {
+                                        big.insert(key, (list.len() - 1) as u32);
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                parent = Some(node);
+            }
+        }
+    }
+    lists
+}
+
 /// Nodes that appear as an inlined frame (not the last line of their
 /// location) anywhere: the only nodes whose incoming edges can be inline.
 pub fn ever_inlined(t: &NodeTable) -> Vec<bool> {

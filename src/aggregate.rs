@@ -444,6 +444,53 @@ pub fn build_graph(
 /// Flat and cum of every node, all nodes kept, no edges: the lean pass
 /// `top` needs first. Same rules as [`build_graph`].
 pub fn flat_cum(p: &Profile, t: &NodeTable, idx: usize) -> (Vec<i64>, Vec<i64>) {
+    let parts = in_parallel(p, |r| flat_cum_range(p, t, idx, r));
+    let mut it = parts.into_iter();
+    let (mut flat, mut cum) = it.next().expect("at least one part");
+    for (f, c) in it {
+        for (a, b) in flat.iter_mut().zip(f) {
+            *a = a.wrapping_add(b);
+        }
+        for (a, b) in cum.iter_mut().zip(c) {
+            *a = a.wrapping_add(b);
+        }
+    }
+    (flat, cum)
+}
+
+/// Runs `f` on contiguous ranges of sample indices, one per core (up to
+/// 8), for profiles big enough to be worth it; results in range order.
+/// Every per-sample rule is local to its sample, so parts simply add up.
+pub fn in_parallel<T: Send>(p: &Profile, f: impl Fn(std::ops::Range<usize>) -> T + Sync) -> Vec<T> {
+    let n = p.samples.len();
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |x| x.get())
+        .min(8);
+    if threads <= 1 || p.samples.locs.len() < 1 << 20 {
+        return vec![f(0..n)];
+    }
+    let per = n.div_ceil(threads);
+    let f = &f;
+    std::thread::scope(|s| {
+        let handles: Vec<_> = (0..threads)
+            .map(|k| {
+                let r = (k * per).min(n)..((k + 1) * per).min(n);
+                s.spawn(move || f(r))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("worker thread"))
+            .collect()
+    })
+}
+
+fn flat_cum_range(
+    p: &Profile,
+    t: &NodeTable,
+    idx: usize,
+    range: std::ops::Range<usize>,
+) -> (Vec<i64>, Vec<i64>) {
     let n = t.len();
     let mut flat = vec![0i64; n];
     let mut cum = vec![0i64; n];
@@ -453,9 +500,13 @@ pub fn flat_cum(p: &Profile, t: &NodeTable, idx: usize) -> (Vec<i64>, Vec<i64>) 
     let samples = &p.samples;
     let loc_start = &t.loc_start;
     let loc_nodes = &t.loc_nodes;
-    let mut start = 0usize;
-    for (i, &end) in samples.loc_ends.iter().enumerate() {
-        let end = end as usize;
+    let mut start = if range.start == 0 {
+        0
+    } else {
+        samples.loc_ends[range.start - 1] as usize
+    };
+    for i in range {
+        let end = samples.loc_ends[i] as usize;
         let locs = &samples.locs[start..end];
         start = end;
         let w = samples.values[i * stride + idx];
@@ -492,7 +543,48 @@ pub fn flat_cum(p: &Profile, t: &NodeTable, idx: usize) -> (Vec<i64>, Vec<i64>) 
 /// short list scanned linearly, with a hash index only for callees with
 /// many callers: most callees have a handful, and this avoids hashing on
 /// every frame.
-pub fn in_edges(p: &Profile, t: &NodeTable, idx: usize, kept: Option<&[bool]>, into: &[bool]) -> Vec<Vec<(u32, i64, bool)>> {
+pub fn in_edges(
+    p: &Profile,
+    t: &NodeTable,
+    idx: usize,
+    kept: Option<&[bool]>,
+    into: &[bool],
+) -> Vec<Vec<(u32, i64, bool)>> {
+    let parts = in_parallel(p, |r| in_edges_range(p, t, idx, kept, into, r));
+    let mut it = parts.into_iter();
+    let mut lists = it.next().expect("at least one part");
+    for other in it {
+        for (dst, more) in lists.iter_mut().zip(other) {
+            if more.is_empty() {
+                continue;
+            }
+            let mut pos: FxHashMap<u32, usize> =
+                dst.iter().enumerate().map(|(k, e)| (e.0, k)).collect();
+            for (par, w, inl) in more {
+                match pos.get(&par) {
+                    Some(&k) => {
+                        dst[k].1 = dst[k].1.wrapping_add(w);
+                        dst[k].2 &= inl;
+                    }
+                    None => {
+                        pos.insert(par, dst.len());
+                        dst.push((par, w, inl));
+                    }
+                }
+            }
+        }
+    }
+    lists
+}
+
+fn in_edges_range(
+    p: &Profile,
+    t: &NodeTable,
+    idx: usize,
+    kept: Option<&[bool]>,
+    into: &[bool],
+    range: std::ops::Range<usize>,
+) -> Vec<Vec<(u32, i64, bool)>> {
     const LINEAR: usize = 16;
     let n = t.len();
     let mut lists: Vec<Vec<(u32, i64, bool)>> = vec![Vec::new(); n];
@@ -503,9 +595,13 @@ pub fn in_edges(p: &Profile, t: &NodeTable, idx: usize, kept: Option<&[bool]>, i
     let mut edge_set: FxHashSet<(u32, u32)> = FxHashSet::default();
     let stride = p.samples.stride;
     let samples = &p.samples;
-    let mut start = 0usize;
-    for (i, &end) in samples.loc_ends.iter().enumerate() {
-        let end = end as usize;
+    let mut start = if range.start == 0 {
+        0
+    } else {
+        samples.loc_ends[range.start - 1] as usize
+    };
+    for i in range {
+        let end = samples.loc_ends[i] as usize;
         let locs = &samples.locs[start..end];
         start = end;
         let w = samples.values[i * stride + idx];

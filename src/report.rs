@@ -316,12 +316,19 @@ pub fn top(p: &Profile, o: &TopOptions) -> TopReport {
     let (flat, cum) = aggregate::flat_cum(p, &table, idx);
     let n = table.len();
     let present: Vec<usize> = (0..n).filter(|&i| flat[i] != 0 || cum[i] != 0).collect();
-    let total_value: i64 = present.iter().map(|&i| flat[i]).fold(0i64, |a, b| a.wrapping_add(b));
+    let total_value: i64 = present
+        .iter()
+        .map(|&i| flat[i])
+        .fold(0i64, |a, b| a.wrapping_add(b));
     let node_cutoff = ((total_value as f64 * o.nodefraction) as i64).wrapping_abs();
     let edge_cutoff = ((total_value as f64 * o.edgefraction) as i64).wrapping_abs();
 
     let mut kept: Vec<usize> = if node_cutoff > 0 {
-        present.iter().copied().filter(|&i| cum[i].wrapping_abs() >= node_cutoff).collect()
+        present
+            .iter()
+            .copied()
+            .filter(|&i| cum[i].wrapping_abs() >= node_cutoff)
+            .collect()
     } else {
         present.clone()
     };
@@ -329,7 +336,13 @@ pub fn top(p: &Profile, o: &TopOptions) -> TopReport {
     let orig_count = kept.len();
 
     let names: Vec<String> = (0..n)
-        .map(|i| if flat[i] != 0 || cum[i] != 0 { table.infos[i].printable_name() } else { String::new() })
+        .map(|i| {
+            if flat[i] != 0 || cum[i] != 0 {
+                table.infos[i].printable_name()
+            } else {
+                String::new()
+            }
+        })
         .collect();
     kept.sort_by(|&a, &b| compare_nodes(&table, &names, &flat, &cum, o.cum, a, b));
     if o.nodecount > 0 && kept.len() > o.nodecount {
@@ -352,7 +365,13 @@ pub fn top(p: &Profile, o: &TopOptions) -> TopReport {
     let mut has_plain = vec![false; n];
     if into.iter().any(|&b| b) {
         let all_kept = kept.len() == present.len();
-        let lists = aggregate::in_edges(p, &table, idx, if all_kept { None } else { Some(&mask) }, &into);
+        let lists = aggregate::in_edges(
+            p,
+            &table,
+            idx,
+            if all_kept { None } else { Some(&mask) },
+            &into,
+        );
         for (dst, list) in lists.iter().enumerate() {
             for &(_, weight, inline) in list {
                 if weight.wrapping_abs() < edge_cutoff {

@@ -111,3 +111,56 @@ fn recursion_counts_cum_once() {
     let rec = r.rows.iter().find(|x| x.name == "main.rec").unwrap();
     assert_eq!((rec.flat, rec.cum), (100, 100));
 }
+
+/// Profiles over a million frames take the multi-threaded path; it must
+/// give exactly what the single-threaded general pass gives.
+#[test]
+fn parallel_passes_match_the_sequential_graph() {
+    use heapscope::aggregate::{self, GraphRequest, NodeOptions};
+    let mut b = Builder::default();
+    let mut x: u64 = 7;
+    for _ in 0..20_000 {
+        let mut stack = Vec::new();
+        for _ in 0..60 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            stack.push(NAMES[(x % NAMES.len() as u64) as usize]);
+        }
+        let v = (x % 1000) as i64;
+        b.sample(&stack, &[1, v, 1, v]);
+    }
+    let p = decode::decode_bytes(
+        &b.bytes(),
+        DecodeOptions::default(),
+        &decode::no_text_formats,
+    )
+    .unwrap();
+    assert!(p.samples.locs.len() >= 1 << 20);
+    let t = aggregate::node_table(&p, NodeOptions::default());
+    let (flat, cum) = aggregate::flat_cum(&p, &t, 3);
+    let value = |v: &[i64]| v[3];
+    let all = vec![true; t.len()];
+    let g = aggregate::build_graph(
+        &p,
+        &t,
+        &value,
+        &GraphRequest {
+            kept: None,
+            edges_into: None,
+            with_edges: true,
+        },
+    );
+    assert_eq!(flat, g.flat);
+    assert_eq!(cum, g.cum);
+    let lists = aggregate::in_edges(&p, &t, 3, None, &all);
+    let mut n = 0;
+    for (dst, list) in lists.iter().enumerate() {
+        for &(src, w, inl) in list {
+            let e = g.edges[&(src, dst as u32)];
+            assert_eq!((e.weight, e.inline), (w, inl));
+            n += 1;
+        }
+    }
+    assert_eq!(n, g.edges.len());
+}

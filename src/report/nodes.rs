@@ -1,7 +1,8 @@
 //! Per-node values of one profile, keyed by printable name, with their
 //! sampling variance: the common input of `diff`, `check` and `trend`.
 //!
-//! A profile is reduced to a [`NodeValues`] (one entry per node that holds
+//! Flat and cum come from `aggregate::flat_cum` (the same walk as
+//! `top`). A profile is reduced to a [`NodeValues`] (one entry per node that holds
 //! any value) and can then be dropped, so commands comparing several
 //! profiles hold one profile at a time. Nodes are matched across profiles by
 //! their printable name (never by raw address, so a rebuild does not turn
@@ -37,7 +38,7 @@
 //! (variance 0); a byte value without an object count uses the `V * P`
 //! bound; an object count without sizes gets no estimate (variance 0).
 
-use crate::aggregate::{self, GraphRequest, NodeOptions};
+use crate::aggregate::{self, NodeOptions};
 use crate::profile::Profile;
 use rustc_hash::FxHashMap;
 
@@ -178,17 +179,7 @@ impl NodeValues {
 /// Reduces profile `p` at sample index `idx` to its node values.
 pub fn node_values(p: &Profile, idx: usize, opts: NodeOptions) -> NodeValues {
     let table = aggregate::node_table(p, opts);
-    let value = move |v: &[i64]| v[idx];
-    let g = aggregate::build_graph(
-        p,
-        &table,
-        &value,
-        &GraphRequest {
-            kept: None,
-            edges_into: None,
-            with_edges: false,
-        },
-    );
+    let (flat, cum) = aggregate::flat_cum(p, &table, idx);
     let model = NoiseModel::for_profile(p, idx);
     let n = table.len();
     // Variances: the same walk as build_graph (flat to the innermost frame
@@ -230,7 +221,7 @@ pub fn node_values(p: &Profile, idx: usize, opts: NodeOptions) -> NodeValues {
     let mut by_name: FxHashMap<String, usize> = FxHashMap::default();
     let mut entries: Vec<(String, i64, i64, f64, f64)> = Vec::new();
     for i in 0..n {
-        if !g.present(i) {
+        if flat[i] == 0 && cum[i] == 0 {
             continue;
         }
         let name = table.infos[i].printable_name();
@@ -242,8 +233,8 @@ pub fn node_values(p: &Profile, idx: usize, opts: NodeOptions) -> NodeValues {
                 entries.last_mut().expect("just pushed")
             }
         };
-        e.1 = e.1.wrapping_add(g.flat[i]);
-        e.2 = e.2.wrapping_add(g.cum[i]);
+        e.1 = e.1.wrapping_add(flat[i]);
+        e.2 = e.2.wrapping_add(cum[i]);
         e.3 += flat_var[i];
         e.4 += cum_var[i];
     }

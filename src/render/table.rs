@@ -52,6 +52,7 @@ pub(crate) fn new_table(header: &[&str], right_aligned: &[usize], color: bool) -
         .remove_style(comfy_table::TableComponent::HorizontalLines)
         .remove_style(comfy_table::TableComponent::MiddleIntersections)
         .set_style(comfy_table::TableComponent::HeaderLines, '─')
+        .set_style(comfy_table::TableComponent::MiddleHeaderIntersections, '─')
         .set_content_arrangement(ContentArrangement::Disabled);
     if color {
         t.enforce_styling();

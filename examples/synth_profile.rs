@@ -725,8 +725,8 @@ fn make_package(rng: &mut Rng, taken: &mut HashSet<String>) -> Package {
     for _ in 0..1 + rng.below(5) {
         let t = *rng.pick(TYPES);
         let name = match rng.below(3) {
-            0 => lowercase_first(*rng.pick(NOUNS)) + t,
-            1 => rng.pick(NOUNS).to_string() + t,
+            0 => lowercase_first(rng.pick::<&str>(NOUNS)) + t,
+            1 => rng.pick::<&str>(NOUNS).to_string() + t,
             _ => t.to_owned(),
         };
         if !types.contains(&name) {
@@ -761,9 +761,9 @@ fn verb_noun(rng: &mut Rng, exported: f64) -> String {
     } else {
         v.to_owned()
     };
-    s.push_str(*rng.pick(NOUNS));
+    s.push_str(rng.pick::<&str>(NOUNS));
     if rng.chance(0.3) {
-        s.push_str(*rng.pick(NOUNS));
+        s.push_str(rng.pick::<&str>(NOUNS));
     }
     s
 }

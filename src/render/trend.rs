@@ -93,7 +93,12 @@ pub fn text(r: &TrendReport, color: bool, w: &mut dyn Write) -> io::Result<()> {
         table::write_table(&t, w)?;
     }
     if r.hidden > 0 {
-        writeln!(w, "{} more nodes not shown (--nodecount)", r.hidden)?;
+        writeln!(
+            w,
+            "{} more node{} not shown (--nodecount)",
+            r.hidden,
+            if r.hidden == 1 { "" } else { "s" }
+        )?;
     }
     Ok(())
 }
@@ -211,7 +216,12 @@ pub fn markdown(r: &TrendReport, w: &mut dyn Write) -> io::Result<()> {
     }
     if r.hidden > 0 {
         writeln!(w)?;
-        writeln!(w, "{} more nodes not shown.", r.hidden)?;
+        writeln!(
+            w,
+            "{} more node{} not shown.",
+            r.hidden,
+            if r.hidden == 1 { "" } else { "s" }
+        )?;
     }
     Ok(())
 }

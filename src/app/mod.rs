@@ -3,7 +3,10 @@
 //! module that does I/O and uses anyhow; errors carry the file they are
 //! about.
 
+mod check;
+mod diff;
 mod top;
+mod trend;
 
 use crate::cli::{BaseArgs, Command, InputArgs};
 use crate::profile::decode::{self, DecodeOptions};
@@ -24,6 +27,9 @@ pub enum Outcome {
 pub fn run(cmd: Command) -> Result<Outcome> {
     match cmd {
         Command::Top(a) => top::run(a),
+        Command::Diff(a) => diff::run(a),
+        Command::Check(a) => check::run(a),
+        Command::Trend(a) => trend::run(a),
     }
 }
 

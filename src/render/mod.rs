@@ -2,6 +2,11 @@
 //! versioned JSON. They format numbers the report already holds and never
 //! look at a profile.
 
+pub mod check;
+pub mod diff;
+mod table;
+pub mod trend;
+
 use crate::report::TopReport;
 use crate::units;
 use serde::Serialize;
@@ -93,4 +98,11 @@ pub fn top_json(r: &TopReport, w: &mut dyn Write) -> io::Result<()> {
     };
     serde_json::to_writer_pretty(&mut *w, &doc).map_err(io::Error::other)?;
     writeln!(w)
+}
+
+/// `{"type": ..., "unit": ...}` for the JSON of other commands.
+#[derive(Serialize)]
+pub(crate) struct JsonSampleTypeOwned<'a> {
+    r#type: &'a str,
+    unit: &'a str,
 }

@@ -8,6 +8,11 @@
 //! edges below `edgefraction`, and label rows `(inline)` /
 //! `(partial-inline)` from the remaining incoming edges.
 
+pub mod check;
+pub mod diff;
+pub mod nodes;
+pub mod trend;
+
 use crate::aggregate::{self, NodeOptions, NodeTable};
 use crate::profile::Profile;
 use crate::units;

@@ -7,7 +7,7 @@ mod top;
 
 use crate::cli::{BaseArgs, Command, InputArgs};
 use crate::profile::decode::{self, DecodeOptions};
-use crate::profile::{Profile, merge};
+use crate::profile::{Profile, legacy, merge, prune};
 use crate::source;
 use anyhow::{Context, Result, bail};
 use std::io::{self, BufWriter};
@@ -34,8 +34,9 @@ pub fn load_one(name: &str, input: &InputArgs) -> Result<Profile> {
     let opts = DecodeOptions {
         max_input_size: input.max_input_size,
     };
-    let p = decode::decode_reader(r, opts, &decode::no_text_formats)
+    let mut p = decode::decode_reader(r, opts, &legacy::parse)
         .with_context(|| shown.to_string())?;
+    prune::remove_uninteresting(&mut p).with_context(|| shown.to_string())?;
     Ok(p)
 }
 

@@ -6,7 +6,7 @@
 //! Each format has its own file; they share [`RawLegacy`], the parsed
 //! samples before the model is built, and [`maps`], the memory map section
 //! that becomes Mappings. [`parse`] tries the formats in pprof's order
-//! (`parseLegacy`: heap text first), jemalloc after them.
+//! (`parseLegacy`: heap text first, Java heapz last), jemalloc after them.
 //!
 //! Building the model follows pprof's legacy path: stack addresses are
 //! decremented by one (return address -> call instruction), locations are
@@ -20,6 +20,7 @@
 //! an error, never a silently shortened profile.
 
 pub mod go_heap;
+pub mod java;
 pub mod jemalloc;
 pub mod maps;
 pub mod tcmalloc;
@@ -42,6 +43,8 @@ pub enum LegacyFormat {
     TcmallocFragmentation,
     /// jemalloc `prof.dump` (`heap_v2/RATE` with `t*:` lines).
     JemallocHeap,
+    /// Java heapz text (`--- heapz 1 ---`).
+    JavaHeapz,
 }
 
 impl LegacyFormat {
@@ -53,6 +56,7 @@ impl LegacyFormat {
             LegacyFormat::TcmallocGrowth => "gperftools-growth",
             LegacyFormat::TcmallocFragmentation => "gperftools-fragmentation",
             LegacyFormat::JemallocHeap => "jemalloc-heap_v2",
+            LegacyFormat::JavaHeapz => "java-heapz",
         }
     }
 }
@@ -104,12 +108,15 @@ pub fn parse(text: &[u8]) -> Result<Profile, DecodeError> {
     if let Some(r) = tcmalloc::parse(text) {
         return r;
     }
+    if let Some(r) = java::parse(text) {
+        return r;
+    }
     if let Some(r) = jemalloc::parse(text) {
         return r;
     }
     Err(DecodeError::NotAProfile(
         "unrecognized profile format (expected profile.proto, a Go debug=1 heap profile, \
-         a gperftools heap/growth profile or a jemalloc heap_v2 dump)"
+         a gperftools heap/growth profile, a Java heapz profile or a jemalloc heap_v2 dump)"
             .into(),
     ))
 }

@@ -3,6 +3,8 @@
 //! module that does I/O and uses anyhow; errors carry the file they are
 //! about.
 
+mod convert;
+mod info;
 mod top;
 
 use crate::cli::{BaseArgs, Command, InputArgs};
@@ -24,6 +26,8 @@ pub enum Outcome {
 pub fn run(cmd: Command) -> Result<Outcome> {
     match cmd {
         Command::Top(a) => top::run(a),
+        Command::Info(a) => info::run(a),
+        Command::Convert(a) => convert::run(a),
     }
 }
 

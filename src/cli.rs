@@ -49,7 +49,12 @@ pub struct ConvertArgs {
     pub profiles: Vec<String>,
 
     /// Where to write the gzip'd profile.proto (written atomically).
-    #[arg(short = 'o', long = "output", value_name = "OUT.pb.gz", required = true)]
+    #[arg(
+        short = 'o',
+        long = "output",
+        value_name = "OUT.pb.gz",
+        required = true
+    )]
     pub output: std::path::PathBuf,
 
     #[command(flatten)]

@@ -72,7 +72,12 @@ pub fn guess_producer(p: &Profile) -> String {
     let types: Vec<&str> = (0..p.sample_types.len())
         .map(|i| p.sample_type_name(i))
         .collect();
-    let go = ["alloc_objects", "alloc_space", "inuse_objects", "inuse_space"];
+    let go = [
+        "alloc_objects",
+        "alloc_space",
+        "inuse_objects",
+        "inuse_space",
+    ];
     if types == go && p.str(p.period_type.r#type) == "space" {
         return if p.str(p.default_sample_type) == "alloc_space" {
             "Go runtime/pprof (allocs profile)".into()

@@ -38,8 +38,8 @@ pub fn load_one(name: &str, input: &InputArgs) -> Result<Profile> {
     let opts = DecodeOptions {
         max_input_size: input.max_input_size,
     };
-    let mut p = decode::decode_reader(r, opts, &legacy::parse)
-        .with_context(|| shown.to_string())?;
+    let mut p =
+        decode::decode_reader(r, opts, &legacy::parse).with_context(|| shown.to_string())?;
     prune::remove_uninteresting(&mut p).with_context(|| shown.to_string())?;
     Ok(p)
 }

@@ -57,8 +57,11 @@ pub fn simplify_func(name: &str) -> &str {
 }
 
 fn compile(expr: &str, what: &str) -> Result<Regex, PruneError> {
-    Regex::new(&format!("^({expr})$"))
-        .map_err(|e| PruneError(format!("the profile's {what} expression does not compile: {e}")))
+    Regex::new(&format!("^({expr})$")).map_err(|e| {
+        PruneError(format!(
+            "the profile's {what} expression does not compile: {e}"
+        ))
+    })
 }
 
 /// Applies the profile's `drop_frames` / `keep_frames` (pprof's

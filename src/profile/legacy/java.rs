@@ -275,7 +275,9 @@ resolution = bytes
         assert_eq!(p.samples.get(1).locs, &[LocIdx(0), LocIdx(1)]);
         let (n, s) = scale_heap_sample(2, 1048576, 524288);
         assert_eq!(p.samples.get(0).values, &[n, s]);
-        let e = parse("--- heapz 1 ---\nformat = java\n").unwrap().unwrap_err();
+        let e = parse("--- heapz 1 ---\nformat = java\n")
+            .unwrap()
+            .unwrap_err();
         assert!(e.to_string().contains("resolution"), "{e}");
     }
 }

@@ -36,7 +36,9 @@
 //! rule); jeprof leaves the leaf address alone, which only matters at
 //! `--granularity addresses`.
 
-use super::{LegacyFormat, RawLegacy, first_line, is_map_sentinel, line_err, maps, parse_addresses};
+use super::{
+    LegacyFormat, RawLegacy, first_line, is_map_sentinel, line_err, maps, parse_addresses,
+};
 use crate::profile::{DecodeError, Profile};
 use regex::Regex;
 use std::sync::LazyLock;
@@ -125,7 +127,12 @@ fn parse_dump(text: &str, rate: &str) -> Result<Profile, DecodeError> {
         match stack.take() {
             Some((_, a)) => records.push((a, pair)),
             None if totals.is_none() && records.is_empty() => totals = Some(pair),
-            None => return Err(line_err(lineno, "`t*:` line without a stack (`@ ...`) before it")),
+            None => {
+                return Err(line_err(
+                    lineno,
+                    "`t*:` line without a stack (`@ ...`) before it",
+                ));
+            }
         }
     }
     if let Some((at, _)) = stack {

@@ -82,7 +82,10 @@ pub fn parse<'a>(
                     }
                 }
                 let why = why.unwrap_or_else(|| "not a memory map entry".into());
-                return Err(line_err(lineno, format!("bad memory map line {t:?}: {why}")));
+                return Err(line_err(
+                    lineno,
+                    format!("bad memory map line {t:?}: {why}"),
+                ));
             }
         }
     }
@@ -137,7 +140,8 @@ fn entry(l: &str) -> Result<Option<RawMapping>, Option<String>> {
         return Ok(None);
     }
     let hex = |s: &str, what: &str| {
-        u64::from_str_radix(s, 16).map_err(|_| Some(format!("{what} {s:?} is not a 64-bit hex number")))
+        u64::from_str_radix(s, 16)
+            .map_err(|_| Some(format!("{what} {s:?} is not a 64-bit hex number")))
     };
     let mut m = RawMapping {
         start: hex(start, "start")?,

@@ -92,7 +92,12 @@ const HEAP_TYPES: [&[&str]; 5] = [
     &["objects", "space"],
     &["inuse_objects", "inuse_space"],
     &["alloc_objects", "alloc_space"],
-    &["alloc_objects", "alloc_space", "inuse_objects", "inuse_space"],
+    &[
+        "alloc_objects",
+        "alloc_space",
+        "inuse_objects",
+        "inuse_space",
+    ],
 ];
 
 /// Parses a legacy text profile, trying the formats in pprof's order.
@@ -138,14 +143,26 @@ pub(crate) fn is_map_sentinel(line: &str) -> bool {
 
 /// Parses whitespace-separated `0x...` stack addresses; every token must be
 /// a hex number that fits in 64 bits.
-pub(crate) fn parse_addresses(s: &str, lineno: usize, out: &mut Vec<u64>) -> Result<(), DecodeError> {
+pub(crate) fn parse_addresses(
+    s: &str,
+    lineno: usize,
+    out: &mut Vec<u64>,
+) -> Result<(), DecodeError> {
     for tok in s.split_ascii_whitespace() {
         let hex = tok
             .strip_prefix("0x")
             .or_else(|| tok.strip_prefix("0X"))
-            .ok_or_else(|| line_err(lineno, format!("stack address {tok:?} is not a 0x-prefixed hex number")))?;
+            .ok_or_else(|| {
+                line_err(
+                    lineno,
+                    format!("stack address {tok:?} is not a 0x-prefixed hex number"),
+                )
+            })?;
         let a = u64::from_str_radix(hex, 16).map_err(|_| {
-            line_err(lineno, format!("stack address {tok:?} is not a 64-bit hex number"))
+            line_err(
+                lineno,
+                format!("stack address {tok:?} is not a 64-bit hex number"),
+            )
         })?;
         out.push(a);
     }
@@ -310,7 +327,7 @@ pub(crate) fn add_frame_info(p: &mut Profile, index: &mut FxHashMap<Box<str>, su
     let names: Vec<&str> = (0..p.sample_types.len())
         .map(|i| p.sample_type_name(i))
         .collect();
-    let heap = HEAP_TYPES.iter().any(|t| *t == names.as_slice());
+    let heap = HEAP_TYPES.contains(&names.as_slice());
     let (drop, keep) = if heap {
         (ALLOC_DROP_FRAMES, ALLOC_KEEP_FRAMES)
     } else {

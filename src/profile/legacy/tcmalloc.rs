@@ -36,7 +36,8 @@ static HEAP_HEADER: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid regex")
 });
 static GROWTH_HEADER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"heap profile: *(\d+): *(\d+) *\[ *(\d+): *(\d+) *\] @ growthz?").expect("valid regex")
+    Regex::new(r"heap profile: *(\d+): *(\d+) *\[ *(\d+): *(\d+) *\] @ growthz?")
+        .expect("valid regex")
 });
 static FRAG_HEADER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"heap profile: *(\d+): *(\d+) *\[ *(\d+): *(\d+) *\] @ fragmentationz?")
@@ -65,7 +66,12 @@ pub(crate) fn header(line: &str) -> Option<Result<Header, DecodeError>> {
         if !c[6].is_empty() {
             match c[6].parse::<i64>() {
                 Ok(v) => period = v,
-                Err(_) => return Some(Err(line_err(1, format!("sampling rate {:?} is out of range", &c[6])))),
+                Err(_) => {
+                    return Some(Err(line_err(
+                        1,
+                        format!("sampling rate {:?} is out of range", &c[6]),
+                    )));
+                }
             }
         }
         let (format, period, v2) = match &c[5] {
@@ -104,7 +110,10 @@ pub(crate) fn header(line: &str) -> Option<Result<Header, DecodeError>> {
     if line.trim_start().starts_with("heap profile:") {
         return Some(Err(line_err(
             1,
-            format!("malformed heap profile header {:?} (expected `heap profile: N: B [N: B] @ TYPE[/RATE]`)", line.trim()),
+            format!(
+                "malformed heap profile header {:?} (expected `heap profile: N: B [N: B] @ TYPE[/RATE]`)",
+                line.trim()
+            ),
         )));
     }
     None
@@ -163,8 +172,9 @@ pub(crate) fn parse_body(
         };
         for &(g, what) in pairs {
             let num = |k: usize| {
-                c[k].parse::<i64>()
-                    .map_err(|_| line_err(lineno, format!("{what} value {:?} is out of range", &c[k])))
+                c[k].parse::<i64>().map_err(|_| {
+                    line_err(lineno, format!("{what} value {:?} is out of range", &c[k]))
+                })
             };
             let (mut count, mut size) = (num(g)?, num(g + 1)?);
             if count == 0 && size != 0 {
@@ -209,7 +219,11 @@ mod tests {
         assert_eq!(x.format, LegacyFormat::TcmallocGrowth);
         let x = h("heap profile: 85: 1 [85: 1] @ fragmentationz");
         assert_eq!(x.format, LegacyFormat::TcmallocFragmentation);
-        assert!(header("heap profile: 1: 2 [3: 4] @ heapfoo").unwrap().is_err());
+        assert!(
+            header("heap profile: 1: 2 [3: 4] @ heapfoo")
+                .unwrap()
+                .is_err()
+        );
         assert!(header("heap profile: x").unwrap().is_err());
         assert!(header("something else").is_none());
     }

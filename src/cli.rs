@@ -27,6 +27,44 @@ pub enum Command {
     Check(CheckArgs),
     /// Rank leak suspects across a series of snapshots of one process.
     Trend(TrendArgs),
+    /// Summarize profiles: format, producer, sample types, period, counts,
+    /// mappings, Go MemStats.
+    Info(InfoArgs),
+    /// Merge profiles (any readable format) into one gzip'd profile.proto.
+    Convert(ConvertArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct InfoArgs {
+    /// Profiles to summarize (paths, or - for standard input), each on its own.
+    #[arg(value_name = "PROFILE", required = true)]
+    pub profiles: Vec<String>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Format,
+
+    #[command(flatten)]
+    pub input: InputArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct ConvertArgs {
+    /// Profiles to read (paths, or - for standard input); several are merged.
+    #[arg(value_name = "IN", required = true)]
+    pub profiles: Vec<String>,
+
+    /// Where to write the gzip'd profile.proto (written atomically).
+    #[arg(
+        short = 'o',
+        long = "output",
+        value_name = "OUT.pb.gz",
+        required = true
+    )]
+    pub output: std::path::PathBuf,
+
+    #[command(flatten)]
+    pub input: InputArgs,
 }
 
 /// Options shared by every command that reads profiles.

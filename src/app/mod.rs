@@ -5,12 +5,14 @@
 
 mod check;
 mod diff;
+mod convert;
+mod info;
 mod top;
 mod trend;
 
 use crate::cli::{BaseArgs, Command, InputArgs};
 use crate::profile::decode::{self, DecodeOptions};
-use crate::profile::{Profile, merge};
+use crate::profile::{Profile, legacy, merge, prune};
 use crate::source;
 use anyhow::{Context, Result, bail};
 use std::io::{self, BufWriter};
@@ -30,6 +32,8 @@ pub fn run(cmd: Command) -> Result<Outcome> {
         Command::Diff(a) => diff::run(a),
         Command::Check(a) => check::run(a),
         Command::Trend(a) => trend::run(a),
+        Command::Info(a) => info::run(a),
+        Command::Convert(a) => convert::run(a),
     }
 }
 
@@ -40,8 +44,9 @@ pub fn load_one(name: &str, input: &InputArgs) -> Result<Profile> {
     let opts = DecodeOptions {
         max_input_size: input.max_input_size,
     };
-    let p = decode::decode_reader(r, opts, &decode::no_text_formats)
-        .with_context(|| shown.to_string())?;
+    let mut p =
+        decode::decode_reader(r, opts, &legacy::parse).with_context(|| shown.to_string())?;
+    prune::remove_uninteresting(&mut p).with_context(|| shown.to_string())?;
     Ok(p)
 }
 

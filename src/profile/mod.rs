@@ -12,7 +12,9 @@
 pub mod decode;
 pub mod encode;
 pub mod error;
+pub mod legacy;
 pub mod merge;
+pub mod prune;
 
 pub use error::DecodeError;
 
@@ -178,6 +180,13 @@ pub struct Profile {
     pub comments: Vec<StrIdx>,
     pub default_sample_type: StrIdx,
     pub doc_url: StrIdx,
+    /// The legacy text format the profile was read from (`None`:
+    /// profile.proto). Not part of profile.proto; not written by `encode`.
+    pub legacy_format: Option<legacy::LegacyFormat>,
+    /// Go's `# runtime.MemStats` block (`Name`, `value`) from a `debug=1`
+    /// heap profile, in file order; empty otherwise. Not part of
+    /// profile.proto.
+    pub memstats: Vec<(String, String)>,
 }
 
 impl Profile {

@@ -1,0 +1,16 @@
+//! `heapscope convert IN... -o OUT.pb.gz`: read any supported format, merge
+//! as pprof does, write gzip'd profile.proto atomically. The bridge from
+//! legacy text profiles into tools that read only profile.proto.
+
+use super::{Outcome, load};
+use crate::cli::ConvertArgs;
+use crate::output;
+use crate::profile::encode;
+use anyhow::{Context, Result};
+
+pub(crate) fn run(a: ConvertArgs) -> Result<Outcome> {
+    let p = load(&a.profiles, &a.input)?;
+    output::write_atomic(&a.output, |w| encode::write_gzip(&p, w))
+        .with_context(|| format!("writing {}", a.output.display()))?;
+    Ok(Outcome::Ok)
+}

@@ -1,0 +1,48 @@
+//! `heapscope info`: one summary per input profile (not merged).
+
+use super::{Outcome, stdout_writer};
+use crate::cli::{Format, InfoArgs};
+use crate::info;
+use crate::profile::decode::{self, DecodeOptions};
+use crate::profile::{legacy, prune};
+use crate::source;
+use anyhow::{Context, Result};
+use std::io::{Read, Write};
+
+pub(crate) fn run(a: InfoArgs) -> Result<Outcome> {
+    let mut infos = Vec::with_capacity(a.profiles.len());
+    for name in &a.profiles {
+        let shown = source::display_name(name);
+        let mut r = source::open(name).with_context(|| format!("{shown}: cannot read"))?;
+        let mut head = [0u8; 2];
+        let n = read_up_to(&mut r, &mut head).with_context(|| format!("{shown}: cannot read"))?;
+        let gzipped = n == 2 && head == [0x1f, 0x8b];
+        let opts = DecodeOptions {
+            max_input_size: a.input.max_input_size,
+        };
+        let mut p = decode::decode_reader(head[..n].chain(r), opts, &legacy::parse)
+            .with_context(|| shown.to_string())?;
+        prune::remove_uninteresting(&mut p).with_context(|| shown.to_string())?;
+        infos.push(info::info(shown, &p, gzipped));
+    }
+    let mut w = stdout_writer();
+    match a.format {
+        Format::Text => info::render_text(&infos, &mut w)?,
+        Format::Json => info::render_json(&infos, &mut w)?,
+    }
+    w.flush()?;
+    Ok(Outcome::Ok)
+}
+
+fn read_up_to(r: &mut dyn Read, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match r.read(&mut buf[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(n)
+}

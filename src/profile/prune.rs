@@ -1,0 +1,222 @@
+//! pprof's `RemoveUninteresting` / `Prune`: a profile's own `drop_frames`
+//! and `keep_frames` expressions (set by pprof for legacy heap profiles,
+//! or by any producer) applied when the profile is loaded.
+//!
+//! Both are anchored, `^(expr)$`, and matched against each frame's function
+//! name after a light simplification (a leading `.` removed, and the
+//! argument list cut at the first `(` that does not belong to
+//! `(anonymous namespace)` or `operator()`).
+//!
+//! - A location whose outermost matching frame (scanning inlined frames
+//!   from the outermost in) is its outermost frame is dropped whole; if
+//!   the match is an inner frame, only the frames from it inward are cut.
+//! - In each sample, scanning from the root towards the leaf, after at
+//!   least one location that matched nothing ("a user frame"), the first
+//!   matching location cuts the stack: everything beneath it goes, and the
+//!   location itself too when it was dropped whole. Frames before the
+//!   first user frame are never pruned, so a stack never becomes empty
+//!   just because its root matches.
+//!
+//! Profiles without function names (unsymbolized legacy profiles) are left
+//! unchanged.
+
+use super::{LocIdx, Profile, Samples};
+use regex::Regex;
+
+/// A `drop_frames` or `keep_frames` expression that does not compile.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PruneError(pub String);
+
+impl std::fmt::Display for PruneError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for PruneError {}
+
+/// pprof's `simplifyFunc`.
+pub fn simplify_func(name: &str) -> &str {
+    let name = name.strip_prefix('.').unwrap_or(name);
+    const RESERVED: [&str; 2] = ["(anonymous namespace)", "operator()"];
+    let b = name.as_bytes();
+    let mut i = 0;
+    'scan: while i < b.len() {
+        for r in RESERVED {
+            if name[i..].starts_with(r) {
+                i += r.len();
+                continue 'scan;
+            }
+        }
+        if b[i] == b'(' {
+            return &name[..i];
+        }
+        i += 1;
+    }
+    name
+}
+
+fn compile(expr: &str, what: &str) -> Result<Regex, PruneError> {
+    Regex::new(&format!("^({expr})$")).map_err(|e| {
+        PruneError(format!(
+            "the profile's {what} expression does not compile: {e}"
+        ))
+    })
+}
+
+/// Applies the profile's `drop_frames` / `keep_frames` (pprof's
+/// `RemoveUninteresting`). Does nothing when `drop_frames` is empty.
+pub fn remove_uninteresting(p: &mut Profile) -> Result<(), PruneError> {
+    let drop = p.str(p.drop_frames);
+    if drop.is_empty() {
+        return Ok(());
+    }
+    if p.functions.iter().all(|f| p.str(f.name).is_empty()) {
+        return Ok(());
+    }
+    let drop = compile(drop, "drop_frames")?;
+    let keep_s = p.str(p.keep_frames);
+    let keep = if keep_s.is_empty() {
+        None
+    } else {
+        Some(compile(keep_s, "keep_frames")?)
+    };
+    prune(p, &drop, keep.as_ref());
+    Ok(())
+}
+
+/// pprof's `Prune(dropRx, keepRx)`.
+pub fn prune(p: &mut Profile, drop: &Regex, keep: Option<&Regex>) {
+    // Per function: does it start pruning?
+    let fn_prunes: Vec<bool> = p
+        .functions
+        .iter()
+        .map(|f| {
+            let name = p.str(f.name);
+            if name.is_empty() {
+                return false;
+            }
+            let s = simplify_func(name);
+            drop.is_match(s) && !keep.is_some_and(|k| k.is_match(s))
+        })
+        .collect();
+    // Per location: 0 untouched, 1 prune beneath, 2 prune whole.
+    let mut mark = vec![0u8; p.locations.len()];
+    for (li, loc) in p.locations.iter_mut().enumerate() {
+        let lines = &p.lines[loc.lines_start as usize..loc.lines_end as usize];
+        let Some(i) = (0..lines.len())
+            .rev()
+            .find(|&i| fn_prunes[lines[i].function.0 as usize])
+        else {
+            continue;
+        };
+        if i == lines.len() - 1 {
+            mark[li] = 2;
+        } else {
+            mark[li] = 1;
+            loc.lines_start += i as u32 + 1;
+        }
+    }
+    if mark.iter().all(|&m| m == 0) {
+        return;
+    }
+    let s = &p.samples;
+    let mut out = Samples {
+        stride: s.stride,
+        ..Default::default()
+    };
+    for x in s.iter() {
+        let mut locs: &[LocIdx] = x.locs;
+        let mut found_user = false;
+        for i in (0..locs.len()).rev() {
+            let m = mark[locs[i].0 as usize];
+            if m == 0 {
+                found_user = true;
+                continue;
+            }
+            if !found_user {
+                continue;
+            }
+            locs = if m == 2 { &locs[i + 1..] } else { &locs[i..] };
+            break;
+        }
+        out.push(locs, x.values, x.labels);
+    }
+    p.samples = out;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::profile::{FuncIdx, Function, Line, Location, StrIdx};
+
+    #[test]
+    fn simplify() {
+        assert_eq!(simplify_func(".foo(int)"), "foo");
+        assert_eq!(
+            simplify_func("(anonymous namespace)::f(int)"),
+            "(anonymous namespace)::f"
+        );
+        assert_eq!(simplify_func("X::operator()(int)"), "X::operator()");
+        assert_eq!(simplify_func("main.f"), "main.f");
+    }
+
+    /// Sample 0 (leaf first): malloc, [operator new inlined into user],
+    /// user, main. Sample 1: user, malloc (an allocator frame at the root).
+    fn profile() -> Profile {
+        let mut p = Profile {
+            strings: ["", "malloc", "operator new", "user", "main"]
+                .iter()
+                .map(|s| Box::<str>::from(*s))
+                .collect(),
+            ..Default::default()
+        };
+        for (i, n) in [1u32, 2, 3, 4].iter().enumerate() {
+            p.functions.push(Function {
+                id: i as u64 + 1,
+                name: StrIdx(*n),
+                ..Default::default()
+            });
+        }
+        let f = |i: u32| Line {
+            function: FuncIdx(i),
+            line: 0,
+            column: 0,
+        };
+        // loc0: malloc; loc1: [operator new (inner), user (outer)]; loc2: user; loc3: main.
+        p.lines = vec![f(0), f(1), f(2), f(2), f(3)];
+        let loc = |s: u32, e: u32| Location {
+            lines_start: s,
+            lines_end: e,
+            ..Default::default()
+        };
+        p.locations = vec![loc(0, 1), loc(1, 3), loc(3, 4), loc(4, 5)];
+        p.samples.stride = 1;
+        p.samples
+            .push(&[LocIdx(0), LocIdx(1), LocIdx(2), LocIdx(3)], &[1], &[]);
+        // A stack that is only allocator frames at its root: kept whole.
+        p.samples.push(&[LocIdx(2), LocIdx(0)], &[1], &[]);
+        p
+    }
+
+    #[test]
+    fn prune_cuts_beneath_first_user_frame() {
+        let mut p = profile();
+        let drop = Regex::new("^(malloc|operator new(\\[\\])?)$").unwrap();
+        prune(&mut p, &drop, None);
+        // loc1 = [operator new, user]: matched inner frame, keeps `user` only.
+        assert_eq!(p.samples.get(0).locs, &[LocIdx(1), LocIdx(2), LocIdx(3)]);
+        let l1 = &p.locations[1];
+        assert_eq!(p.lines_of(l1).len(), 1);
+        assert_eq!(p.samples.get(1).locs, &[LocIdx(2), LocIdx(0)]);
+    }
+
+    #[test]
+    fn keep_frames_wins() {
+        let mut p = profile();
+        let drop = Regex::new("^(malloc)$").unwrap();
+        let keep = Regex::new("^(malloc)$").unwrap();
+        prune(&mut p, &drop, Some(&keep));
+        assert_eq!(p.samples.get(0).locs.len(), 4);
+    }
+}

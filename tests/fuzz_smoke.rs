@@ -28,6 +28,16 @@ fn seeds() -> Vec<Vec<u8>> {
         out.push(raw);
         out.push(gz);
     }
+    // Legacy text formats, raw.
+    for name in [
+        "legacy/heap_debug1.txt",
+        "legacy/nopie.0001.heap",
+        "legacy/lg14_explicit.heap",
+    ] {
+        if let Ok(b) = std::fs::read(dir.join(name)) {
+            out.push(b);
+        }
+    }
     out
 }
 
@@ -87,11 +97,11 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 400, failure_persistence: None, ..ProptestConfig::default() })]
 
     #[test]
-    fn mutated_profiles_never_panic(seed in 0usize..10, ms in prop::collection::vec(mutation(), 1..6), g in 0usize..5) {
+    fn mutated_profiles_never_panic(seed in 0usize..13, ms in prop::collection::vec(mutation(), 1..6), g in 0usize..5) {
         let seeds = seeds();
         let input = apply(seeds[seed % seeds.len()].clone(), &ms);
         let opts = DecodeOptions { max_input_size: 16 << 20 };
-        if let Ok(p) = decode::decode_bytes(&input, opts, &decode::no_text_formats) {
+        if let Ok(p) = decode::decode_bytes(&input, opts, &heapscope::profile::legacy::parse) {
             for idx in 0..p.sample_types.len() {
                 let mut o = TopOptions { sample_index: idx, ..Default::default() };
                 o.nodes.granularity = [Granularity::Functions, Granularity::FileFunctions, Granularity::Files, Granularity::Lines, Granularity::Addresses][g];

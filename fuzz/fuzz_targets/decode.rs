@@ -12,7 +12,7 @@ fuzz_target!(|data: &[u8]| {
     let opts = DecodeOptions {
         max_input_size: 64 << 20,
     };
-    let Ok(p) = decode::decode_bytes(data, opts, &decode::no_text_formats) else {
+    let Ok(p) = decode::decode_bytes(data, opts, &heapscope::profile::legacy::parse) else {
         return;
     };
     for idx in 0..p.sample_types.len().min(4) {

@@ -4,8 +4,8 @@
 //! about.
 
 mod check;
-mod diff;
 mod convert;
+mod diff;
 mod info;
 mod top;
 mod trend;

@@ -140,6 +140,63 @@ impl NodeArgs {
     }
 }
 
+/// pprof's sample filters, applied to the profile before any report, in
+/// pprof's order: focus/ignore/hide/show, show-from, tagfocus/tagignore,
+/// tagshow/taghide, prune-from.
+#[derive(Args, Debug, Clone, Default)]
+pub struct FilterArgs {
+    /// Keep only samples with a frame matching this regex (function name,
+    /// file name or binary).
+    #[arg(long, value_name = "REGEX", help_heading = "Filters")]
+    pub focus: Option<String>,
+    /// Drop samples with a frame matching this regex.
+    #[arg(long, value_name = "REGEX", help_heading = "Filters")]
+    pub ignore: Option<String>,
+    /// Remove frames matching this regex from every stack.
+    #[arg(long, value_name = "REGEX", help_heading = "Filters")]
+    pub hide: Option<String>,
+    /// Keep only frames matching this regex in every stack.
+    #[arg(long, value_name = "REGEX", help_heading = "Filters")]
+    pub show: Option<String>,
+    /// Drop the frames above (rootward of) the highest frame matching this regex.
+    #[arg(long, value_name = "REGEX", help_heading = "Filters")]
+    pub show_from: Option<String>,
+    /// Drop the frames below (leafward of) the lowest frame matching this regex.
+    #[arg(long, value_name = "REGEX", help_heading = "Filters")]
+    pub prune_from: Option<String>,
+    /// Keep only samples with a matching label: `[KEY=]REGEX[,REGEX...]`, or
+    /// a numeric range such as `64kb:1mb`, `bytes=1kB:`, `:512` (inclusive).
+    #[arg(long, value_name = "[KEY=]VALUE", help_heading = "Filters")]
+    pub tagfocus: Option<String>,
+    /// Drop samples with a matching label (same syntax as --tagfocus).
+    #[arg(long, value_name = "[KEY=]VALUE", help_heading = "Filters")]
+    pub tagignore: Option<String>,
+    /// Keep only the label keys matching this regex.
+    #[arg(long, value_name = "REGEX", help_heading = "Filters")]
+    pub tagshow: Option<String>,
+    /// Remove the label keys matching this regex.
+    #[arg(long, value_name = "REGEX", help_heading = "Filters")]
+    pub taghide: Option<String>,
+}
+
+impl FilterArgs {
+    pub fn to_spec(&self) -> crate::filter::FilterSpec {
+        let s = |o: &Option<String>| o.clone().unwrap_or_default();
+        crate::filter::FilterSpec {
+            focus: s(&self.focus),
+            ignore: s(&self.ignore),
+            hide: s(&self.hide),
+            show: s(&self.show),
+            show_from: s(&self.show_from),
+            prune_from: s(&self.prune_from),
+            tagfocus: s(&self.tagfocus),
+            tagignore: s(&self.tagignore),
+            tagshow: s(&self.tagshow),
+            taghide: s(&self.taghide),
+        }
+    }
+}
+
 #[derive(Args, Debug)]
 pub struct TopArgs {
     /// Profiles to read (paths, or - for standard input); several are merged.
@@ -154,6 +211,9 @@ pub struct TopArgs {
 
     #[command(flatten)]
     pub base: BaseArgs,
+
+    #[command(flatten)]
+    pub filters: FilterArgs,
 
     /// Sort by cum instead of flat.
     #[arg(long)]

@@ -8,6 +8,7 @@
 pub mod aggregate;
 pub mod app;
 pub mod cli;
+pub mod filter;
 pub mod output;
 pub mod profile;
 pub mod render;

@@ -307,10 +307,16 @@ pub fn select_output_unit(
 
 /// Builds the `top` report for a profile.
 pub fn top(p: &Profile, o: &TopOptions) -> TopReport {
+    top_with_total(p, o, compute_total(p, o.sample_index))
+}
+
+/// Builds the `top` report with a given percentage denominator: pprof
+/// computes the total before filtering, so a filtered profile is reported
+/// against the total of the unfiltered one.
+pub fn top_with_total(p: &Profile, o: &TopOptions, total: i64) -> TopReport {
     let idx = o.sample_index;
     let sample_type = p.sample_type_name(idx).to_string();
     let sample_unit = p.sample_type_unit(idx).to_lowercase();
-    let total = compute_total(p, idx);
     let value = move |v: &[i64]| v[idx];
 
     let table = aggregate::node_table(p, o.nodes);

@@ -3,6 +3,7 @@
 //! module that does I/O and uses anyhow; errors carry the file they are
 //! about.
 
+mod filtering;
 mod top;
 
 use crate::cli::{BaseArgs, Command, InputArgs};

@@ -21,6 +21,14 @@ pub struct Cli {
 pub enum Command {
     /// The nodes that hold the most memory, exactly as `go tool pprof -top` prints them.
     Top(TopArgs),
+    /// Every sample's stack with its value and labels, as `pprof -traces`.
+    Traces(TracesArgs),
+    /// Each node with its callers above and callees below, as `pprof -tree`.
+    Tree(TreeArgs),
+    /// The tree entries of the nodes matching REGEX, untrimmed, as `pprof -peek`.
+    Peek(PeekArgs),
+    /// The label histogram (e.g. the allocation sizes of a Go heap profile), as `pprof -tags`.
+    Tags(TagsArgs),
 }
 
 /// Options shared by every command that reads profiles.
@@ -262,6 +270,107 @@ impl TopArgs {
         }
         o
     }
+}
+
+/// Options common to the reports that read profiles and filter them.
+#[derive(Args, Debug, Clone)]
+pub struct ReportInput {
+    #[command(flatten)]
+    pub sample: SampleArgs,
+
+    #[command(flatten)]
+    pub base: BaseArgs,
+
+    #[command(flatten)]
+    pub filters: FilterArgs,
+
+    /// Output unit: minimum, auto, or a unit such as B, kB, MB, GB.
+    #[arg(long, default_value = "minimum")]
+    pub unit: String,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Format,
+
+    #[command(flatten)]
+    pub input: InputArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct TracesArgs {
+    /// Profiles to read (paths, or - for standard input); several are merged.
+    #[arg(value_name = "PROFILE", required = true)]
+    pub profiles: Vec<String>,
+
+    #[command(flatten)]
+    pub nodes: NodeArgs,
+
+    #[command(flatten)]
+    pub common: ReportInput,
+}
+
+#[derive(Args, Debug)]
+pub struct TreeArgs {
+    /// Profiles to read (paths, or - for standard input); several are merged.
+    #[arg(value_name = "PROFILE", required = true)]
+    pub profiles: Vec<String>,
+
+    #[command(flatten)]
+    pub nodes: NodeArgs,
+
+    /// Sort by cum instead of flat.
+    #[arg(long)]
+    pub cum: bool,
+
+    /// Show at most N nodes (0: no limit).
+    #[arg(long, value_name = "N", default_value_t = 80)]
+    pub nodecount: usize,
+
+    /// Hide nodes whose cum is below this fraction of the total.
+    #[arg(long, value_name = "F", default_value_t = 0.005)]
+    pub nodefraction: f64,
+
+    /// Hide edges whose weight is below this fraction of the total.
+    #[arg(long, value_name = "F", default_value_t = 0.001)]
+    pub edgefraction: f64,
+
+    /// Show every node and edge (pprof's -trim=false).
+    #[arg(long)]
+    pub no_trim: bool,
+
+    #[command(flatten)]
+    pub common: ReportInput,
+}
+
+#[derive(Args, Debug)]
+pub struct PeekArgs {
+    /// Regex on node names (as printed) to show.
+    #[arg(value_name = "REGEX")]
+    pub regex: String,
+
+    /// Profiles to read (paths, or - for standard input); several are merged.
+    #[arg(value_name = "PROFILE", required = true)]
+    pub profiles: Vec<String>,
+
+    #[command(flatten)]
+    pub nodes: NodeArgs,
+
+    /// Sort by cum instead of flat.
+    #[arg(long)]
+    pub cum: bool,
+
+    #[command(flatten)]
+    pub common: ReportInput,
+}
+
+#[derive(Args, Debug)]
+pub struct TagsArgs {
+    /// Profiles to read (paths, or - for standard input); several are merged.
+    #[arg(value_name = "PROFILE", required = true)]
+    pub profiles: Vec<String>,
+
+    #[command(flatten)]
+    pub common: ReportInput,
 }
 
 /// Parses a size: a plain number of bytes, or a number with B, kB/KiB,

@@ -2,6 +2,8 @@
 //! versioned JSON. They format numbers the report already holds and never
 //! look at a profile.
 
+pub mod reports;
+
 use crate::report::TopReport;
 use crate::units;
 use serde::Serialize;

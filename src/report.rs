@@ -8,6 +8,10 @@
 //! edges below `edgefraction`, and label rows `(inline)` /
 //! `(partial-inline)` from the remaining incoming edges.
 
+pub mod tags;
+pub mod traces;
+pub mod tree;
+
 use crate::aggregate::{self, GraphRequest, NodeOptions, NodeTable};
 use crate::profile::Profile;
 use crate::units;

@@ -4,6 +4,7 @@
 //! about.
 
 mod filtering;
+mod reports;
 mod top;
 
 use crate::cli::{BaseArgs, Command, InputArgs};
@@ -25,6 +26,10 @@ pub enum Outcome {
 pub fn run(cmd: Command) -> Result<Outcome> {
     match cmd {
         Command::Top(a) => top::run(a),
+        Command::Traces(a) => reports::traces(a),
+        Command::Tree(a) => reports::tree(a),
+        Command::Peek(a) => reports::peek(a),
+        Command::Tags(a) => reports::tags(a),
     }
 }
 

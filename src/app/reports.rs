@@ -60,7 +60,8 @@ pub(crate) fn traces(a: TracesArgs) -> Result<Outcome> {
         a.nodes.to_options(),
         &a.common.unit,
         x.total,
-        &x.spec.header_lines(),
+        // pprof's traces print the profile labels only, no filter block.
+        &[],
     );
     emit(
         a.common.format,

@@ -29,6 +29,10 @@ pub enum Command {
     Peek(PeekArgs),
     /// The label histogram (e.g. the allocation sizes of a Go heap profile), as `pprof -tags`.
     Tags(TagsArgs),
+    /// Folded stacks (`root;caller;leaf value`) for flame graph tools.
+    Folded(FoldedArgs),
+    /// A self-contained, interactive SVG flame graph; with --base, a differential one.
+    Flame(FlameArgs),
 }
 
 /// Options shared by every command that reads profiles.
@@ -371,6 +375,57 @@ pub struct TagsArgs {
 
     #[command(flatten)]
     pub common: ReportInput,
+}
+
+#[derive(Args, Debug)]
+pub struct FoldedArgs {
+    /// Profiles to read (paths, or - for standard input); several are merged.
+    #[arg(value_name = "PROFILE", required = true)]
+    pub profiles: Vec<String>,
+
+    #[command(flatten)]
+    pub sample: SampleArgs,
+
+    #[command(flatten)]
+    pub nodes: NodeArgs,
+
+    #[command(flatten)]
+    pub filters: FilterArgs,
+
+    #[command(flatten)]
+    pub input: InputArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct FlameArgs {
+    /// Profiles to read (paths, or - for standard input); several are merged.
+    #[arg(value_name = "PROFILE", required = true)]
+    pub profiles: Vec<String>,
+
+    /// Where to write the SVG.
+    #[arg(short = 'o', long, value_name = "FILE")]
+    pub output: std::path::PathBuf,
+
+    /// Draw a differential flame graph against this profile (repeatable):
+    /// widths are PROFILE's values; red frames grew, blue ones shrank.
+    #[arg(long, value_name = "BASE")]
+    pub base: Vec<String>,
+
+    /// Leave out frames narrower than this many pixels.
+    #[arg(long, value_name = "PX", default_value_t = 0.1)]
+    pub min_width: f64,
+
+    #[command(flatten)]
+    pub sample: SampleArgs,
+
+    #[command(flatten)]
+    pub nodes: NodeArgs,
+
+    #[command(flatten)]
+    pub filters: FilterArgs,
+
+    #[command(flatten)]
+    pub input: InputArgs,
 }
 
 /// Parses a size: a plain number of bytes, or a number with B, kB/KiB,

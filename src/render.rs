@@ -2,6 +2,7 @@
 //! versioned JSON. They format numbers the report already holds and never
 //! look at a profile.
 
+pub mod flame;
 pub mod reports;
 
 use crate::report::TopReport;

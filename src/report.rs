@@ -8,6 +8,7 @@
 //! edges below `edgefraction`, and label rows `(inline)` /
 //! `(partial-inline)` from the remaining incoming edges.
 
+pub mod folded;
 pub mod tags;
 pub mod traces;
 pub mod tree;

@@ -4,6 +4,7 @@
 //! about.
 
 mod filtering;
+mod flame;
 mod reports;
 mod top;
 
@@ -30,6 +31,8 @@ pub fn run(cmd: Command) -> Result<Outcome> {
         Command::Tree(a) => reports::tree(a),
         Command::Peek(a) => reports::peek(a),
         Command::Tags(a) => reports::tags(a),
+        Command::Folded(a) => flame::folded(a),
+        Command::Flame(a) => flame::flame(a),
     }
 }
 

@@ -119,9 +119,9 @@ fn preset(name: &str) -> Result<Knobs> {
         level: 6,
     };
     let (samples, functions, locations, roots) = match name.to_ascii_lowercase().as_str() {
-        "1mb" => (20_000, 5_000, 20_000, 64),
-        "20mb" => (470_000, 20_000, 100_000, 128),
-        "150mb" => (3_600_000, 50_000, 300_000, 256),
+        "1mb" => (25_000, 5_000, 20_000, 64),
+        "20mb" => (460_000, 20_000, 100_000, 128),
+        "150mb" => (3_150_000, 50_000, 300_000, 256),
         other => bail!("unknown --size {other:?} (expected 1mb, 20mb or 150mb)"),
     };
     Ok(Knobs {
@@ -681,9 +681,9 @@ struct Func {
     package: usize,
     closures: usize,
     is_closure: bool,
-    /// (location id, what the site does)
-    sites: Vec<(u64, Target)>,
+    /// Call sites into user code: (location id, callee).
     calls: Vec<(u64, usize)>,
+    /// Sites that can end a stack: (location id, standard-library tail).
     leaves: Vec<(u64, Option<usize>)>,
 }
 
@@ -725,7 +725,10 @@ fn make_package(rng: &mut Rng, taken: &mut HashSet<String>) -> Package {
     for _ in 0..1 + rng.below(5) {
         let t = *rng.pick(TYPES);
         let name = match rng.below(3) {
-            0 => lowercase_first(*rng.pick(NOUNS)) + t,
+            0 => {
+                let noun = *rng.pick(NOUNS);
+                lowercase_first(noun) + t
+            }
             1 => rng.pick(NOUNS).to_string() + t,
             _ => t.to_owned(),
         };
@@ -761,9 +764,9 @@ fn verb_noun(rng: &mut Rng, exported: f64) -> String {
     } else {
         v.to_owned()
     };
-    s.push_str(*rng.pick(NOUNS));
-    if rng.chance(0.3) {
-        s.push_str(*rng.pick(NOUNS));
+    for _ in 0..1 + rng.chance(0.3) as usize {
+        let noun = *rng.pick(NOUNS);
+        s.push_str(noun);
     }
     s
 }
@@ -872,7 +875,6 @@ fn build_program(k: &Knobs, rng: &mut Rng) -> Program {
             package: pi,
             closures: 0,
             is_closure: parent.is_some(),
-            sites: Vec::new(),
             calls: Vec::new(),
             leaves: Vec::new(),
         });
@@ -926,25 +928,30 @@ fn build_program(k: &Knobs, rng: &mut Rng) -> Program {
             } else if s > 0 && s <= children[fi].len() {
                 Target::Call(children[fi][s - 1])
             } else {
-                let roll = rng.unit();
-                let callee = if roll < 0.03 {
-                    fi // direct recursion
-                } else if roll < 0.33 {
-                    pkg.functions[rng.skewed(pkg.functions.len(), 1.5)]
-                } else if roll < 0.60 {
-                    let next = &by_layer[(layer + 1).min(LAYERS - 1)];
-                    next[rng.skewed(next.len(), 2.5)]
-                } else if roll < 0.75 {
-                    let same = &by_layer[layer];
-                    same[rng.skewed(same.len(), 1.5)]
-                } else if roll < 0.87 {
-                    let deep = &by_layer[(layer + 2).min(LAYERS - 1)];
-                    deep[rng.skewed(deep.len(), 2.0)]
-                } else {
-                    // callbacks and interface methods: back up the layers
-                    let up = &by_layer[rng.below(layer + 1)];
-                    up[rng.skewed(up.len(), 1.5)]
-                };
+                let recursive = s > 1 && rng.chance(0.03);
+                let mut callee = fi; // direct recursion, never the only call
+                for _ in 0..8 {
+                    if recursive || callee != fi {
+                        break;
+                    }
+                    let roll = rng.unit();
+                    callee = if roll < 0.3 {
+                        pkg.functions[rng.skewed(pkg.functions.len(), 1.5)]
+                    } else if roll < 0.58 {
+                        let next = &by_layer[(layer + 1).min(LAYERS - 1)];
+                        next[rng.skewed(next.len(), 2.5)]
+                    } else if roll < 0.74 {
+                        let same = &by_layer[layer];
+                        same[rng.skewed(same.len(), 1.5)]
+                    } else if roll < 0.87 {
+                        let deep = &by_layer[(layer + 2).min(LAYERS - 1)];
+                        deep[rng.skewed(deep.len(), 2.0)]
+                    } else {
+                        // callbacks and interface methods: back up the layers
+                        let up = &by_layer[rng.below(layer + 1)];
+                        up[rng.skewed(up.len(), 1.5)]
+                    };
+                }
                 Target::Call(callee)
             };
             // inlined frames: small helpers of this package or the next layer
@@ -974,7 +981,6 @@ fn build_program(k: &Knobs, rng: &mut Rng) -> Program {
                 Target::Std(t) => f.leaves.push((loc, Some(t))),
             }
         }
-        f.sites = sites;
     }
 
     // Standard-library tails; a location is shared between tails when the
@@ -1081,46 +1087,128 @@ fn build_program(k: &Knobs, rng: &mut Rng) -> Program {
 // ---------------------------------------------------------------------------
 // Samples
 
-/// One stack, leaf first, into `stack`.
-fn draw_stack(p: &Program, k: &Knobs, rng: &mut Rng, stack: &mut Vec<u64>) {
-    stack.clear();
-    let root = &p.roots[rng.skewed(p.roots.len(), 1.7)];
-    stack.extend_from_slice(&root.prefix);
-    let depth = rng.range(k.min_depth, k.max_depth) as usize;
-    let mut f = root.entry;
-    // walk down through call sites until one frame short of the depth
-    while stack.len() + 1 < depth {
-        let calls = &p.funcs[f].calls;
-        let (loc, callee) = calls[rng.skewed(calls.len(), call_skew())];
-        stack.push(loc);
-        f = callee;
-    }
-    // the leaf: an allocation here, or a call into a library path that fits
-    let room = k.max_depth as usize - stack.len();
-    let leaves = &p.funcs[f].leaves;
-    let (loc, tail) = loop {
-        let (loc, tail) = leaves[rng.skewed(leaves.len(), 1.3)];
-        match tail {
-            Some(t) if p.tails[t].len() + 1 > room => continue,
-            _ => break (loc, tail),
-        }
-    };
-    stack.push(loc);
-    if let Some(t) = tail {
-        stack.extend_from_slice(&p.tails[t]);
-    }
-    stack.reverse();
+/// How steeply a walk prefers a function's first call sites (1 = uniform).
+const CALL_SKEW: f64 = 1.8;
+/// Chance that a stack starts as a cut copy of a recent one.
+const REUSE: f64 = 0.5;
+/// Chance that a stack starts a run of buckets with growing object sizes.
+const GROWTH_RUNS: f64 = 0.25;
+
+/// A path from a root down to, not including, the leaf frame.
+#[derive(Clone, Default)]
+struct Walk {
+    /// Location ids, root first.
+    locs: Vec<u64>,
+    /// `at[i]`: the function the walk is in after `locs[..i]` (for `i` at
+    /// least the root prefix length; `usize::MAX` before that).
+    at: Vec<usize>,
+    prefix_len: usize,
 }
 
-/// (object size, [alloc_objects, alloc_space, inuse_objects, inuse_space]),
-/// un-sampled like the Go runtime's scaleHeapSample.
-fn draw_values(rng: &mut Rng) -> (i64, [i64; 4]) {
-    let size = if rng.chance(0.03) {
+/// Draws stacks. Allocations come in bursts from one code path (a request
+/// allocates at several points along the way), so a stack often starts as a
+/// copy of a recent one, cut somewhere, and walks on from there.
+struct Walker {
+    recent: Vec<Walk>,
+    next: usize,
+    walk: Walk,
+}
+
+impl Walker {
+    const RECENT: usize = 16;
+
+    fn new() -> Self {
+        Walker {
+            recent: Vec::with_capacity(Self::RECENT),
+            next: 0,
+            walk: Walk::default(),
+        }
+    }
+
+    /// One stack, leaf first, into `stack`.
+    fn draw(&mut self, p: &Program, k: &Knobs, rng: &mut Rng, stack: &mut Vec<u64>) {
+        let mut depth = rng.range(k.min_depth, k.max_depth) as usize;
+        let w = &mut self.walk;
+        if !self.recent.is_empty() && rng.chance(REUSE) {
+            let n = self.recent.len();
+            let age = rng.skewed(n, 1.5);
+            w.clone_from(&self.recent[(self.next + n - 1 - age) % n]);
+            let cut = rng.range(w.prefix_len as u64, w.locs.len() as u64) as usize;
+            w.locs.truncate(cut);
+            w.at.truncate(cut + 1);
+            depth = depth.max(cut + 1);
+        } else {
+            let root = &p.roots[rng.skewed(p.roots.len(), 1.7)];
+            w.locs.clear();
+            w.locs.extend_from_slice(&root.prefix);
+            w.at.clear();
+            w.at.resize(root.prefix.len(), usize::MAX);
+            w.at.push(root.entry);
+            w.prefix_len = root.prefix.len();
+        }
+        let mut f = *w.at.last().expect("walk has a current function");
+        // walk down through call sites until one frame short of the depth
+        while w.locs.len() + 1 < depth {
+            let calls = &p.funcs[f].calls;
+            let mut pick = calls[rng.skewed(calls.len(), CALL_SKEW)];
+            if pick.1 == f && rng.chance(0.7) {
+                // keep recursion shallow: most of the time, take another call
+                pick = calls[rng.below(calls.len())];
+            }
+            let (loc, callee) = pick;
+            w.locs.push(loc);
+            w.at.push(callee);
+            f = callee;
+        }
+        // the leaf: an allocation here, or a call into a library path that fits
+        let room = k.max_depth as usize - w.locs.len();
+        let leaves = &p.funcs[f].leaves;
+        let (loc, tail) = loop {
+            let (loc, tail) = leaves[rng.skewed(leaves.len(), 1.3)];
+            match tail {
+                Some(t) if p.tails[t].len() + 1 > room => continue,
+                _ => break (loc, tail),
+            }
+        };
+        stack.clear();
+        if let Some(t) = tail {
+            stack.extend(p.tails[t].iter().rev());
+        }
+        stack.push(loc);
+        stack.extend(w.locs.iter().rev());
+
+        if self.recent.len() < Self::RECENT {
+            self.recent.push(w.clone());
+        } else {
+            self.recent[self.next].clone_from(w);
+        }
+        self.next = (self.next + 1) % Self::RECENT;
+    }
+}
+
+/// An object size: mostly a small size class, sometimes a large object.
+fn draw_size(rng: &mut Rng) -> i64 {
+    if rng.chance(0.03) {
         8192 * (4 + rng.below(252) as i64) // large objects: 32 KiB .. 2 MiB
     } else {
         SIZE_CLASSES[rng.skewed(SIZE_CLASSES.len(), 1.8)]
-    };
-    // sampled allocations in this bucket: mostly 1-3, sometimes thousands
+    }
+}
+
+/// The next size a growing slice or map reaches: 1.25x-2x, rounded up to a
+/// size class (or to whole pages for large objects).
+fn grow(rng: &mut Rng, size: i64) -> i64 {
+    let want = size + size / 4 + (size * 3 / 4) * rng.below(2) as i64;
+    match SIZE_CLASSES.iter().find(|&&c| c >= want) {
+        Some(&c) => c,
+        None => (want + 8191) / 8192 * 8192,
+    }
+}
+
+/// [alloc_objects, alloc_space, inuse_objects, inuse_space] for a bucket of
+/// `size`-byte objects, un-sampled like the Go runtime's scaleHeapSample.
+fn draw_values(rng: &mut Rng, size: i64) -> [i64; 4] {
+    // sampled allocations in this bucket: mostly 1-3, sometimes hundreds
     let u = rng.unit();
     let allocs = (u * u * u * 6.0).exp() as i64;
     let inuse = if rng.chance(0.4) {
@@ -1138,7 +1226,7 @@ fn draw_values(rng: &mut Rng) -> (i64, [i64; 4]) {
     };
     let (ao, ab) = scale(allocs);
     let (io, ib) = scale(inuse);
-    (size, [ao, ab, io, ib])
+    [ao, ab, io, ib]
 }
 
 // ---------------------------------------------------------------------------
@@ -1225,9 +1313,25 @@ fn main() -> Result<()> {
     let mut used = vec![false; p.tables.locations.len() + 1];
     let mut frames = 0u64;
     let mut totals = [0i64; 4];
+    // Go keeps one bucket per (stack, object size). A slice or map growing in
+    // a loop fills several buckets of one stack, with sizes going up, one
+    // right after the other: model that with runs of samples.
+    let mut walker = Walker::new();
+    let mut run = 0usize;
+    let mut size = 0i64;
     for _ in 0..k.samples {
-        draw_stack(&p, &k, &mut rng, &mut sample.location_id);
-        let (size, values) = draw_values(&mut rng);
+        if run > 0 {
+            run -= 1;
+            size = grow(&mut rng, size);
+        } else {
+            walker.draw(&p, &k, &mut rng, &mut sample.location_id);
+            size = draw_size(&mut rng);
+            if rng.chance(GROWTH_RUNS) {
+                run = 1 + rng.below(7);
+                size = size.min(256);
+            }
+        }
+        let values = draw_values(&mut rng, size);
         sample.value.clear();
         sample.value.extend_from_slice(&values);
         sample.label[0].num = size;
@@ -1313,10 +1417,4 @@ fn main() -> Result<()> {
         totals,
     );
     Ok(())
-}
-fn call_skew() -> f64 {
-    std::env::var("CALL_SKEW")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(1.8)
 }

@@ -11,6 +11,12 @@
 # shown (prefixed with the case name) but not stored. Goldens of cases no longer listed are
 # removed.
 #
+# pprof leaves the order of tied rows (equal flat column and equal name, e.g. the per-function
+# rows of one file under -files) unspecified: it follows Go map iteration and changes from run
+# to run. So that regenerating does not churn the goldens, the node columns (cum, cum%, name) of
+# such rows are written in a canonical order: cum descending, then text. tests/conformance.rs
+# applies the same rule to both sides before comparing (see its module comment).
+#
 #   scripts/regen-goldens.sh            # all cases
 #   scripts/regen-goldens.sh NAME...    # only these cases (no stale-file cleanup)
 #   HEAPSCOPE_BLESS=1 cargo test --test conformance   # runs this script
@@ -37,6 +43,64 @@ count=0
 lineno=0
 tmp=$(mktemp)
 trap 'rm -f "$tmp" "$tmp.err"' EXIT
+
+# canonicalize FILE CUM_SORTED: rewrites FILE with tied rows in canonical order (see above)
+canonicalize() {
+  python3 - "$1" "$2" <<'PY'
+import re, sys
+path, cum_sorted = sys.argv[1], sys.argv[2] == "1"
+HEADER = "      flat  flat%   sum%        cum   cum%"
+UNITS = {"kB": 1024.0, "MB": 1024.0**2, "GB": 1024.0**3, "TB": 1024.0**4, "PB": 1024.0**5}
+
+def value(tok):
+    m = re.match(r"[-0-9.]*", tok)
+    try:
+        return float(m.group(0)) * UNITS.get(tok[m.end():], 1.0)
+    except ValueError:
+        return 0.0
+
+def parse(line):
+    """-> (prefix, tail, flat, cum, bare name) or None; prefix = flat flat% sum%."""
+    pos, toks, split = 0, [], 0
+    for k in range(5):
+        while pos < len(line) and line[pos] == " ":
+            pos += 1
+        end = line.find(" ", pos)
+        if end < 0:
+            return None
+        toks.append(line[pos:end])
+        pos = end
+        if k == 2:
+            split = pos
+    name = line[pos:].lstrip(" ").rstrip("\n")
+    for suffix in (" (partial-inline)", " (inline)"):
+        if name.endswith(suffix):
+            name = name[: -len(suffix)]
+            break
+    return line[:split], line[split:], toks[0], toks[3], name
+
+with open(path, encoding="utf-8", newline="") as f:
+    lines = f.read().splitlines(keepends=True)
+try:
+    h = next(i for i, l in enumerate(lines) if l.rstrip("\n") == HEADER)
+except StopIteration:
+    sys.exit(0)
+rows = [parse(l) for l in lines[h + 1:]]
+if cum_sorted or any(r is None for r in rows):
+    sys.exit(0)
+out, i = lines[: h + 1], 0
+while i < len(rows):
+    j = i + 1
+    while j < len(rows) and rows[j][2] == rows[i][2] and rows[j][4] == rows[i][4]:
+        j += 1
+    run = rows[i:j]
+    nodes = sorted(run, key=lambda r: (-value(r[3]), r[1]))
+    out += [pos[0] + node[1] for pos, node in zip(run, nodes)]
+    i = j
+with open(path, "w", encoding="utf-8", newline="") as f:
+    f.write("".join(out))
+PY
+}
 
 selected() {
   local n
@@ -83,6 +147,9 @@ while IFS= read -r line || [[ -n $line ]]; do
     cat "$tmp" >&2
     exit 1
   fi
+  cum=0
+  for a in "${args[@]}"; do [[ $a == -cum || $a == --cum ]] && cum=1; done
+  canonicalize "$tmp" "$cum"
   cat "$tmp" >"$golden_dir/$name.txt" # not cp: keep umask permissions, not mktemp's 0600
   count=$((count + 1))
 done <"$cases"

@@ -441,6 +441,242 @@ pub fn build_graph(
     g
 }
 
+/// Flat and cum of every node, all nodes kept, no edges: the lean pass
+/// `top` needs first. Same rules as [`build_graph`].
+pub fn flat_cum(p: &Profile, t: &NodeTable, idx: usize) -> (Vec<i64>, Vec<i64>) {
+    let parts = in_parallel(p, |r| flat_cum_range(p, t, idx, r));
+    let mut it = parts.into_iter();
+    let (mut flat, mut cum) = it.next().expect("at least one part");
+    for (f, c) in it {
+        for (a, b) in flat.iter_mut().zip(f) {
+            *a = a.wrapping_add(b);
+        }
+        for (a, b) in cum.iter_mut().zip(c) {
+            *a = a.wrapping_add(b);
+        }
+    }
+    (flat, cum)
+}
+
+/// Runs `f` on contiguous ranges of sample indices, one per core (up to
+/// 8), for profiles big enough to be worth it; results in range order.
+/// Every per-sample rule is local to its sample, so parts simply add up.
+pub fn in_parallel<T: Send>(p: &Profile, f: impl Fn(std::ops::Range<usize>) -> T + Sync) -> Vec<T> {
+    let n = p.samples.len();
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |x| x.get())
+        .min(8);
+    if threads <= 1 || p.samples.locs.len() < 1 << 20 {
+        return vec![f(0..n)];
+    }
+    let per = n.div_ceil(threads);
+    let f = &f;
+    std::thread::scope(|s| {
+        let handles: Vec<_> = (0..threads)
+            .map(|k| {
+                let r = (k * per).min(n)..((k + 1) * per).min(n);
+                s.spawn(move || f(r))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("worker thread"))
+            .collect()
+    })
+}
+
+fn flat_cum_range(
+    p: &Profile,
+    t: &NodeTable,
+    idx: usize,
+    range: std::ops::Range<usize>,
+) -> (Vec<i64>, Vec<i64>) {
+    let n = t.len();
+    let mut flat = vec![0i64; n];
+    let mut cum = vec![0i64; n];
+    let mut seen: Vec<u32> = vec![0; n];
+    let mut stamp: u32 = 0;
+    let stride = p.samples.stride;
+    let samples = &p.samples;
+    let loc_start = &t.loc_start;
+    let loc_nodes = &t.loc_nodes;
+    let mut start = if range.start == 0 {
+        0
+    } else {
+        samples.loc_ends[range.start - 1] as usize
+    };
+    for i in range {
+        let end = samples.loc_ends[i] as usize;
+        let locs = &samples.locs[start..end];
+        start = end;
+        let w = samples.values[i * stride + idx];
+        if w == 0 {
+            continue;
+        }
+        stamp = stamp.wrapping_add(1);
+        if stamp == 0 {
+            seen.iter_mut().for_each(|s| *s = 0);
+            stamp = 1;
+        }
+        for &loc in locs {
+            let l = loc.0 as usize;
+            for &node in &loc_nodes[loc_start[l] as usize..loc_start[l + 1] as usize] {
+                let node = node as usize;
+                if seen[node] != stamp {
+                    seen[node] = stamp;
+                    cum[node] += w;
+                }
+            }
+        }
+        // The innermost frame of the leaf location holds the flat value.
+        if let Some(&leaf) = locs.first() {
+            let l = leaf.0 as usize;
+            flat[loc_nodes[loc_start[l] as usize] as usize] += w;
+        }
+    }
+    (flat, cum)
+}
+
+/// The incoming edges of selected nodes: for node `c`, `lists[c]` holds
+/// `(caller, weight, inline)`. Same walk as [`build_graph`] (kept nodes
+/// only, each edge once per sample), but edges are kept per callee in a
+/// short list scanned linearly, with a hash index only for callees with
+/// many callers: most callees have a handful, and this avoids hashing on
+/// every frame.
+pub fn in_edges(
+    p: &Profile,
+    t: &NodeTable,
+    idx: usize,
+    kept: Option<&[bool]>,
+    into: &[bool],
+) -> Vec<Vec<(u32, i64, bool)>> {
+    let parts = in_parallel(p, |r| in_edges_range(p, t, idx, kept, into, r));
+    let mut it = parts.into_iter();
+    let mut lists = it.next().expect("at least one part");
+    for other in it {
+        for (dst, more) in lists.iter_mut().zip(other) {
+            if more.is_empty() {
+                continue;
+            }
+            let mut pos: FxHashMap<u32, usize> =
+                dst.iter().enumerate().map(|(k, e)| (e.0, k)).collect();
+            for (par, w, inl) in more {
+                match pos.get(&par) {
+                    Some(&k) => {
+                        dst[k].1 = dst[k].1.wrapping_add(w);
+                        dst[k].2 &= inl;
+                    }
+                    None => {
+                        pos.insert(par, dst.len());
+                        dst.push((par, w, inl));
+                    }
+                }
+            }
+        }
+    }
+    lists
+}
+
+fn in_edges_range(
+    p: &Profile,
+    t: &NodeTable,
+    idx: usize,
+    kept: Option<&[bool]>,
+    into: &[bool],
+    range: std::ops::Range<usize>,
+) -> Vec<Vec<(u32, i64, bool)>> {
+    const LINEAR: usize = 16;
+    let n = t.len();
+    let mut lists: Vec<Vec<(u32, i64, bool)>> = vec![Vec::new(); n];
+    let mut big: FxHashMap<(u32, u32), u32> = FxHashMap::default();
+    let mut seen: Vec<u32> = vec![0; n];
+    let mut stamp: u32 = 0;
+    let mut sample_edges: Vec<(u32, u32)> = Vec::new();
+    let mut edge_set: FxHashSet<(u32, u32)> = FxHashSet::default();
+    let stride = p.samples.stride;
+    let samples = &p.samples;
+    let mut start = if range.start == 0 {
+        0
+    } else {
+        samples.loc_ends[range.start - 1] as usize
+    };
+    for i in range {
+        let end = samples.loc_ends[i] as usize;
+        let locs = &samples.locs[start..end];
+        start = end;
+        let w = samples.values[i * stride + idx];
+        if w == 0 {
+            continue;
+        }
+        stamp = stamp.wrapping_add(1);
+        if stamp == 0 {
+            seen.iter_mut().for_each(|s| *s = 0);
+            stamp = 1;
+        }
+        sample_edges.clear();
+        let mut set_active = false;
+        let mut parent: Option<u32> = None;
+        for &loc in locs.iter().rev() {
+            let nodes = t.nodes_of(loc.0 as usize);
+            let last = nodes.len() - 1;
+            for (ni, &node) in nodes.iter().enumerate().rev() {
+                if kept.is_some_and(|k| !k[node as usize]) {
+                    continue;
+                }
+                let first_visit = seen[node as usize] != stamp;
+                seen[node as usize] = stamp;
+                if let Some(par) = parent {
+                    if par != node && into[node as usize] {
+                        let key = (par, node);
+                        let new = if first_visit {
+                            if set_active {
+                                edge_set.insert(key);
+                            } else {
+                                sample_edges.push(key);
+                            }
+                            true
+                        } else {
+                            if !set_active {
+                                edge_set.clear();
+                                edge_set.extend(sample_edges.iter().copied());
+                                set_active = true;
+                            }
+                            edge_set.insert(key)
+                        };
+                        if new {
+                            let inline = ni != last;
+                            let list = &mut lists[node as usize];
+                            let pos = if list.len() <= LINEAR {
+                                list.iter().position(|e| e.0 == par)
+                            } else {
+                                big.get(&key).map(|&x| x as usize)
+                            };
+                            match pos {
+                                Some(k) => {
+                                    list[k].1 += w;
+                                    list[k].2 &= inline;
+                                }
+                                None => {
+                                    list.push((par, w, inline));
+                                    if list.len() == LINEAR + 1 {
+                                        for (k, e) in list.iter().enumerate() {
+                                            big.insert((e.0, node), k as u32);
+                                        }
+                                    } else if list.len() > LINEAR + 1 {
+                                        big.insert(key, (list.len() - 1) as u32);
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                parent = Some(node);
+            }
+        }
+    }
+    lists
+}
+
 /// Nodes that appear as an inlined frame (not the last line of their
 /// location) anywhere: the only nodes whose incoming edges can be inline.
 pub fn ever_inlined(t: &NodeTable) -> Vec<bool> {

@@ -33,6 +33,12 @@ pub enum Command {
     Folded(FoldedArgs),
     /// A self-contained, interactive SVG flame graph; with --base, a differential one.
     Flame(FlameArgs),
+    /// Compare two profiles node by node: base, new, delta, NEW/GONE.
+    Diff(DiffArgs),
+    /// Gate CI on heap growth: exit 1 when a rule is violated.
+    Check(CheckArgs),
+    /// Rank leak suspects across a series of snapshots of one process.
+    Trend(TrendArgs),
 }
 
 /// Options shared by every command that reads profiles.
@@ -274,6 +280,188 @@ impl TopArgs {
         }
         o
     }
+}
+
+/// Output formats of `diff` and `trend`.
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TableFormat {
+    #[default]
+    Text,
+    Json,
+    Csv,
+    Markdown,
+}
+
+/// Output formats of `check`.
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CheckFormat {
+    #[default]
+    Text,
+    Json,
+    Markdown,
+    Junit,
+}
+
+/// When to colour terminal output.
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ColorArg {
+    /// On a terminal, unless NO_COLOR is set.
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Args, Debug)]
+pub struct DiffArgs {
+    /// The profile to compare against.
+    #[arg(value_name = "BASE")]
+    pub base: String,
+    /// The profile to compare.
+    #[arg(value_name = "NEW")]
+    pub new: String,
+
+    #[command(flatten)]
+    pub sample: SampleArgs,
+
+    #[command(flatten)]
+    pub nodes: NodeArgs,
+
+    /// Compare cum values instead of flat.
+    #[arg(long)]
+    pub cum: bool,
+
+    /// Show at most N nodes (0: all).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub nodecount: usize,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: TableFormat,
+
+    /// Colour the text output.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub color: ColorArg,
+
+    #[command(flatten)]
+    pub input: InputArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    /// [BASE] NEW: the rules about growth need BASE; --budget and
+    /// --max-total work on NEW alone.
+    #[arg(value_name = "PROFILE", num_args = 1..=2, required = true)]
+    pub profiles: Vec<String>,
+
+    /// The total may grow by at most PCT percent of BASE's total (`10%`).
+    #[arg(long, value_name = "PCT", value_parser = parse_pct_arg)]
+    pub max_increase: Option<f64>,
+
+    /// The total may grow by at most SIZE.
+    #[arg(long, value_name = "SIZE", value_parser = parse_size_arg)]
+    pub max_increase_bytes: Option<i64>,
+
+    /// No node's flat value may grow by more than SIZE.
+    #[arg(long, value_name = "SIZE", value_parser = parse_size_arg)]
+    pub max_node_increase: Option<i64>,
+
+    /// 'REGEX<=SIZE': the memory of stacks through nodes matching REGEX, in
+    /// NEW, is at most SIZE (repeatable).
+    #[arg(long, value_name = "REGEX<=SIZE", value_parser = parse_budget_arg)]
+    pub budget: Vec<crate::report::check::Rule>,
+
+    /// NEW's total is at most SIZE.
+    #[arg(long, value_name = "SIZE", value_parser = parse_size_arg)]
+    pub max_total: Option<i64>,
+
+    /// Fail on any value over its limit, even within the sampling noise.
+    #[arg(long)]
+    pub strict: bool,
+
+    /// Report format (text is the human summary).
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: CheckFormat,
+
+    /// Write the report (in --format) to FILE, atomically; the summary
+    /// still goes to standard output.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<std::path::PathBuf>,
+
+    #[command(flatten)]
+    pub sample: SampleArgs,
+
+    #[command(flatten)]
+    pub nodes: NodeArgs,
+
+    #[command(flatten)]
+    pub input: InputArgs,
+}
+
+impl CheckArgs {
+    /// The rules, in a fixed order.
+    pub fn rules(&self) -> Vec<crate::report::check::Rule> {
+        use crate::report::check::Rule;
+        let mut r = Vec::new();
+        if let Some(p) = self.max_increase {
+            r.push(Rule::MaxIncreasePct(p));
+        }
+        if let Some(v) = self.max_increase_bytes {
+            r.push(Rule::MaxIncrease(v));
+        }
+        if let Some(v) = self.max_node_increase {
+            r.push(Rule::MaxNodeIncrease(v));
+        }
+        r.extend(self.budget.iter().cloned());
+        if let Some(v) = self.max_total {
+            r.push(Rule::MaxTotal(v));
+        }
+        r
+    }
+}
+
+fn parse_pct_arg(s: &str) -> Result<f64, String> {
+    crate::report::check::parse_pct(s).map_err(|e| e.0)
+}
+
+fn parse_size_arg(s: &str) -> Result<i64, String> {
+    crate::report::check::parse_size(s).map_err(|e| e.0)
+}
+
+fn parse_budget_arg(s: &str) -> Result<crate::report::check::Rule, String> {
+    crate::report::check::parse_budget(s).map_err(|e| e.0)
+}
+
+#[derive(Args, Debug)]
+pub struct TrendArgs {
+    /// Snapshots of one process, oldest first.
+    #[arg(value_name = "SNAPSHOT", num_args = 2.., required = true)]
+    pub profiles: Vec<String>,
+
+    #[command(flatten)]
+    pub sample: SampleArgs,
+
+    #[command(flatten)]
+    pub nodes: NodeArgs,
+
+    /// Follow cum values instead of flat.
+    #[arg(long)]
+    pub cum: bool,
+
+    /// Show at most N nodes (0: all).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub nodecount: usize,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: TableFormat,
+
+    /// Colour the text output.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub color: ColorArg,
+
+    #[command(flatten)]
+    pub input: InputArgs,
 }
 
 /// Options common to the reports that read profiles and filter them.

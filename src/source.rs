@@ -4,9 +4,9 @@ use std::fs::File;
 use std::io::{self, Read};
 
 /// Opens a profile source for reading.
-pub fn open(name: &str) -> io::Result<Box<dyn Read>> {
+pub fn open(name: &str) -> io::Result<Box<dyn Read + Send>> {
     if name == "-" {
-        return Ok(Box::new(io::stdin().lock()));
+        return Ok(Box::new(io::stdin()));
     }
     let f = File::open(name)?;
     if f.metadata()?.is_dir() {

@@ -86,6 +86,10 @@ fn load_cases() -> Vec<Case> {
              (golden_name, pprof args, heapscope args, profiles), got {}",
             fields.len()
         );
+        assert!(
+            fields.iter().all(|f| !f.trim().is_empty()),
+            "cases.txt:{line}: empty field (write - for no arguments)"
+        );
         let name = fields[0].to_owned();
         assert!(
             !name.is_empty()
@@ -541,6 +545,14 @@ fn top_json_rows_match_text() {
             failures.push(fail("the golden has no top table".into()));
             continue;
         };
+        if text_rows.iter().any(Option::is_none) {
+            failures.push(fail(
+                "the golden's table has a line that is not a row".into(),
+            ));
+            continue;
+        }
+        let runs = tie_runs(&text_rows, is_cum_sorted(case));
+        let text_rows: Vec<Row<'_>> = text_rows.into_iter().flatten().collect();
         let out = match run_heapscope(case, &json_args) {
             Ok(o) => o,
             Err(e) => {
@@ -552,7 +564,7 @@ fn top_json_rows_match_text() {
             failures.push(fail(describe_failure(&out)));
             continue;
         }
-        match check_json(&out.stdout, &text_rows, header_type(&golden)) {
+        match check_json(&out.stdout, &text_rows, &runs, header_type(&golden)) {
             Ok(()) => {}
             Err(problems) => failures.push(fail(problems.join("\n    "))),
         }
@@ -560,10 +572,13 @@ fn top_json_rows_match_text() {
     report("json", cases.len(), &failures);
 }
 
-/// Checks heapscope's JSON `top` report against the rows of the golden text table.
+/// Checks heapscope's JSON `top` report against the rows of the golden text table. `runs` are the
+/// golden's tied rows (see `tie_runs`): they share one name, and their inline markers may come in
+/// any order.
 fn check_json(
     stdout: &[u8],
-    text_rows: &[&str],
+    text_rows: &[Row<'_>],
+    runs: &[std::ops::Range<usize>],
     text_type: Option<&str>,
 ) -> Result<(), Vec<String>> {
     let v: serde_json::Value = serde_json::from_slice(stdout).map_err(|e| {
@@ -609,6 +624,8 @@ fn check_json(
             text_rows.len()
         ));
     }
+    // the inline marker of each JSON row: None, Some("inline") or Some("partial-inline")
+    let mut json_tags: Vec<Option<&str>> = Vec::with_capacity(rows.len());
     let mut shown = 0;
     for (i, row) in rows.iter().enumerate() {
         if shown >= 10 {
@@ -625,27 +642,56 @@ fn check_json(
             }
         }
         let name = row.get("name").and_then(|n| n.as_str());
-        let inline = row.get("inline").filter(|x| !x.is_null());
+        match row.get("inline").filter(|x| !x.is_null()) {
+            None => json_tags.push(None),
+            Some(x) => match x.as_str() {
+                Some(t @ ("inline" | "partial-inline")) => json_tags.push(Some(t)),
+                _ => {
+                    json_tags.push(None);
+                    problems.push(format!(
+                        "row {i}: inline is {x}, expected \"inline\" or \"partial-inline\""
+                    ));
+                }
+            },
+        }
         match text_rows.get(i) {
             None => problems.push(format!("row {i}: extra JSON row {name:?}")),
-            Some(text_name) => {
-                let (bare, tag) = split_inline(text_name);
+            Some(text) => {
+                let bare = text.bare_name();
                 if name != Some(bare) {
                     problems.push(format!("row {i}: JSON name {name:?}, text row {bare:?}"));
-                }
-                let got = inline.map(|x| x.as_str());
-                match (tag, got) {
-                    (None, None) => {}
-                    (Some(want), Some(Some(g))) if g == want => {}
-                    (want, got) => problems.push(format!(
-                        "row {i} ({bare}): JSON inline {got:?}, text says {want:?} \
-                         (expected \"inline\", \"partial-inline\" or no field)"
-                    )),
                 }
             }
         }
         if problems.len() > before {
             shown += 1;
+        }
+    }
+    for run in runs {
+        if run.end > json_tags.len() {
+            break;
+        }
+        let mut want: Vec<Option<&str>> = text_rows[run.clone()]
+            .iter()
+            .map(|r| split_inline(r.name).1)
+            .collect();
+        let mut got = json_tags[run.clone()].to_vec();
+        want.sort_unstable();
+        got.sort_unstable();
+        if want != got {
+            let bare = text_rows[run.start].bare_name();
+            problems.push(if run.len() == 1 {
+                format!(
+                    "row {} ({bare}): JSON inline {:?}, the text says {:?}",
+                    run.start, got[0], want[0]
+                )
+            } else {
+                format!(
+                    "rows {}..{} ({bare}, tied): JSON inline markers {got:?}, the text says \
+                     {want:?}",
+                    run.start, run.end
+                )
+            });
         }
     }
     if problems.is_empty() {
@@ -660,13 +706,39 @@ fn harness_helpers() {
     let text = "Type: inuse_space\n      flat  flat%   sum%        cum   cum%\n\
                 69406.54kB 47.99% 47.99% 101314.87kB 70.06%  main.buildResponse\n         \
                 0     0%   100%     1.25MB 83.18%  00000000004df6e4 main.f /a b.go:3 (inline)\n";
+    let rows: Vec<Row<'_>> = table_rows(text).unwrap().into_iter().flatten().collect();
+    let names: Vec<&str> = rows.iter().map(|r| r.name).collect();
     assert_eq!(
-        table_rows(text).unwrap(),
+        names,
         [
             "main.buildResponse",
             "00000000004df6e4 main.f /a b.go:3 (inline)"
         ]
     );
+    assert_eq!((rows[0].flat, rows[0].cum), ("69406.54kB", "101314.87kB"));
+    assert_eq!(rows[1].prefix, "         0     0%   100%");
+    assert_eq!(rows[1].bare_name(), "00000000004df6e4 main.f /a b.go:3");
+    assert_eq!(column_value("1.50MB"), 1.5 * 1024.0 * 1024.0);
+    assert_eq!(column_value("0"), 0.0);
+    // tied rows: equal flat and name; node columns move, position columns stay
+    let pprof = "Type: x\n      flat  flat%   sum%        cum   cum%\n\
+                 \x20   1000kB 65.20% 65.20%     1000kB 65.20%  a.go\n\
+                 \x20     10kB  1.00% 66.20%       60kB  3.91%  b.go\n\
+                 \x20     10kB  1.00% 67.20%      916kB 59.72%  b.go (inline)\n\
+                 \x20        0     0% 67.20%     2.94kB  0.19%  c.go\n\
+                 \x20        0     0% 67.20%  1275.81kB 83.18%  c.go\n";
+    let canon = "Type: x\n      flat  flat%   sum%        cum   cum%\n\
+                 \x20   1000kB 65.20% 65.20%     1000kB 65.20%  a.go\n\
+                 \x20     10kB  1.00% 66.20%      916kB 59.72%  b.go (inline)\n\
+                 \x20     10kB  1.00% 67.20%       60kB  3.91%  b.go\n\
+                 \x20        0     0% 67.20%  1275.81kB 83.18%  c.go\n\
+                 \x20        0     0% 67.20%     2.94kB  0.19%  c.go\n";
+    assert_eq!(canonical(pprof, false), canon);
+    assert_eq!(canonical(canon, false), canon);
+    assert_eq!(canonical(pprof, true), pprof);
+    let rows = table_rows(pprof).unwrap();
+    assert_eq!(tie_runs(&rows, false), [0..1, 1..3, 3..5]);
+    assert_eq!(tie_runs(&rows, true), [0..1, 1..2, 2..3, 3..4, 4..5]);
     assert_eq!(header_type(text), Some("inuse_space"));
     assert_eq!(
         split_inline("f (partial-inline)"),

@@ -5,9 +5,9 @@
 //! stdout byte for byte (with the `Active filters:` block), and pprof's
 //! warnings on stderr.
 
-mod common;
+mod reports_common;
 
-use common::heapscope;
+use reports_common::heapscope;
 
 fn s(v: &[&str]) -> Vec<String> {
     v.iter().map(|x| x.to_string()).collect()
@@ -15,7 +15,7 @@ fn s(v: &[&str]) -> Vec<String> {
 
 #[test]
 fn filters_match_pprof() {
-    common::check_goldens("filters");
+    reports_common::check_goldens("filters");
 }
 
 #[test]

@@ -2,9 +2,9 @@
 //! the profile total, and the SVG is well-formed XML with one rectangle per
 //! frame (per distinct stack prefix), each as wide as its value.
 
-mod common;
+mod reports_common;
 
-use common::{fixtures, heapscope};
+use reports_common::{fixtures, heapscope};
 use quick_xml::Reader;
 use quick_xml::events::Event;
 use std::collections::BTreeMap;

@@ -3,9 +3,9 @@
 //! `scripts/regen-report-goldens.sh reports`), plus their JSON forms and
 //! errors. `HEAPSCOPE_CASE=substring` runs only matching golden cases.
 
-mod common;
+mod reports_common;
 
-use common::heapscope;
+use reports_common::heapscope;
 
 fn s(v: &[&str]) -> Vec<String> {
     v.iter().map(|x| x.to_string()).collect()
@@ -13,7 +13,7 @@ fn s(v: &[&str]) -> Vec<String> {
 
 #[test]
 fn reports_match_pprof() {
-    common::check_goldens("reports");
+    reports_common::check_goldens("reports");
 }
 
 #[test]

@@ -6,7 +6,10 @@
 mod filtering;
 mod flame;
 mod reports;
+mod check;
+mod diff;
 mod top;
+mod trend;
 
 use crate::cli::{BaseArgs, Command, InputArgs};
 use crate::profile::decode::{self, DecodeOptions};
@@ -33,6 +36,9 @@ pub fn run(cmd: Command) -> Result<Outcome> {
         Command::Tags(a) => reports::tags(a),
         Command::Folded(a) => flame::folded(a),
         Command::Flame(a) => flame::flame(a),
+        Command::Diff(a) => diff::run(a),
+        Command::Check(a) => check::run(a),
+        Command::Trend(a) => trend::run(a),
     }
 }
 

@@ -52,7 +52,7 @@ pub enum Sniff {
 /// otherwise raw bytes. Text input is handed to `text_fallback`, which
 /// receives the whole (decompressed) text and returns a profile or an error;
 /// the legacy parsers plug in there.
-pub fn decode_reader<R: Read>(
+pub fn decode_reader<R: Read + Send>(
     r: R,
     opts: DecodeOptions,
     text_fallback: &dyn Fn(&[u8]) -> Result<Profile, DecodeError>,
@@ -63,10 +63,99 @@ pub fn decode_reader<R: Read>(
         return Err(DecodeError::Empty);
     }
     if head.len() >= 2 && head[0] == 0x1f && head[1] == 0x8b {
-        let gz = BufReader::with_capacity(256 * 1024, MultiGzDecoder::new(br));
-        decode_stream(gz, opts, true, text_fallback)
+        // Inflate on a second thread, pipelined with parsing: the two
+        // costs overlap instead of adding up.
+        let (tx, rx) = std::sync::mpsc::sync_channel::<std::io::Result<Vec<u8>>>(4);
+        std::thread::scope(|scope| {
+            scope.spawn(move || {
+                let mut gz = MultiGzDecoder::new(br);
+                loop {
+                    let mut chunk = vec![0u8; CHUNK];
+                    let mut filled = 0;
+                    let res = loop {
+                        match gz.read(&mut chunk[filled..]) {
+                            Ok(0) => break Ok(true),
+                            Ok(n) => {
+                                filled += n;
+                                if filled == chunk.len() {
+                                    break Ok(false);
+                                }
+                            }
+                            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                            Err(e) => break Err(e),
+                        }
+                    };
+                    chunk.truncate(filled);
+                    match res {
+                        Ok(eof) => {
+                            if !chunk.is_empty() && tx.send(Ok(chunk)).is_err() {
+                                return;
+                            }
+                            if eof {
+                                return;
+                            }
+                        }
+                        Err(e) => {
+                            let _ = tx.send(Err(e));
+                            return;
+                        }
+                    }
+                }
+            });
+            let reader = ChunkReader {
+                rx,
+                cur: Vec::new(),
+                pos: 0,
+                done: false,
+            };
+            decode_stream(reader, opts, true, text_fallback)
+        })
     } else {
         decode_stream(br, opts, false, text_fallback)
+    }
+}
+
+const CHUNK: usize = 1 << 20;
+
+/// A `BufRead` over chunks of inflated bytes arriving from the inflating
+/// thread. Dropping it stops that thread.
+struct ChunkReader {
+    rx: std::sync::mpsc::Receiver<std::io::Result<Vec<u8>>>,
+    cur: Vec<u8>,
+    pos: usize,
+    done: bool,
+}
+
+impl Read for ChunkReader {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let avail = self.fill_buf()?;
+        let n = avail.len().min(buf.len());
+        buf[..n].copy_from_slice(&avail[..n]);
+        self.consume(n);
+        Ok(n)
+    }
+}
+
+impl BufRead for ChunkReader {
+    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
+        while self.pos >= self.cur.len() && !self.done {
+            match self.rx.recv() {
+                Ok(Ok(chunk)) => {
+                    self.cur = chunk;
+                    self.pos = 0;
+                }
+                Ok(Err(e)) => {
+                    self.done = true;
+                    return Err(e);
+                }
+                Err(_) => self.done = true,
+            }
+        }
+        Ok(&self.cur[self.pos.min(self.cur.len())..])
+    }
+
+    fn consume(&mut self, amt: usize) {
+        self.pos += amt;
     }
 }
 

@@ -1,132 +1,155 @@
-//! Shared by tests/reports.rs and tests/filters.rs: golden cases produced by
-//! `go tool pprof` (scripts/regen-report-goldens.sh), run against the built binary.
-
+//! Shared helpers for integration tests: a small builder of profile.proto
+//! messages and a runner for the built binary.
 #![allow(dead_code)]
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
+use flate2::Compression;
+use flate2::write::GzEncoder;
+use heapscope::proto;
+use prost::Message;
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
 
-pub struct Case {
-    pub name: String,
-    pub args: Vec<String>,
-    pub profiles: Vec<String>,
+/// Builds Go-like heap profiles: functions by name, stacks as name lists
+/// (leaf first), four sample types.
+pub struct Builder {
+    pub p: proto::Profile,
 }
 
-pub fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+impl Default for Builder {
+    fn default() -> Self {
+        Self::new(&[
+            ("alloc_objects", "count"),
+            ("alloc_space", "bytes"),
+            ("inuse_objects", "count"),
+            ("inuse_space", "bytes"),
+        ])
+    }
 }
 
-pub fn fixtures() -> PathBuf {
-    root().join("testdata/reports")
-}
-
-pub fn load_cases(which: &str) -> Vec<Case> {
-    let path = root().join("tests/golden").join(which).join("cases.txt");
-    let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-    let mut out = Vec::new();
-    for line in text.lines() {
-        if line.trim().is_empty() || line.starts_with('#') {
-            continue;
-        }
-        let f: Vec<&str> = line.split('\t').collect();
-        assert_eq!(f.len(), 4, "{}: bad line {line:?}", path.display());
-        let split = |s: &str| -> Vec<String> {
-            if s == "-" {
-                Vec::new()
-            } else {
-                s.split_whitespace().map(str::to_owned).collect()
-            }
+impl Builder {
+    pub fn new(types: &[(&str, &str)]) -> Builder {
+        let mut b = Builder {
+            p: proto::Profile {
+                string_table: vec![String::new()],
+                ..Default::default()
+            },
         };
-        out.push(Case {
-            name: f[0].to_string(),
-            args: split(f[2]),
-            profiles: split(f[3]),
+        for (t, u) in types {
+            let vt = proto::ValueType {
+                r#type: b.s(t),
+                unit: b.s(u),
+            };
+            b.p.sample_type.push(vt);
+        }
+        let pt = proto::ValueType {
+            r#type: b.s("space"),
+            unit: b.s("bytes"),
+        };
+        b.p.period_type = Some(pt);
+        b.p.period = 524288;
+        b
+    }
+
+    pub fn s(&mut self, s: &str) -> i64 {
+        if let Some(i) = self.p.string_table.iter().position(|x| x == s) {
+            return i as i64;
+        }
+        self.p.string_table.push(s.to_string());
+        (self.p.string_table.len() - 1) as i64
+    }
+
+    /// The location id of a function (one location per function).
+    pub fn loc(&mut self, name: &str) -> u64 {
+        let n = self.s(name);
+        if let Some(f) = self.p.function.iter().find(|f| f.name == n) {
+            let fid = f.id;
+            return self
+                .p
+                .location
+                .iter()
+                .find(|l| l.line.first().map(|x| x.function_id) == Some(fid))
+                .unwrap()
+                .id;
+        }
+        let file = self.s("main.go");
+        let fid = self.p.function.len() as u64 + 1;
+        self.p.function.push(proto::Function {
+            id: fid,
+            name: n,
+            system_name: n,
+            filename: file,
+            start_line: 1,
+        });
+        let lid = self.p.location.len() as u64 + 1;
+        self.p.location.push(proto::Location {
+            id: lid,
+            address: 0x1000 + lid * 16,
+            line: vec![proto::Line {
+                function_id: fid,
+                line: 10,
+                column: 0,
+            }],
+            ..Default::default()
+        });
+        lid
+    }
+
+    /// Adds a sample; `stack` is leaf first.
+    pub fn sample(&mut self, stack: &[&str], values: &[i64]) -> &mut Self {
+        let ids: Vec<u64> = stack.iter().map(|n| self.loc(n)).collect();
+        self.p.sample.push(proto::Sample {
+            location_id: ids,
+            value: values.to_vec(),
+            label: vec![],
+        });
+        self
+    }
+
+    pub fn bytes(&self) -> Vec<u8> {
+        self.p.encode_to_vec()
+    }
+
+    pub fn gzip(&self) -> Vec<u8> {
+        gzip(&self.bytes())
+    }
+}
+
+pub fn gzip(b: &[u8]) -> Vec<u8> {
+    let mut e = GzEncoder::new(Vec::new(), Compression::default());
+    e.write_all(b).unwrap();
+    e.finish().unwrap()
+}
+
+pub fn bin() -> &'static str {
+    env!("CARGO_BIN_EXE_heapscope")
+}
+
+/// Runs heapscope with `args` in `dir`, TZ=UTC, optional stdin.
+pub fn run_in(dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> Output {
+    let mut c = Command::new(bin());
+    c.args(args)
+        .current_dir(dir)
+        .env("TZ", "UTC")
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        });
+    let mut child = c.spawn().expect("spawn heapscope");
+    if let Some(input) = stdin {
+        let mut si = child.stdin.take().unwrap();
+        let input = input.to_vec();
+        std::thread::spawn(move || {
+            let _ = si.write_all(&input);
         });
     }
-    assert!(!out.is_empty(), "no cases in {}", path.display());
-    out
+    child.wait_with_output().expect("wait heapscope")
 }
 
-/// Runs heapscope from testdata/reports with TZ=UTC, as the goldens were made.
-pub fn heapscope(args: &[String]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_heapscope"))
-        .args(args)
-        .current_dir(fixtures())
-        .env("TZ", "UTC")
-        .output()
-        .expect("run heapscope")
-}
-
-pub fn run_case(c: &Case) -> Output {
-    let mut args = c.args.clone();
-    args.extend(c.profiles.iter().cloned());
-    heapscope(&args)
-}
-
-/// A short diff: the first differing line and some context.
-pub fn first_diff(got: &str, want: &str) -> String {
-    let g: Vec<&str> = got.lines().collect();
-    let w: Vec<&str> = want.lines().collect();
-    let i = (0..g.len().max(w.len()))
-        .find(|&i| g.get(i) != w.get(i))
-        .unwrap_or(0);
-    format!(
-        "first difference at line {}:\n  got:  {:?}\n  want: {:?}",
-        i + 1,
-        g.get(i),
-        w.get(i)
-    )
-}
-
-/// Runs every case of tests/golden/<which>/ and checks stdout byte for
-/// byte, and the filter messages on stderr when pprof printed any.
-pub fn check_goldens(which: &str) {
-    let dir = root().join("tests/golden").join(which);
-    let only = std::env::var("HEAPSCOPE_CASE").unwrap_or_default();
-    let mut failures = Vec::new();
-    let mut ran = 0;
-    for c in load_cases(which) {
-        if !c.name.contains(&only) {
-            continue;
-        }
-        ran += 1;
-        let out = run_case(&c);
-        let stdout = String::from_utf8_lossy(&out.stdout);
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        if !out.status.success() {
-            failures.push(format!(
-                "{}: exit {:?}: {stderr}",
-                c.name,
-                out.status.code()
-            ));
-            continue;
-        }
-        let want = std::fs::read_to_string(dir.join(format!("{}.txt", c.name)))
-            .unwrap_or_else(|e| panic!("{}: golden missing: {e}", c.name));
-        if stdout != want {
-            failures.push(format!("{}: {}", c.name, first_diff(&stdout, &want)));
-        }
-        let want_err =
-            std::fs::read_to_string(dir.join(format!("{}.stderr", c.name))).unwrap_or_default();
-        for l in want_err.lines() {
-            if !stderr.lines().any(|x| x == l) {
-                failures.push(format!("{}: stderr lacks {l:?} (got {stderr:?})", c.name));
-            }
-        }
-        for l in stderr.lines() {
-            if (l.contains("matched no samples") || l.contains("as range, not regexp"))
-                && !want_err.lines().any(|x| x == l)
-            {
-                failures.push(format!("{}: unexpected stderr line {l:?}", c.name));
-            }
-        }
-    }
-    assert!(ran > 0, "no case matched HEAPSCOPE_CASE={only:?}");
-    assert!(
-        failures.is_empty(),
-        "{} of {ran} cases differ from pprof:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+pub fn repo() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
 }

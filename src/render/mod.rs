@@ -4,6 +4,10 @@
 
 pub mod flame;
 pub mod reports;
+pub mod check;
+pub mod diff;
+mod table;
+pub mod trend;
 
 use crate::report::TopReport;
 use crate::units;
@@ -96,4 +100,11 @@ pub fn top_json(r: &TopReport, w: &mut dyn Write) -> io::Result<()> {
     };
     serde_json::to_writer_pretty(&mut *w, &doc).map_err(io::Error::other)?;
     writeln!(w)
+}
+
+/// `{"type": ..., "unit": ...}` for the JSON of other commands.
+#[derive(Serialize)]
+pub(crate) struct JsonSampleTypeOwned<'a> {
+    r#type: &'a str,
+    unit: &'a str,
 }

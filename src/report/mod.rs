@@ -8,12 +8,16 @@
 //! edges below `edgefraction`, and label rows `(inline)` /
 //! `(partial-inline)` from the remaining incoming edges.
 
+pub mod check;
+pub mod diff;
 pub mod folded;
+pub mod nodes;
 pub mod tags;
 pub mod traces;
 pub mod tree;
+pub mod trend;
 
-use crate::aggregate::{self, GraphRequest, NodeOptions, NodeTable};
+use crate::aggregate::{self, NodeOptions, NodeTable};
 use crate::profile::Profile;
 use crate::units;
 use std::cmp::Ordering;
@@ -322,26 +326,14 @@ pub fn top_with_total(p: &Profile, o: &TopOptions, total: i64) -> TopReport {
     let idx = o.sample_index;
     let sample_type = p.sample_type_name(idx).to_string();
     let sample_unit = p.sample_type_unit(idx).to_lowercase();
-    let value = move |v: &[i64]| v[idx];
 
     let table = aggregate::node_table(p, o.nodes);
-    let inl = aggregate::ever_inlined(&table);
-    let need_edges = inl.iter().any(|&b| b);
-    let g = aggregate::build_graph(
-        p,
-        &table,
-        &value,
-        &GraphRequest {
-            kept: None,
-            edges_into: Some(&inl),
-            with_edges: need_edges,
-        },
-    );
+    let (flat, cum) = aggregate::flat_cum(p, &table, idx);
     let n = table.len();
-    let present: Vec<usize> = (0..n).filter(|&i| g.present(i)).collect();
+    let present: Vec<usize> = (0..n).filter(|&i| flat[i] != 0 || cum[i] != 0).collect();
     let total_value: i64 = present
         .iter()
-        .map(|&i| g.flat[i])
+        .map(|&i| flat[i])
         .fold(0i64, |a, b| a.wrapping_add(b));
     let node_cutoff = ((total_value as f64 * o.nodefraction) as i64).wrapping_abs();
     let edge_cutoff = ((total_value as f64 * o.edgefraction) as i64).wrapping_abs();
@@ -350,7 +342,7 @@ pub fn top_with_total(p: &Profile, o: &TopOptions, total: i64) -> TopReport {
         present
             .iter()
             .copied()
-            .filter(|&i| g.cum[i].wrapping_abs() >= node_cutoff)
+            .filter(|&i| cum[i].wrapping_abs() >= node_cutoff)
             .collect()
     } else {
         present.clone()
@@ -360,50 +352,52 @@ pub fn top_with_total(p: &Profile, o: &TopOptions, total: i64) -> TopReport {
 
     let names: Vec<String> = (0..n)
         .map(|i| {
-            if g.present(i) {
+            if flat[i] != 0 || cum[i] != 0 {
                 table.infos[i].printable_name()
             } else {
                 String::new()
             }
         })
         .collect();
-    kept.sort_by(|&a, &b| compare_nodes(&table, &names, &g.flat, &g.cum, o.cum, a, b));
+    kept.sort_by(|&a, &b| compare_nodes(&table, &names, &flat, &cum, o.cum, a, b));
     if o.nodecount > 0 && kept.len() > o.nodecount {
         kept.truncate(o.nodecount);
     }
 
-    // Edges between the kept nodes (rebuilt when nodes were dropped).
-    let edges = if !need_edges {
-        Default::default()
-    } else if kept.len() == present.len() {
-        g.edges
-    } else {
-        let mut mask = vec![false; n];
-        for &i in &kept {
-            mask[i] = true;
-        }
-        aggregate::build_graph(
-            p,
-            &table,
-            &value,
-            &GraphRequest {
-                kept: Some(&mask),
-                edges_into: Some(&inl),
-                with_edges: true,
-            },
-        )
-        .edges
-    };
+    // Inline marks come from the edges into the kept nodes, among kept
+    // nodes only; only nodes that are somewhere an inlined frame can have
+    // an inline edge, so edges are recorded into those alone, and the pass
+    // is skipped when no kept node is one.
+    let mut into = aggregate::ever_inlined(&table);
+    let mut mask = vec![false; n];
+    for &i in &kept {
+        mask[i] = true;
+    }
+    for (i, m) in into.iter_mut().enumerate() {
+        *m &= mask[i];
+    }
     let mut has_inline = vec![false; n];
     let mut has_plain = vec![false; n];
-    for (&(_, dst), e) in &edges {
-        if e.weight.wrapping_abs() < edge_cutoff {
-            continue;
-        }
-        if e.inline {
-            has_inline[dst as usize] = true;
-        } else {
-            has_plain[dst as usize] = true;
+    if into.iter().any(|&b| b) {
+        let all_kept = kept.len() == present.len();
+        let lists = aggregate::in_edges(
+            p,
+            &table,
+            idx,
+            if all_kept { None } else { Some(&mask) },
+            &into,
+        );
+        for (dst, list) in lists.iter().enumerate() {
+            for &(_, weight, inline) in list {
+                if weight.wrapping_abs() < edge_cutoff {
+                    continue;
+                }
+                if inline {
+                    has_inline[dst] = true;
+                } else {
+                    has_plain[dst] = true;
+                }
+            }
         }
     }
 
@@ -416,8 +410,8 @@ pub fn top_with_total(p: &Profile, o: &TopOptions, total: i64) -> TopReport {
                 (true, false) => InlineLabel::Inline,
                 _ => InlineLabel::None,
             },
-            flat: g.flat[i],
-            cum: g.cum[i],
+            flat: flat[i],
+            cum: cum[i],
         })
         .collect();
     let shown_total = rows

@@ -1,0 +1,31 @@
+//! Arbitrary bytes -> decode (gzip sniff, profile.proto, validation, text
+//! formats) -> `top` at every granularity -> text and JSON. Nothing may
+//! panic, hang or allocate without bound.
+#![no_main]
+
+use heapscope::aggregate::Granularity;
+use heapscope::profile::decode::{self, DecodeOptions};
+use heapscope::report::{self, TopOptions};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let opts = DecodeOptions {
+        max_input_size: 64 << 20,
+    };
+    let Ok(p) = decode::decode_bytes(data, opts, &decode::no_text_formats) else {
+        return;
+    };
+    for idx in 0..p.sample_types.len().min(4) {
+        for g in [Granularity::Functions, Granularity::Lines, Granularity::Addresses] {
+            let mut o = TopOptions {
+                sample_index: idx,
+                ..Default::default()
+            };
+            o.nodes.granularity = g;
+            let r = report::top(&p, &o);
+            let mut out = Vec::new();
+            let _ = heapscope::render::top_text(&r, &mut out);
+            let _ = heapscope::render::top_json(&r, &mut out);
+        }
+    }
+});

@@ -1,0 +1,85 @@
+//! `heapscope check [BASE] NEW RULES`: the CI gate. Exit 0 when every rule
+//! holds, 1 when one is violated, 2 on errors (bad file, bad rule).
+
+use super::diff::{load_indexed, load_values, same_type, sample_request};
+use super::{Outcome, stdout_writer};
+use crate::cli::{CheckArgs, CheckFormat};
+use crate::output;
+use crate::render;
+use crate::report::check::{self, CheckInput, CheckReport};
+use crate::report::nodes;
+use anyhow::{Context, Result, bail};
+use std::io::{self, Write};
+
+fn render_to(r: &CheckReport, f: CheckFormat, w: &mut dyn Write) -> io::Result<()> {
+    match f {
+        CheckFormat::Text => render::check::text(r, w),
+        CheckFormat::Json => render::check::json(r, w),
+        CheckFormat::Markdown => render::check::markdown(r, w),
+        CheckFormat::Junit => render::check::junit(r, w),
+    }
+}
+
+pub(crate) fn run(a: CheckArgs) -> Result<Outcome> {
+    let rules = a.rules();
+    if rules.is_empty() {
+        bail!(
+            "no rules: give at least one of --max-increase, --max-increase-bytes, \
+             --max-node-increase, --budget, --max-total"
+        );
+    }
+    let (base_name, new_name) = match a.profiles.as_slice() {
+        [n] => (None, n.as_str()),
+        [b, n] => (Some(b.as_str()), n.as_str()),
+        _ => bail!("expected [BASE] NEW"),
+    };
+    if base_name == Some("-") && new_name == "-" {
+        bail!("standard input (-) can be read only once");
+    }
+    if base_name.is_none() {
+        if let Some(r) = rules.iter().find(|r| r.needs_base()) {
+            bail!("--{} compares two profiles: give BASE and NEW", r.kind());
+        }
+    }
+    let req = sample_request(&a.sample);
+    let opts = a.nodes.to_options();
+    let base = match base_name {
+        Some(b) => Some(load_values(b, &req, opts, &a.input)?),
+        None => None,
+    };
+    let (p, idx) = load_indexed(new_name, &req, &a.input)?;
+    let new = nodes::node_values(&p, idx, opts);
+    if let (Some(b), Some(bn)) = (&base, base_name) {
+        same_type(b, bn, &new, new_name)?;
+    }
+    let shown = |n: &str| crate::source::display_name(n).to_string();
+    let report = check::evaluate(
+        &rules,
+        &CheckInput {
+            base: base.as_ref(),
+            base_name: base_name.map(shown),
+            new: &new,
+            new_name: shown(new_name),
+            new_profile: &p,
+            sample_index: idx,
+            nodes: opts,
+            strict: a.strict,
+        },
+    )?;
+    drop(p);
+    let mut w = stdout_writer();
+    match &a.output {
+        Some(path) => {
+            output::write_atomic(path, |f| render_to(&report, a.format, f))
+                .with_context(|| format!("writing {}", path.display()))?;
+            render::check::text(&report, &mut w)?;
+        }
+        None => render_to(&report, a.format, &mut w)?,
+    }
+    w.flush()?;
+    Ok(if report.passed() {
+        Outcome::Ok
+    } else {
+        Outcome::Violation
+    })
+}

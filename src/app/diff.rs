@@ -1,0 +1,96 @@
+//! `heapscope diff BASE NEW`: a node-by-node comparison of two profiles.
+
+use super::{Outcome, load, stdout_writer};
+use crate::aggregate::NodeOptions;
+use crate::cli::{ColorArg, DiffArgs, InputArgs, TableFormat};
+use crate::profile::{self, Profile};
+use crate::render;
+use crate::report::diff::{self, DiffOptions};
+use crate::report::nodes::{self, NodeValues};
+use anyhow::{Result, bail};
+use std::io::{IsTerminal, Write};
+
+/// Loads one profile and picks its sample index (`req` as for top).
+pub(super) fn load_indexed(name: &str, req: &str, input: &InputArgs) -> Result<(Profile, usize)> {
+    let p = load(std::slice::from_ref(&name.to_string()), input)?;
+    let idx = profile::sample_index(&p, req)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", crate::source::display_name(name)))?;
+    Ok((p, idx))
+}
+
+/// Loads one profile and reduces it to node values (the profile is
+/// dropped).
+pub(super) fn load_values(
+    name: &str,
+    req: &str,
+    opts: NodeOptions,
+    input: &InputArgs,
+) -> Result<NodeValues> {
+    let (p, idx) = load_indexed(name, req, input)?;
+    Ok(nodes::node_values(&p, idx, opts))
+}
+
+/// Refuses to compare different sample types.
+pub(super) fn same_type(a: &NodeValues, an: &str, b: &NodeValues, bn: &str) -> Result<()> {
+    if a.sample_type != b.sample_type || a.sample_unit != b.sample_unit {
+        bail!(
+            "{an} reports {}/{} but {bn} reports {}/{}: choose one with --sample-index",
+            a.sample_type,
+            a.sample_unit,
+            b.sample_type,
+            b.sample_unit
+        );
+    }
+    Ok(())
+}
+
+/// Whether to colour: --color, else a terminal without NO_COLOR.
+pub(super) fn use_color(c: ColorArg) -> bool {
+    match c {
+        ColorArg::Always => true,
+        ColorArg::Never => false,
+        ColorArg::Auto => {
+            std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    }
+}
+
+/// Prints the warnings of the sample selection flags.
+pub(super) fn sample_request(s: &crate::cli::SampleArgs) -> String {
+    let (req, warnings) = s.resolve();
+    for w in warnings {
+        eprintln!("{w}");
+    }
+    req
+}
+
+pub(crate) fn run(a: DiffArgs) -> Result<Outcome> {
+    if a.base == "-" && a.new == "-" {
+        bail!("standard input (-) can be read only once");
+    }
+    let req = sample_request(&a.sample);
+    let opts = a.nodes.to_options();
+    let base = load_values(&a.base, &req, opts, &a.input)?;
+    let new = load_values(&a.new, &req, opts, &a.input)?;
+    same_type(&base, &a.base, &new, &a.new)?;
+    let mut r = diff::diff(
+        &base,
+        &new,
+        &DiffOptions {
+            cum: a.cum,
+            nodecount: a.nodecount,
+        },
+    );
+    r.base_name = crate::source::display_name(&a.base).to_string();
+    r.new_name = crate::source::display_name(&a.new).to_string();
+    let mut w = stdout_writer();
+    match a.format {
+        TableFormat::Text => render::diff::text(&r, use_color(a.color), &mut w)?,
+        TableFormat::Json => render::diff::json(&r, &mut w)?,
+        TableFormat::Csv => render::diff::csv_out(&r, &mut w)?,
+        TableFormat::Markdown => render::diff::markdown(&r, &mut w)?,
+    }
+    w.flush()?;
+    Ok(Outcome::Ok)
+}

@@ -1,0 +1,140 @@
+//! Helpers shared by the renderers of heapscope's own tables (diff, check,
+//! trend): value formatting, a comfy-table preset, and escaping for CSV,
+//! Markdown and XML.
+
+use crate::units;
+use comfy_table::{Cell, CellAlignment, Color, ContentArrangement, Table, presets};
+use std::io::{self, Write};
+
+/// A value auto-scaled in its unit (`4.57MB`).
+pub(crate) fn value(v: i64, unit: &str) -> String {
+    units::label(v, unit)
+}
+
+/// A signed change (`+4.57MB`, `-512kB`, `0`).
+pub(crate) fn delta(v: i64, unit: &str) -> String {
+    let s = units::label(v, unit);
+    if v > 0 { format!("+{s}") } else { s }
+}
+
+/// A signed percentage (`+12.5%`), or `-` when there is none.
+pub(crate) fn pct(p: Option<f64>) -> String {
+    match p {
+        None => "-".into(),
+        Some(p) => {
+            if p == 0.0 {
+                "0%".into()
+            } else {
+                format!("{p:+.1}%")
+            }
+        }
+    }
+}
+
+/// `±2σ` of a value, or empty when there is no noise.
+pub(crate) fn noise(sigma: f64, unit: &str) -> String {
+    let two = (2.0 * sigma).round();
+    if two < 1.0 {
+        String::new()
+    } else {
+        format!("±{}", units::label(two as i64, unit))
+    }
+}
+
+/// A borderless table with a header rule; styled only when `color`.
+pub(crate) fn new_table(header: &[&str], right_aligned: &[usize], color: bool) -> Table {
+    let mut t = Table::new();
+    t.load_preset(presets::UTF8_HORIZONTAL_ONLY)
+        .remove_style(comfy_table::TableComponent::TopBorder)
+        .remove_style(comfy_table::TableComponent::BottomBorder)
+        .remove_style(comfy_table::TableComponent::TopBorderIntersections)
+        .remove_style(comfy_table::TableComponent::BottomBorderIntersections)
+        .remove_style(comfy_table::TableComponent::HorizontalLines)
+        .remove_style(comfy_table::TableComponent::MiddleIntersections)
+        .set_style(comfy_table::TableComponent::HeaderLines, '─')
+        .set_style(comfy_table::TableComponent::MiddleHeaderIntersections, '─')
+        .set_content_arrangement(ContentArrangement::Disabled);
+    if color {
+        t.enforce_styling();
+    } else {
+        t.force_no_tty();
+    }
+    t.set_header(header.iter().map(Cell::new).collect::<Vec<_>>());
+    for &i in right_aligned {
+        if let Some(c) = t.column_mut(i) {
+            c.set_cell_alignment(CellAlignment::Right);
+        }
+    }
+    t
+}
+
+/// A cell coloured by the sign of `v` (growth red, shrink green).
+pub(crate) fn signed_cell(text: String, v: i64, color: bool) -> Cell {
+    let c = Cell::new(text);
+    if !color || v == 0 {
+        c
+    } else if v > 0 {
+        c.fg(Color::Red)
+    } else {
+        c.fg(Color::Green)
+    }
+}
+
+/// Writes a table without trailing spaces.
+pub(crate) fn write_table(t: &Table, w: &mut dyn Write) -> io::Result<()> {
+    for l in t.lines() {
+        writeln!(w, "{}", l.trim_end())?;
+    }
+    Ok(())
+}
+
+/// A CSV field (RFC 4180 quoting when needed).
+pub(crate) fn csv(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+/// Text inside a Markdown table cell.
+pub(crate) fn md(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '|' | '\\' | '*' | '_' | '`' | '<' | '>' | '[' | ']' => {
+                o.push('\\');
+                o.push(c);
+            }
+            '\n' | '\r' => o.push(' '),
+            c => o.push(c),
+        }
+    }
+    o
+}
+
+/// Text inside XML (attribute or element).
+pub(crate) fn xml(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => o.push_str("&amp;"),
+            '<' => o.push_str("&lt;"),
+            '>' => o.push_str("&gt;"),
+            '"' => o.push_str("&quot;"),
+            '\'' => o.push_str("&apos;"),
+            c if (c as u32) < 0x20 && !matches!(c, '\n' | '\t' | '\r') => o.push(' '),
+            c => o.push(c),
+        }
+    }
+    o
+}
+
+/// A float for JSON: finite, rounded to `digits` decimals.
+pub(crate) fn round(v: f64, digits: i32) -> f64 {
+    if !v.is_finite() {
+        return 0.0;
+    }
+    let m = 10f64.powi(digits);
+    (v * m).round() / m
+}

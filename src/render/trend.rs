@@ -1,0 +1,227 @@
+//! `trend` renderers: a ranked table with sparklines, JSON, CSV, Markdown.
+
+use super::SCHEMA_VERSION;
+use super::table::{self, csv, md};
+use crate::report::trend::{Kind, TrendReport, TrendRow, sparkline};
+use comfy_table::{Cell, Color};
+use serde::Serialize;
+use std::io::{self, Write};
+
+/// Widest sparkline printed.
+const SPARK_WIDTH: usize = 40;
+
+fn slope_text(v: f64, unit: &str, per: &str) -> String {
+    let r = v.round() as i64;
+    format!("{}{per}", table::delta(r, unit))
+}
+
+fn per_sec(row: &TrendRow, unit: &str) -> String {
+    row.slope_per_sec
+        .map(|s| slope_text(s, unit, "/s"))
+        .unwrap_or_else(|| "-".into())
+}
+
+/// The lines above the table.
+pub fn header_lines(r: &TrendReport) -> Vec<String> {
+    let u = &r.sample_unit;
+    let mut out = vec![format!(
+        "Type: {} ({} values), {} snapshots",
+        r.sample_type,
+        if r.cum { "cum" } else { "flat" },
+        r.snapshots
+    )];
+    if let (Some(first), Some(last)) = (r.totals.first(), r.totals.last()) {
+        out.push(format!(
+            "Total: {} -> {} {}",
+            table::value(*first, u),
+            table::value(*last, u),
+            sparkline(&r.totals, SPARK_WIDTH)
+        ));
+    }
+    if let (Some(&t0), Some(&t1)) = (r.times.first(), r.times.last()) {
+        if t0 != 0 && t1 != 0 {
+            out.push(format!(
+                "Span: {}",
+                crate::units::label(t1.wrapping_sub(t0), "nanoseconds")
+            ));
+        }
+    }
+    out
+}
+
+/// The terminal table, suspects first.
+pub fn text(r: &TrendReport, color: bool, w: &mut dyn Write) -> io::Result<()> {
+    for l in header_lines(r) {
+        writeln!(w, "{l}")?;
+    }
+    let u = &r.sample_unit;
+    let mut t = table::new_table(
+        &[
+            "kind",
+            "score",
+            "slope/snap",
+            "slope/s",
+            "first",
+            "last",
+            "trend",
+            "name",
+        ],
+        &[1, 2, 3, 4, 5],
+        color,
+    );
+    for row in &r.rows {
+        let kind = Cell::new(row.kind.as_str());
+        let kind = match (color, row.kind) {
+            (true, Kind::Grows) => kind.fg(Color::Red),
+            (true, Kind::Shrinks) => kind.fg(Color::Green),
+            _ => kind,
+        };
+        t.add_row(vec![
+            kind,
+            Cell::new(format!("{:.2}", row.score)),
+            Cell::new(slope_text(row.slope, u, "")),
+            Cell::new(per_sec(row, u)),
+            Cell::new(table::value(*row.values.first().unwrap_or(&0), u)),
+            Cell::new(table::value(*row.values.last().unwrap_or(&0), u)),
+            Cell::new(sparkline(&row.values, SPARK_WIDTH)),
+            Cell::new(&row.name),
+        ]);
+    }
+    if r.rows.is_empty() {
+        writeln!(w, "No nodes.")?;
+    } else {
+        table::write_table(&t, w)?;
+    }
+    if r.hidden > 0 {
+        writeln!(
+            w,
+            "{} more node{} not shown (--nodecount)",
+            r.hidden,
+            if r.hidden == 1 { "" } else { "s" }
+        )?;
+    }
+    Ok(())
+}
+
+#[derive(Serialize)]
+struct JsonRow<'a> {
+    name: &'a str,
+    values: &'a [i64],
+    slope: f64,
+    slope_per_sec: Option<f64>,
+    score: f64,
+    monotonicity: f64,
+    r2: f64,
+    kind: &'static str,
+}
+
+#[derive(Serialize)]
+struct JsonTrend<'a> {
+    schema_version: u32,
+    command: &'static str,
+    sample_type: super::JsonSampleTypeOwned<'a>,
+    compare: &'static str,
+    snapshots: usize,
+    time_nanos: &'a [i64],
+    totals: &'a [i64],
+    hidden_rows: usize,
+    rows: Vec<JsonRow<'a>>,
+}
+
+/// JSON: rows in ranking order; values are integers in the sample type's
+/// unit, slopes in that unit per snapshot (per second).
+pub fn json(r: &TrendReport, w: &mut dyn Write) -> io::Result<()> {
+    let doc = JsonTrend {
+        schema_version: SCHEMA_VERSION,
+        command: "trend",
+        sample_type: super::JsonSampleTypeOwned {
+            r#type: &r.sample_type,
+            unit: &r.sample_unit,
+        },
+        compare: if r.cum { "cum" } else { "flat" },
+        snapshots: r.snapshots,
+        time_nanos: &r.times,
+        totals: &r.totals,
+        hidden_rows: r.hidden,
+        rows: r
+            .rows
+            .iter()
+            .map(|x| JsonRow {
+                name: &x.name,
+                values: &x.values,
+                slope: table::round(x.slope, 2),
+                slope_per_sec: x.slope_per_sec.map(|s| table::round(s, 2)),
+                score: table::round(x.score, 4),
+                monotonicity: table::round(x.monotonicity, 4),
+                r2: table::round(x.r2, 4),
+                kind: x.kind.as_str(),
+            })
+            .collect(),
+    };
+    serde_json::to_writer_pretty(&mut *w, &doc).map_err(io::Error::other)?;
+    writeln!(w)
+}
+
+/// CSV: one line per node; the values joined by `;` in one field.
+pub fn csv_out(r: &TrendReport, w: &mut dyn Write) -> io::Result<()> {
+    writeln!(w, "name,kind,score,slope,slope_per_sec,values")?;
+    for x in &r.rows {
+        let values: Vec<String> = x.values.iter().map(i64::to_string).collect();
+        writeln!(
+            w,
+            "{},{},{:.4},{:.2},{},{}",
+            csv(&x.name),
+            x.kind.as_str(),
+            x.score,
+            x.slope,
+            x.slope_per_sec
+                .map(|s| format!("{s:.2}"))
+                .unwrap_or_default(),
+            values.join(";")
+        )?;
+    }
+    Ok(())
+}
+
+/// Markdown: header list and a table with sparklines.
+pub fn markdown(r: &TrendReport, w: &mut dyn Write) -> io::Result<()> {
+    let u = &r.sample_unit;
+    let mut it = header_lines(r).into_iter();
+    if let Some(first) = it.next() {
+        writeln!(w, "### heapscope trend: {}", md(&first))?;
+        writeln!(w)?;
+    }
+    for l in it {
+        writeln!(w, "- {}", md(&l))?;
+    }
+    writeln!(w)?;
+    writeln!(
+        w,
+        "| kind | score | slope/snap | slope/s | first | last | trend | name |"
+    )?;
+    writeln!(w, "|:---|---:|---:|---:|---:|---:|:---|:---|")?;
+    for x in &r.rows {
+        writeln!(
+            w,
+            "| {} | {:.2} | {} | {} | {} | {} | {} | {} |",
+            x.kind.as_str(),
+            x.score,
+            slope_text(x.slope, u, ""),
+            per_sec(x, u),
+            table::value(*x.values.first().unwrap_or(&0), u),
+            table::value(*x.values.last().unwrap_or(&0), u),
+            sparkline(&x.values, SPARK_WIDTH),
+            md(&x.name)
+        )?;
+    }
+    if r.hidden > 0 {
+        writeln!(w)?;
+        writeln!(
+            w,
+            "{} more node{} not shown.",
+            r.hidden,
+            if r.hidden == 1 { "" } else { "s" }
+        )?;
+    }
+    Ok(())
+}

@@ -1,0 +1,553 @@
+//! `diff`, `check` and `trend` on the leaking Go service (testdata/diff,
+//! five scrapes of one process) and on small synthetic profiles: the leak
+//! is found, exit codes follow the rules on both sides of each threshold,
+//! sampling noise is forgiven unless --strict, and every format matches
+//! its golden (tests/golden/diff/, heapscope's own output checked by eye;
+//! regenerate with HEAPSCOPE_BLESS=1 cargo test --test diff).
+
+mod common;
+
+use common::{Builder, repo, run_in};
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+fn dir() -> PathBuf {
+    repo().join("testdata/diff")
+}
+
+fn run(args: &[&str]) -> Output {
+    run_in(&dir(), args, None)
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn code(o: &Output) -> i32 {
+    o.status.code().expect("exit code")
+}
+
+fn json(o: &Output) -> serde_json::Value {
+    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", stdout(o)))
+}
+
+const SNAPS: [&str; 5] = [
+    "snap1.pb.gz",
+    "snap2.pb.gz",
+    "snap3.pb.gz",
+    "snap4.pb.gz",
+    "snap5.pb.gz",
+];
+
+#[test]
+fn the_leak_tops_diff() {
+    let o = run(&["diff", "snap1.pb.gz", "snap5.pb.gz", "--format", "json"]);
+    assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
+    let v = json(&o);
+    assert_eq!(v["schema_version"], 1);
+    assert_eq!(v["command"], "diff");
+    assert_eq!(v["rows"][0]["name"], "main.newPayload");
+    let d = v["rows"][0]["delta"].as_i64().unwrap();
+    assert!(d > 20 << 20, "{d}");
+    let (b, n) = (
+        v["base_total"].as_i64().unwrap(),
+        v["new_total"].as_i64().unwrap(),
+    );
+    assert_eq!(v["delta_total"].as_i64().unwrap(), n - b);
+    // Untrimmed flat rows add up to the total delta.
+    let sum: i64 = v["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["delta"].as_i64().unwrap())
+        .sum();
+    assert_eq!(sum, n - b);
+    let t = stdout(&run(&["diff", "snap1.pb.gz", "snap5.pb.gz"]));
+    let first_row = t.lines().nth(6).unwrap();
+    assert!(first_row.ends_with("main.newPayload"), "{t}");
+}
+
+#[test]
+fn the_leak_tops_trend() {
+    let mut args = vec!["trend"];
+    args.extend(SNAPS);
+    args.extend(["--format", "json"]);
+    let o = run(&args);
+    assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
+    let v = json(&o);
+    assert_eq!(v["schema_version"], 1);
+    assert_eq!(v["command"], "trend");
+    let top = &v["rows"][0];
+    assert_eq!(top["name"], "main.newPayload");
+    assert_eq!(top["kind"], "grows");
+    assert_eq!(top["values"].as_array().unwrap().len(), 5);
+    assert!(top["slope"].as_f64().unwrap() > 1e6);
+    assert!(top["score"].as_f64().unwrap() > 0.9);
+    // The snapshots carry distinct times: a per-second slope exists.
+    assert!(top["slope_per_sec"].as_f64().is_some());
+    // The churn (present in some snapshots only) ranks last.
+    let rows = v["rows"].as_array().unwrap();
+    assert_eq!(rows.last().unwrap()["kind"], "churn");
+}
+
+#[test]
+fn check_on_the_leak() {
+    let o = run(&[
+        "check",
+        "snap1.pb.gz",
+        "snap5.pb.gz",
+        "--max-increase",
+        "5%",
+    ]);
+    assert_eq!(code(&o), 1, "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("FAIL  max-increase 5%"),
+        "{}",
+        stdout(&o)
+    );
+    for rule in [
+        &["--max-increase", "0%"][..],
+        &["--max-increase-bytes", "0"],
+        &["--max-node-increase", "0"],
+        &["--max-total", "34MB"],
+        &["--budget", "main\\.newPayload<=34MB"],
+    ] {
+        let mut args = vec!["check", "snap5.pb.gz", "snap5.pb.gz"];
+        args.extend(rule);
+        let o = run(&args);
+        assert_eq!(code(&o), 0, "{rule:?}: {}", stdout(&o));
+        args.push("--strict");
+        assert_eq!(code(&run(&args)), 0, "{rule:?} --strict");
+    }
+}
+
+#[test]
+fn check_writes_the_report_and_prints_the_summary() {
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("report.xml");
+    let o = run(&[
+        "check",
+        "snap1.pb.gz",
+        "snap5.pb.gz",
+        "--max-increase",
+        "5%",
+        "--max-total",
+        "1GB",
+        "--format",
+        "junit",
+        "--output",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code(&o), 1);
+    assert!(stdout(&o).starts_with("heapscope check: FAIL, 1 of 2 rules violated"));
+    let xml = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        xml.contains(r#"<testsuites name="heapscope check" tests="2" failures="1">"#),
+        "{xml}"
+    );
+    assert_eq!(xml.matches("<testcase ").count(), 2);
+    assert_eq!(xml.matches("<failure ").count(), 1);
+    assert_eq!(std::fs::read_dir(d.path()).unwrap().count(), 1);
+}
+
+#[test]
+fn check_errors_exit_2() {
+    for args in [
+        &["check", "snap5.pb.gz"][..],
+        &["check", "snap5.pb.gz", "--max-increase", "5%"],
+        &["check", "snap5.pb.gz", "--max-increase", "lots"],
+        &["check", "snap5.pb.gz", "--max-total", "12 parsecs"],
+        &["check", "snap5.pb.gz", "--budget", "(<=1MB"],
+        &["check", "snap5.pb.gz", "--budget", "nolimit"],
+        &[
+            "check",
+            "missing.pb.gz",
+            "snap5.pb.gz",
+            "--max-total",
+            "1MB",
+        ],
+        &["check", "a", "b", "c", "--max-total", "1MB"],
+        &["diff", "snap1.pb.gz", "missing.pb.gz"],
+        &["trend", "snap1.pb.gz", "missing.pb.gz"],
+    ] {
+        let o = run(args);
+        assert_eq!(code(&o), 2, "{args:?}: {}", stdout(&o));
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(!err.trim().is_empty(), "{args:?}");
+    }
+    let o = run(&["diff", "snap1.pb.gz", "missing.pb.gz"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.starts_with("heapscope: missing.pb.gz"), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+}
+
+// ---- Rules on both sides of their thresholds (unsampled: exact) ----
+
+/// Writes a profile with inuse_space values for main.a and main.b (both
+/// called from main.main); `period` 0 means unsampled.
+fn synth(d: &Path, name: &str, a: i64, b: i64, period: i64, object: i64) -> String {
+    let mut p = Builder::default();
+    p.p.period = period;
+    for (f, v) in [("main.a", a), ("main.b", b)] {
+        if v > 0 {
+            let objs = (v / object).max(1);
+            p.sample(&[f, "main.main"], &[objs, v, objs, v]);
+        }
+    }
+    let path = d.join(name);
+    std::fs::write(&path, p.gzip()).unwrap();
+    path.to_str().unwrap().to_string()
+}
+
+fn check(args: &[&str]) -> (i32, String) {
+    let mut a = vec!["check"];
+    a.extend(args);
+    let o = run(&a);
+    (code(&o), stdout(&o) + &String::from_utf8_lossy(&o.stderr))
+}
+
+#[test]
+fn each_rule_on_both_sides_of_its_threshold() {
+    let d = tempfile::tempdir().unwrap();
+    let base = synth(d.path(), "base.pb", 1000, 1000, 0, 10);
+    let new = synth(d.path(), "new.pb", 1100, 1000, 0, 10);
+    let (b, n) = (base.as_str(), new.as_str());
+    // Total 2000 -> 2100: +100, +5%; main.a +100.
+    let cases: &[(&[&str], &[&str])] = &[
+        (
+            &[b, n, "--max-increase", "5%"],
+            &[b, n, "--max-increase", "4.9%"],
+        ),
+        (
+            &[b, n, "--max-increase-bytes", "100"],
+            &[b, n, "--max-increase-bytes", "99B"],
+        ),
+        (
+            &[b, n, "--max-node-increase", "100"],
+            &[b, n, "--max-node-increase", "99"],
+        ),
+        (
+            &[n, "--budget", "main\\.a<=1100"],
+            &[n, "--budget", "main\\.a<=1099"],
+        ),
+        (
+            &[b, n, "--budget", "main<=2100"],
+            &[b, n, "--budget", "main<=2099"],
+        ),
+        (&[n, "--max-total", "2100"], &[n, "--max-total", "2099"]),
+    ];
+    for (pass, fail) in cases {
+        let (c, out) = check(pass);
+        assert_eq!(c, 0, "{pass:?}: {out}");
+        let (c, out) = check(fail);
+        assert_eq!(c, 1, "{fail:?}: {out}");
+        assert!(out.contains("FAIL"), "{out}");
+        assert!(!out.contains("within noise"), "{out}");
+    }
+    // Several rules: one violation is enough.
+    let (c, _) = check(&[b, n, "--max-total", "1GB", "--max-node-increase", "1"]);
+    assert_eq!(c, 1);
+    // kB is binary.
+    assert_eq!(check(&[n, "--max-total", "2kB"]).0, 1);
+    assert_eq!(check(&[n, "--max-total", "3kB"]).0, 0);
+}
+
+#[test]
+fn one_sample_of_growth_is_noise_unless_strict() {
+    let d = tempfile::tempdir().unwrap();
+    // 1 KiB objects at the default 512 KiB period: one sample stands for
+    // ~512 objects, 512 KiB. NEW holds one more sample than BASE.
+    let base = synth(d.path(), "base.pb", 512 << 10, 0, 524288, 1024);
+    let new = synth(d.path(), "new.pb", 1024 << 10, 0, 524288, 1024);
+    let (b, n) = (base.as_str(), new.as_str());
+    for rule in [
+        &["--max-increase-bytes", "0"][..],
+        &["--max-node-increase", "0"],
+        &["--max-increase", "0%"],
+    ] {
+        let mut args = vec![b, n];
+        args.extend(rule);
+        let (c, out) = check(&args);
+        assert_eq!(c, 0, "{rule:?}: {out}");
+        assert!(out.contains("within noise"), "{out}");
+        args.push("--strict");
+        let (c, out) = check(&args);
+        assert_eq!(c, 1, "{rule:?} --strict: {out}");
+        assert!(out.contains("failed because of --strict"), "{out}");
+    }
+    // Far beyond the noise: 64 samples more.
+    let big = synth(d.path(), "big.pb", 64 << 20, 0, 524288, 1024);
+    let (c, out) = check(&[b, &big, "--max-increase-bytes", "0"]);
+    assert_eq!(c, 1, "{out}");
+    assert!(!out.contains("within noise"), "{out}");
+}
+
+#[test]
+fn diff_matches_nodes_by_name_not_address() {
+    let d = tempfile::tempdir().unwrap();
+    let base = synth(d.path(), "base.pb", 1000, 1000, 0, 10);
+    // Same functions at other addresses (a rebuild).
+    let mut p = Builder::default();
+    p.p.period = 0;
+    p.sample(&["main.b", "main.main"], &[1, 1000, 1, 1000]);
+    p.sample(&["main.a", "main.main"], &[1, 1500, 1, 1500]);
+    p.sample(&["main.c", "main.main"], &[1, 10, 1, 10]);
+    let new = d.path().join("rebuilt.pb");
+    std::fs::write(&new, p.gzip()).unwrap();
+    let o = run(&["diff", &base, new.to_str().unwrap(), "--format", "json"]);
+    let v = json(&o);
+    let rows = v["rows"].as_array().unwrap();
+    let names: Vec<&str> = rows.iter().map(|r| r["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["main.a", "main.c", "main.b"]);
+    assert_eq!(rows[0]["delta"], 500);
+    assert_eq!(rows[1]["status"], "new");
+    assert_eq!(rows[2]["status"], "same");
+    let gone = run(&["diff", new.to_str().unwrap(), &base, "--format", "csv"]);
+    assert!(
+        stdout(&gone).contains("main.c,10,0,-10,-100.0000,gone,0.0"),
+        "{}",
+        stdout(&gone)
+    );
+}
+
+// ---- Goldens ----
+
+const GOLDENS: &[(&str, &[&str])] = &[
+    ("diff.text", &["diff", "snap1.pb.gz", "snap5.pb.gz"]),
+    (
+        "diff.cum.nodecount5.text",
+        &[
+            "diff",
+            "snap1.pb.gz",
+            "snap5.pb.gz",
+            "--cum",
+            "--nodecount",
+            "5",
+        ],
+    ),
+    (
+        "diff.json",
+        &["diff", "snap1.pb.gz", "snap5.pb.gz", "--format", "json"],
+    ),
+    (
+        "diff.csv",
+        &["diff", "snap1.pb.gz", "snap5.pb.gz", "--format", "csv"],
+    ),
+    (
+        "diff.markdown",
+        &["diff", "snap4.pb.gz", "snap5.pb.gz", "--format", "markdown"],
+    ),
+    (
+        "diff.inuse_objects.text",
+        &["diff", "snap1.pb.gz", "snap5.pb.gz", "--inuse-objects"],
+    ),
+    (
+        "trend.text",
+        &[
+            "trend",
+            "snap1.pb.gz",
+            "snap2.pb.gz",
+            "snap3.pb.gz",
+            "snap4.pb.gz",
+            "snap5.pb.gz",
+        ],
+    ),
+    (
+        "trend.cum.nodecount6.text",
+        &[
+            "trend",
+            "snap1.pb.gz",
+            "snap2.pb.gz",
+            "snap3.pb.gz",
+            "snap4.pb.gz",
+            "snap5.pb.gz",
+            "--cum",
+            "--nodecount",
+            "6",
+        ],
+    ),
+    (
+        "trend.json",
+        &[
+            "trend",
+            "snap1.pb.gz",
+            "snap2.pb.gz",
+            "snap3.pb.gz",
+            "snap4.pb.gz",
+            "snap5.pb.gz",
+            "--format",
+            "json",
+        ],
+    ),
+    (
+        "trend.csv",
+        &[
+            "trend",
+            "snap1.pb.gz",
+            "snap2.pb.gz",
+            "snap3.pb.gz",
+            "snap4.pb.gz",
+            "snap5.pb.gz",
+            "--format",
+            "csv",
+        ],
+    ),
+    (
+        "trend.markdown",
+        &[
+            "trend",
+            "snap1.pb.gz",
+            "snap2.pb.gz",
+            "snap3.pb.gz",
+            "snap4.pb.gz",
+            "snap5.pb.gz",
+            "--format",
+            "markdown",
+        ],
+    ),
+    (
+        "check.text",
+        &[
+            "check",
+            "snap1.pb.gz",
+            "snap5.pb.gz",
+            "--max-increase",
+            "5%",
+            "--max-node-increase",
+            "1MB",
+            "--budget",
+            "newPayload<=10MB",
+            "--max-total",
+            "64MB",
+        ],
+    ),
+    (
+        "check.json",
+        &[
+            "check",
+            "snap1.pb.gz",
+            "snap5.pb.gz",
+            "--max-increase",
+            "5%",
+            "--max-node-increase",
+            "1MB",
+            "--budget",
+            "newPayload<=10MB",
+            "--max-total",
+            "64MB",
+            "--format",
+            "json",
+        ],
+    ),
+    (
+        "check.markdown",
+        &[
+            "check",
+            "snap1.pb.gz",
+            "snap5.pb.gz",
+            "--max-increase",
+            "5%",
+            "--max-node-increase",
+            "1MB",
+            "--budget",
+            "newPayload<=10MB",
+            "--max-total",
+            "64MB",
+            "--format",
+            "markdown",
+        ],
+    ),
+    (
+        "check.junit",
+        &[
+            "check",
+            "snap1.pb.gz",
+            "snap5.pb.gz",
+            "--max-increase",
+            "5%",
+            "--max-node-increase",
+            "1MB",
+            "--budget",
+            "newPayload<=10MB",
+            "--max-total",
+            "64MB",
+            "--format",
+            "junit",
+        ],
+    ),
+    (
+        "check.pass.text",
+        &[
+            "check",
+            "snap4.pb.gz",
+            "snap5.pb.gz",
+            "--max-increase",
+            "30%",
+            "--max-total",
+            "64MB",
+        ],
+    ),
+];
+
+#[test]
+fn goldens() {
+    let bless = std::env::var_os("HEAPSCOPE_BLESS").is_some();
+    let gdir = repo().join("tests/golden/diff");
+    let mut failures = Vec::new();
+    for (name, args) in GOLDENS {
+        let o = run(args);
+        let c = code(&o);
+        let want_code = if name.starts_with("check.") && !name.contains("pass") {
+            1
+        } else {
+            0
+        };
+        if c != want_code {
+            failures.push(format!(
+                "{name}: exit {c}: {}",
+                String::from_utf8_lossy(&o.stderr)
+            ));
+            continue;
+        }
+        let got = stdout(&o);
+        let path = gdir.join(format!("{name}.txt"));
+        if bless {
+            std::fs::write(&path, &got).unwrap();
+            continue;
+        }
+        match std::fs::read_to_string(&path) {
+            Ok(want) if want == got => {}
+            Ok(want) => failures.push(format!(
+                "{name}: differs from {}\n--- want\n{want}\n--- got\n{got}",
+                path.display()
+            )),
+            Err(e) => failures.push(format!(
+                "{name}: {}: {e} (HEAPSCOPE_BLESS=1 writes it)",
+                path.display()
+            )),
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn json_formats_parse() {
+    for (name, args) in GOLDENS.iter().filter(|(n, _)| n.ends_with(".json")) {
+        let v = json(&run(args));
+        assert_eq!(v["schema_version"], 1, "{name}");
+    }
+}
+
+#[test]
+fn color_only_when_asked() {
+    let plain = stdout(&run(&["diff", "snap1.pb.gz", "snap5.pb.gz"]));
+    assert!(!plain.contains('\x1b'));
+    let colored = stdout(&run(&[
+        "diff",
+        "snap1.pb.gz",
+        "snap5.pb.gz",
+        "--color",
+        "always",
+    ]));
+    assert!(colored.contains('\x1b'));
+}

@@ -250,9 +250,20 @@ impl TagFilter {
                 kind: TagFilterKind::Range { lo, hi, unit },
             });
         }
+        // An empty part matches everything, as Go's empty regexp does.
         let mut rxs = Vec::new();
         for part in value.split(',') {
-            rxs.push(compile(option, part)?.unwrap_or_else(|| Regex::new("").expect("valid")));
+            let rx = Regex::new(part).map_err(|e| FilterError {
+                option,
+                message: e
+                    .to_string()
+                    .lines()
+                    .last()
+                    .unwrap_or("")
+                    .trim()
+                    .to_string(),
+            })?;
+            rxs.push(rx);
         }
         Ok(TagFilter {
             key,

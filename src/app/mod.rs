@@ -3,11 +3,11 @@
 //! module that does I/O and uses anyhow; errors carry the file they are
 //! about.
 
+mod check;
+mod diff;
 mod filtering;
 mod flame;
 mod reports;
-mod check;
-mod diff;
 mod top;
 mod trend;
 

@@ -2,10 +2,10 @@
 //! versioned JSON. They format numbers the report already holds and never
 //! look at a profile.
 
-pub mod flame;
-pub mod reports;
 pub mod check;
 pub mod diff;
+pub mod flame;
+pub mod reports;
 mod table;
 pub mod trend;
 

@@ -4,9 +4,9 @@
 
 mod reports_common;
 
-use reports_common::{fixtures, heapscope};
 use quick_xml::Reader;
 use quick_xml::events::Event;
+use reports_common::{fixtures, heapscope};
 use std::collections::BTreeMap;
 
 fn s(v: &[&str]) -> Vec<String> {

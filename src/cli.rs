@@ -21,6 +21,18 @@ pub struct Cli {
 pub enum Command {
     /// The nodes that hold the most memory, exactly as `go tool pprof -top` prints them.
     Top(TopArgs),
+    /// Every sample's stack with its value and labels, as `pprof -traces`.
+    Traces(TracesArgs),
+    /// Each node with its callers above and callees below, as `pprof -tree`.
+    Tree(TreeArgs),
+    /// The tree entries of the nodes matching REGEX, untrimmed, as `pprof -peek`.
+    Peek(PeekArgs),
+    /// The label histogram (e.g. the allocation sizes of a Go heap profile), as `pprof -tags`.
+    Tags(TagsArgs),
+    /// Folded stacks (`root;caller;leaf value`) for flame graph tools.
+    Folded(FoldedArgs),
+    /// A self-contained, interactive SVG flame graph; with --base, a differential one.
+    Flame(FlameArgs),
     /// Compare two profiles node by node: base, new, delta, NEW/GONE.
     Diff(DiffArgs),
     /// Gate CI on heap growth: exit 1 when a rule is violated.
@@ -184,6 +196,63 @@ impl NodeArgs {
     }
 }
 
+/// pprof's sample filters, applied to the profile before any report, in
+/// pprof's order: focus/ignore/hide/show, show-from, tagfocus/tagignore,
+/// tagshow/taghide, prune-from.
+#[derive(Args, Debug, Clone, Default)]
+pub struct FilterArgs {
+    /// Keep only samples with a frame matching this regex (function name,
+    /// file name or binary).
+    #[arg(long, value_name = "REGEX", help_heading = "Filters")]
+    pub focus: Option<String>,
+    /// Drop samples with a frame matching this regex.
+    #[arg(long, value_name = "REGEX", help_heading = "Filters")]
+    pub ignore: Option<String>,
+    /// Remove frames matching this regex from every stack.
+    #[arg(long, value_name = "REGEX", help_heading = "Filters")]
+    pub hide: Option<String>,
+    /// Keep only frames matching this regex in every stack.
+    #[arg(long, value_name = "REGEX", help_heading = "Filters")]
+    pub show: Option<String>,
+    /// Drop the frames above (rootward of) the highest frame matching this regex.
+    #[arg(long, value_name = "REGEX", help_heading = "Filters")]
+    pub show_from: Option<String>,
+    /// Drop the frames below (leafward of) the lowest frame matching this regex.
+    #[arg(long, value_name = "REGEX", help_heading = "Filters")]
+    pub prune_from: Option<String>,
+    /// Keep only samples with a matching label: `[KEY=]REGEX[,REGEX...]`, or
+    /// a numeric range such as `64kb:1mb`, `bytes=1kB:`, `:512` (inclusive).
+    #[arg(long, value_name = "[KEY=]VALUE", help_heading = "Filters")]
+    pub tagfocus: Option<String>,
+    /// Drop samples with a matching label (same syntax as --tagfocus).
+    #[arg(long, value_name = "[KEY=]VALUE", help_heading = "Filters")]
+    pub tagignore: Option<String>,
+    /// Keep only the label keys matching this regex.
+    #[arg(long, value_name = "REGEX", help_heading = "Filters")]
+    pub tagshow: Option<String>,
+    /// Remove the label keys matching this regex.
+    #[arg(long, value_name = "REGEX", help_heading = "Filters")]
+    pub taghide: Option<String>,
+}
+
+impl FilterArgs {
+    pub fn to_spec(&self) -> crate::filter::FilterSpec {
+        let s = |o: &Option<String>| o.clone().unwrap_or_default();
+        crate::filter::FilterSpec {
+            focus: s(&self.focus),
+            ignore: s(&self.ignore),
+            hide: s(&self.hide),
+            show: s(&self.show),
+            show_from: s(&self.show_from),
+            prune_from: s(&self.prune_from),
+            tagfocus: s(&self.tagfocus),
+            tagignore: s(&self.tagignore),
+            tagshow: s(&self.tagshow),
+            taghide: s(&self.taghide),
+        }
+    }
+}
+
 #[derive(Args, Debug)]
 pub struct TopArgs {
     /// Profiles to read (paths, or - for standard input); several are merged.
@@ -198,6 +267,9 @@ pub struct TopArgs {
 
     #[command(flatten)]
     pub base: BaseArgs,
+
+    #[command(flatten)]
+    pub filters: FilterArgs,
 
     /// Sort by cum instead of flat.
     #[arg(long)]
@@ -425,6 +497,158 @@ pub struct TrendArgs {
     /// Colour the text output.
     #[arg(long, value_enum, default_value = "auto")]
     pub color: ColorArg,
+
+    #[command(flatten)]
+    pub input: InputArgs,
+}
+
+/// Options common to the reports that read profiles and filter them.
+#[derive(Args, Debug, Clone)]
+pub struct ReportInput {
+    #[command(flatten)]
+    pub sample: SampleArgs,
+
+    #[command(flatten)]
+    pub base: BaseArgs,
+
+    #[command(flatten)]
+    pub filters: FilterArgs,
+
+    /// Output unit: minimum, auto, or a unit such as B, kB, MB, GB.
+    #[arg(long, default_value = "minimum")]
+    pub unit: String,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Format,
+
+    #[command(flatten)]
+    pub input: InputArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct TracesArgs {
+    /// Profiles to read (paths, or - for standard input); several are merged.
+    #[arg(value_name = "PROFILE", required = true)]
+    pub profiles: Vec<String>,
+
+    #[command(flatten)]
+    pub nodes: NodeArgs,
+
+    #[command(flatten)]
+    pub common: ReportInput,
+}
+
+#[derive(Args, Debug)]
+pub struct TreeArgs {
+    /// Profiles to read (paths, or - for standard input); several are merged.
+    #[arg(value_name = "PROFILE", required = true)]
+    pub profiles: Vec<String>,
+
+    #[command(flatten)]
+    pub nodes: NodeArgs,
+
+    /// Sort by cum instead of flat.
+    #[arg(long)]
+    pub cum: bool,
+
+    /// Show at most N nodes (0: no limit).
+    #[arg(long, value_name = "N", default_value_t = 80)]
+    pub nodecount: usize,
+
+    /// Hide nodes whose cum is below this fraction of the total.
+    #[arg(long, value_name = "F", default_value_t = 0.005)]
+    pub nodefraction: f64,
+
+    /// Hide edges whose weight is below this fraction of the total.
+    #[arg(long, value_name = "F", default_value_t = 0.001)]
+    pub edgefraction: f64,
+
+    /// Show every node and edge (pprof's -trim=false).
+    #[arg(long)]
+    pub no_trim: bool,
+
+    #[command(flatten)]
+    pub common: ReportInput,
+}
+
+#[derive(Args, Debug)]
+pub struct PeekArgs {
+    /// Regex on node names (as printed) to show.
+    #[arg(value_name = "REGEX")]
+    pub regex: String,
+
+    /// Profiles to read (paths, or - for standard input); several are merged.
+    #[arg(value_name = "PROFILE", required = true)]
+    pub profiles: Vec<String>,
+
+    #[command(flatten)]
+    pub nodes: NodeArgs,
+
+    /// Sort by cum instead of flat.
+    #[arg(long)]
+    pub cum: bool,
+
+    #[command(flatten)]
+    pub common: ReportInput,
+}
+
+#[derive(Args, Debug)]
+pub struct TagsArgs {
+    /// Profiles to read (paths, or - for standard input); several are merged.
+    #[arg(value_name = "PROFILE", required = true)]
+    pub profiles: Vec<String>,
+
+    #[command(flatten)]
+    pub common: ReportInput,
+}
+
+#[derive(Args, Debug)]
+pub struct FoldedArgs {
+    /// Profiles to read (paths, or - for standard input); several are merged.
+    #[arg(value_name = "PROFILE", required = true)]
+    pub profiles: Vec<String>,
+
+    #[command(flatten)]
+    pub sample: SampleArgs,
+
+    #[command(flatten)]
+    pub nodes: NodeArgs,
+
+    #[command(flatten)]
+    pub filters: FilterArgs,
+
+    #[command(flatten)]
+    pub input: InputArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct FlameArgs {
+    /// Profiles to read (paths, or - for standard input); several are merged.
+    #[arg(value_name = "PROFILE", required = true)]
+    pub profiles: Vec<String>,
+
+    /// Where to write the SVG.
+    #[arg(short = 'o', long, value_name = "FILE")]
+    pub output: std::path::PathBuf,
+
+    /// Draw a differential flame graph against this profile (repeatable):
+    /// widths are PROFILE's values; red frames grew, blue ones shrank.
+    #[arg(long, value_name = "BASE")]
+    pub base: Vec<String>,
+
+    /// Leave out frames narrower than this many pixels.
+    #[arg(long, value_name = "PX", default_value_t = 0.1)]
+    pub min_width: f64,
+
+    #[command(flatten)]
+    pub sample: SampleArgs,
+
+    #[command(flatten)]
+    pub nodes: NodeArgs,
+
+    #[command(flatten)]
+    pub filters: FilterArgs,
 
     #[command(flatten)]
     pub input: InputArgs,

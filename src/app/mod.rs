@@ -6,7 +6,10 @@
 mod check;
 mod convert;
 mod diff;
+mod filtering;
+mod flame;
 mod info;
+mod reports;
 mod top;
 mod trend;
 
@@ -29,6 +32,12 @@ pub enum Outcome {
 pub fn run(cmd: Command) -> Result<Outcome> {
     match cmd {
         Command::Top(a) => top::run(a),
+        Command::Traces(a) => reports::traces(a),
+        Command::Tree(a) => reports::tree(a),
+        Command::Peek(a) => reports::peek(a),
+        Command::Tags(a) => reports::tags(a),
+        Command::Folded(a) => flame::folded(a),
+        Command::Flame(a) => flame::flame(a),
         Command::Diff(a) => diff::run(a),
         Command::Check(a) => check::run(a),
         Command::Trend(a) => trend::run(a),

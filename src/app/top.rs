@@ -1,5 +1,6 @@
 //! `heapscope top`: pprof's `-top`.
 
+use super::filtering::apply_filters;
 use super::{Outcome, load_with_base, stdout_writer};
 use crate::cli::{Format, TopArgs};
 use crate::{profile, render, report};
@@ -7,7 +8,7 @@ use anyhow::Result;
 use std::io::Write;
 
 pub(crate) fn run(a: TopArgs) -> Result<Outcome> {
-    let p = load_with_base(&a.profiles, &a.base, &a.input)?;
+    let mut p = load_with_base(&a.profiles, &a.base, &a.input)?;
     let (req, warnings) = a.sample.resolve();
     for w in warnings {
         eprintln!("{w}");
@@ -15,7 +16,10 @@ pub(crate) fn run(a: TopArgs) -> Result<Outcome> {
     let idx = profile::sample_index(&p, &req).map_err(anyhow::Error::msg)?;
     let mut o = a.to_options();
     o.sample_index = idx;
-    let r = report::top(&p, &o);
+    let total = report::compute_total(&p, idx);
+    let spec = apply_filters(&mut p, &a.filters)?;
+    let mut r = report::top_with_total(&p, &o, total);
+    r.profile_labels.extend(spec.header_lines());
     let mut w = stdout_writer();
     match a.format {
         Format::Text => render::top_text(&r, &mut w)?,

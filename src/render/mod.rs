@@ -4,6 +4,8 @@
 
 pub mod check;
 pub mod diff;
+pub mod flame;
+pub mod reports;
 mod table;
 pub mod trend;
 

@@ -10,7 +10,11 @@
 
 pub mod check;
 pub mod diff;
+pub mod folded;
 pub mod nodes;
+pub mod tags;
+pub mod traces;
+pub mod tree;
 pub mod trend;
 
 use crate::aggregate::{self, NodeOptions, NodeTable};
@@ -312,10 +316,16 @@ pub fn select_output_unit(
 
 /// Builds the `top` report for a profile.
 pub fn top(p: &Profile, o: &TopOptions) -> TopReport {
+    top_with_total(p, o, compute_total(p, o.sample_index))
+}
+
+/// Builds the `top` report with a given percentage denominator: pprof
+/// computes the total before filtering, so a filtered profile is reported
+/// against the total of the unfiltered one.
+pub fn top_with_total(p: &Profile, o: &TopOptions, total: i64) -> TopReport {
     let idx = o.sample_index;
     let sample_type = p.sample_type_name(idx).to_string();
     let sample_unit = p.sample_type_unit(idx).to_lowercase();
-    let total = compute_total(p, idx);
 
     let table = aggregate::node_table(p, o.nodes);
     let (flat, cum) = aggregate::flat_cum(p, &table, idx);

@@ -1,0 +1,87 @@
+//! `heapscope folded` and `heapscope flame`: folded stacks on stdout, and
+//! an SVG flame graph written atomically (differential with `--base`).
+
+use super::filtering::apply_filters;
+use super::{Outcome, load, stdout_writer};
+use crate::cli::{FlameArgs, FoldedArgs, SampleArgs};
+use crate::profile::{self, Profile};
+use crate::render::flame::{self as fr, FlameOptions};
+use crate::{output, report, units};
+use anyhow::{Context, Result};
+use std::io::Write;
+
+fn sample_index(p: &Profile, s: &SampleArgs) -> Result<usize> {
+    let (req, warnings) = s.resolve();
+    for w in warnings {
+        eprintln!("{w}");
+    }
+    profile::sample_index(p, &req).map_err(anyhow::Error::msg)
+}
+
+pub(crate) fn folded(a: FoldedArgs) -> Result<Outcome> {
+    let mut p = load(&a.profiles, &a.input)?;
+    let idx = sample_index(&p, &a.sample)?;
+    apply_filters(&mut p, &a.filters)?;
+    let stacks = report::folded::folded(&p, idx, a.nodes.to_options());
+    let mut w = stdout_writer();
+    fr::folded_text(&stacks, &mut w)?;
+    w.flush()?;
+    Ok(Outcome::Ok)
+}
+
+pub(crate) fn flame(a: FlameArgs) -> Result<Outcome> {
+    let mut p = load(&a.profiles, &a.input)?;
+    let idx = sample_index(&p, &a.sample)?;
+    let sample_type = p.sample_type_name(idx).to_string();
+    let unit = p.sample_type_unit(idx).to_lowercase();
+    apply_filters(&mut p, &a.filters)?;
+    let nodes = a.nodes.to_options();
+    let stacks = report::folded::folded(&p, idx, nodes);
+    let total: i64 = stacks.iter().map(|(_, v)| (*v).max(0)).sum();
+    let count_name = if unit == "count" {
+        "objects"
+    } else {
+        unit.as_str()
+    };
+    let title = format!(
+        "{sample_type}: {} total",
+        units::scaled_label(total, &unit, "auto")
+    );
+    let names = a.profiles.join(", ");
+    let path = &a.output;
+    if a.base.is_empty() {
+        let subtitle = names;
+        let o = FlameOptions {
+            title: &title,
+            subtitle: Some(&subtitle),
+            count_name,
+            min_width: a.min_width,
+        };
+        output::write_atomic(path, |w| fr::flame_svg(&stacks, &o, w))
+            .with_context(|| format!("writing {}", path.display()))?;
+    } else {
+        let mut b = load(&a.base, &a.input)?;
+        // The base is read with the same sample type, by name.
+        let bidx = profile::sample_index(&b, &sample_type)
+            .map_err(anyhow::Error::msg)
+            .with_context(|| a.base.join(", "))?;
+        apply_filters(&mut b, &a.filters)?;
+        let base = report::folded::folded(&b, bidx, nodes);
+        let base_total: i64 = base.iter().map(|(_, v)| (*v).max(0)).sum();
+        let diff = report::folded::differential(&base, &stacks);
+        let subtitle = format!(
+            "{names} against {} ({} before); red grew, blue shrank",
+            a.base.join(", "),
+            units::scaled_label(base_total, &unit, "auto")
+        );
+        let o = FlameOptions {
+            title: &title,
+            subtitle: Some(&subtitle),
+            count_name,
+            min_width: a.min_width,
+        };
+        output::write_atomic(path, |w| fr::flame_diff_svg(&diff, &o, w))
+            .with_context(|| format!("writing {}", path.display()))?;
+    }
+    Ok(Outcome::Ok)
+}

@@ -1,0 +1,126 @@
+//! `heapscope traces`, `tree`, `peek` and `tags`: pprof's `-traces`,
+//! `-tree`, `-peek` and `-tags`. Each loads (with base), picks the sample
+//! index, takes the total before filtering (as pprof does), filters, then
+//! builds its report and renders it.
+
+use super::filtering::apply_filters;
+use super::{Outcome, load_with_base, stdout_writer};
+use crate::cli::{Format, PeekArgs, ReportInput, TagsArgs, TracesArgs, TreeArgs};
+use crate::filter::FilterSpec;
+use crate::profile::{self, Profile};
+use crate::report::tree::TreeOptions;
+use crate::{render, report};
+use anyhow::{Context, Result};
+use std::io::Write;
+
+/// A loaded, filtered profile with its sample index and unfiltered total.
+struct Prepared {
+    p: Profile,
+    idx: usize,
+    total: i64,
+    spec: FilterSpec,
+}
+
+fn prepare(profiles: &[String], c: &ReportInput) -> Result<Prepared> {
+    let mut p = load_with_base(profiles, &c.base, &c.input)?;
+    let (req, warnings) = c.sample.resolve();
+    for w in warnings {
+        eprintln!("{w}");
+    }
+    let idx = profile::sample_index(&p, &req).map_err(anyhow::Error::msg)?;
+    let total = report::compute_total(&p, idx);
+    let spec = apply_filters(&mut p, &c.filters)?;
+    Ok(Prepared {
+        p,
+        idx,
+        total,
+        spec,
+    })
+}
+
+fn emit(
+    format: Format,
+    text: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+    json: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<Outcome> {
+    let mut w = stdout_writer();
+    match format {
+        Format::Text => text(&mut w)?,
+        Format::Json => json(&mut w)?,
+    }
+    w.flush()?;
+    Ok(Outcome::Ok)
+}
+
+pub(crate) fn traces(a: TracesArgs) -> Result<Outcome> {
+    let x = prepare(&a.profiles, &a.common)?;
+    let r = report::traces::traces(
+        &x.p,
+        x.idx,
+        a.nodes.to_options(),
+        &a.common.unit,
+        x.total,
+        // pprof's traces print the profile labels only, no filter block.
+        &[],
+    );
+    emit(
+        a.common.format,
+        |w| render::reports::traces_text(&r, w),
+        |w| render::reports::traces_json(&r, w),
+    )
+}
+
+fn run_tree(
+    profiles: &[String],
+    c: &ReportInput,
+    mut o: TreeOptions,
+    command: &str,
+) -> Result<Outcome> {
+    let x = prepare(profiles, c)?;
+    o.sample_index = x.idx;
+    o.unit = c.unit.clone();
+    let r = report::tree::tree(&x.p, &o, x.total, &x.spec.header_lines())?;
+    emit(
+        c.format,
+        |w| render::reports::tree_text(&r, w),
+        |w| render::reports::tree_json(&r, command, w),
+    )
+}
+
+pub(crate) fn tree(a: TreeArgs) -> Result<Outcome> {
+    let mut o = TreeOptions {
+        nodes: a.nodes.to_options(),
+        cum: a.cum,
+        nodecount: a.nodecount,
+        nodefraction: a.nodefraction,
+        edgefraction: a.edgefraction,
+        ..TreeOptions::default()
+    };
+    if a.no_trim {
+        o.no_trim();
+    }
+    run_tree(&a.profiles, &a.common, o, "tree")
+}
+
+pub(crate) fn peek(a: PeekArgs) -> Result<Outcome> {
+    let rx = regex::Regex::new(&a.regex)
+        .with_context(|| format!("parsing argument regexp {}", a.regex))?;
+    let mut o = TreeOptions {
+        nodes: a.nodes.to_options(),
+        cum: a.cum,
+        symbol: Some(rx),
+        ..TreeOptions::default()
+    };
+    o.no_trim();
+    run_tree(&a.profiles, &a.common, o, "peek")
+}
+
+pub(crate) fn tags(a: TagsArgs) -> Result<Outcome> {
+    let x = prepare(&a.profiles, &a.common)?;
+    let r = report::tags::tags(&x.p, x.idx, &a.common.unit, x.total);
+    emit(
+        a.common.format,
+        |w| render::reports::tags_text(&r, w),
+        |w| render::reports::tags_json(&r, w),
+    )
+}

@@ -1,0 +1,339 @@
+//! Text and JSON for `traces`, `tree`/`peek` and `tags`, in pprof's exact
+//! text layouts (`printTraces`, `printTree`, `printTags`).
+
+use super::SCHEMA_VERSION;
+use crate::report::tags::TagsReport;
+use crate::report::traces::TracesReport;
+use crate::report::tree::{TreeEdge, TreeReport};
+use crate::units;
+use serde::Serialize;
+use std::io::{self, Write};
+
+const TRACES_SEPARATOR: &str =
+    "-----------+-------------------------------------------------------";
+const TREE_SEPARATOR: &str =
+    "----------------------------------------------------------+-------------";
+// pprof's legend really ends in tabs.
+const TREE_LEGEND: &str =
+    "      flat  flat%   sum%        cum   cum%   calls calls% + context \t \t ";
+
+fn header(w: &mut dyn Write, lines: &[String]) -> io::Result<()> {
+    writeln!(w, "{}", lines.join("\n"))
+}
+
+pub fn traces_text(r: &TracesReport, w: &mut dyn Write) -> io::Result<()> {
+    header(w, &r.header)?;
+    for t in &r.traces {
+        writeln!(w, "{TRACES_SEPARATOR}")?;
+        for l in &t.labels {
+            writeln!(w, "{:>10}:  {}", l.key, l.value)?;
+        }
+        for (i, f) in t.frames.iter().enumerate() {
+            let v = if i == 0 {
+                r.format_value(t.value)
+            } else {
+                String::new()
+            };
+            let inl = if f.inline { " (inline)" } else { "" };
+            writeln!(w, "{v:>10}   {}{inl}", f.name)?;
+        }
+    }
+    writeln!(w, "{TRACES_SEPARATOR}")
+}
+
+fn tree_edge(r: &TreeReport, w: &mut dyn Write, e: &TreeEdge, cum: i64) -> io::Result<()> {
+    let inl = if e.inline { " (inline)" } else { "" };
+    writeln!(
+        w,
+        "{:>50} {} |   {}{inl}",
+        r.format_value(e.weight),
+        units::percentage(e.weight, cum),
+        e.name
+    )
+}
+
+pub fn tree_text(r: &TreeReport, w: &mut dyn Write) -> io::Result<()> {
+    header(w, &r.header)?;
+    writeln!(w, "{TREE_SEPARATOR}")?;
+    writeln!(w, "{TREE_LEGEND}")?;
+    let mut flat_sum = 0i64;
+    for e in &r.entries {
+        writeln!(w, "{TREE_SEPARATOR}")?;
+        for c in &e.callers {
+            tree_edge(r, w, c, e.cum)?;
+        }
+        flat_sum = flat_sum.wrapping_add(e.flat);
+        writeln!(
+            w,
+            "{:>10} {} {} {:>10} {}                | {}",
+            r.format_value(e.flat),
+            units::percentage(e.flat, r.total),
+            units::percentage(flat_sum, r.total),
+            r.format_value(e.cum),
+            units::percentage(e.cum, r.total),
+            e.name
+        )?;
+        for c in &e.callees {
+            tree_edge(r, w, c, e.cum)?;
+        }
+    }
+    if r.graph_nodes > 0 {
+        writeln!(w, "{TREE_SEPARATOR}")?;
+    }
+    Ok(())
+}
+
+fn pad(w: &mut dyn Write, n: usize) -> io::Result<()> {
+    write!(w, "{:n$}", "")
+}
+
+/// pprof prints tags through a right-aligned tabwriter (padding 1); each
+/// key is its own block.
+pub fn tags_text(r: &TagsReport, w: &mut dyn Write) -> io::Result<()> {
+    let total = r.total;
+    for k in &r.keys {
+        let key_cell = format!("{}:", k.key);
+        let head = if total > 0 {
+            format!(
+                " Total {} of {} ({})",
+                r.format_value(k.total),
+                r.format_value(total),
+                units::percentage(k.total, total)
+            )
+        } else {
+            format!(
+                " Total {} of {}",
+                r.format_value(k.total),
+                r.format_value(total)
+            )
+        };
+        let cells: Vec<String> = k
+            .values
+            .iter()
+            .map(|v| {
+                if total > 0 {
+                    format!(
+                        "{} ({}):",
+                        r.format_value(v.value),
+                        units::percentage(v.value, total)
+                    )
+                } else {
+                    format!("{}:", r.format_value(v.value))
+                }
+            })
+            .collect();
+        let kw = key_cell.chars().count();
+        let w0 = kw.max(if cells.is_empty() { 0 } else { 1 }) + 1;
+        let w1 = cells.iter().map(|c| c.chars().count()).max().unwrap_or(0) + 1;
+        pad(w, w0 - kw)?;
+        writeln!(w, "{key_cell}{head}")?;
+        for (c, v) in cells.iter().zip(&k.values) {
+            pad(w, w0 - 1)?;
+            write!(w, " ")?;
+            pad(w, w1 - c.chars().count())?;
+            writeln!(w, "{c} {}", v.name)?;
+        }
+        writeln!(w)?;
+    }
+    Ok(())
+}
+
+#[derive(Serialize)]
+struct JsonSampleType<'a> {
+    r#type: &'a str,
+    unit: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonLabel<'a> {
+    key: &'a str,
+    value: &'a str,
+    numeric: bool,
+}
+
+#[derive(Serialize)]
+struct JsonFrame<'a> {
+    name: &'a str,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    inline: bool,
+}
+
+#[derive(Serialize)]
+struct JsonTrace<'a> {
+    value: i64,
+    labels: Vec<JsonLabel<'a>>,
+    frames: Vec<JsonFrame<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonTraces<'a> {
+    schema_version: u32,
+    command: &'static str,
+    sample_type: JsonSampleType<'a>,
+    total: i64,
+    header: &'a [String],
+    traces: Vec<JsonTrace<'a>>,
+}
+
+fn finish<T: Serialize>(w: &mut dyn Write, doc: &T) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *w, doc).map_err(io::Error::other)?;
+    writeln!(w)
+}
+
+/// Traces as JSON: values in the sample type's own unit, stacks leaf first.
+pub fn traces_json(r: &TracesReport, w: &mut dyn Write) -> io::Result<()> {
+    let doc = JsonTraces {
+        schema_version: SCHEMA_VERSION,
+        command: "traces",
+        sample_type: JsonSampleType {
+            r#type: &r.sample_type,
+            unit: &r.sample_unit,
+        },
+        total: r.total,
+        header: &r.header,
+        traces: r
+            .traces
+            .iter()
+            .map(|t| JsonTrace {
+                value: t.value,
+                labels: t
+                    .labels
+                    .iter()
+                    .map(|l| JsonLabel {
+                        key: &l.key,
+                        value: &l.value,
+                        numeric: l.numeric,
+                    })
+                    .collect(),
+                frames: t
+                    .frames
+                    .iter()
+                    .map(|f| JsonFrame {
+                        name: &f.name,
+                        inline: f.inline,
+                    })
+                    .collect(),
+            })
+            .collect(),
+    };
+    finish(w, &doc)
+}
+
+#[derive(Serialize)]
+struct JsonEdge<'a> {
+    name: &'a str,
+    weight: i64,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    inline: bool,
+}
+
+#[derive(Serialize)]
+struct JsonTreeNode<'a> {
+    name: &'a str,
+    flat: i64,
+    cum: i64,
+    callers: Vec<JsonEdge<'a>>,
+    callees: Vec<JsonEdge<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonTree<'a> {
+    schema_version: u32,
+    command: &'a str,
+    sample_type: JsonSampleType<'a>,
+    total: i64,
+    shown_total: i64,
+    dropped_nodes: usize,
+    header: &'a [String],
+    nodes: Vec<JsonTreeNode<'a>>,
+}
+
+fn json_edges(v: &[TreeEdge]) -> Vec<JsonEdge<'_>> {
+    v.iter()
+        .map(|e| JsonEdge {
+            name: &e.name,
+            weight: e.weight,
+            inline: e.inline,
+        })
+        .collect()
+}
+
+/// Tree (or peek, by `command`) as JSON.
+pub fn tree_json(r: &TreeReport, command: &str, w: &mut dyn Write) -> io::Result<()> {
+    let doc = JsonTree {
+        schema_version: SCHEMA_VERSION,
+        command,
+        sample_type: JsonSampleType {
+            r#type: &r.sample_type,
+            unit: &r.sample_unit,
+        },
+        total: r.total,
+        shown_total: r.shown_total,
+        dropped_nodes: r.dropped_nodes,
+        header: &r.header,
+        nodes: r
+            .entries
+            .iter()
+            .map(|e| JsonTreeNode {
+                name: &e.name,
+                flat: e.flat,
+                cum: e.cum,
+                callers: json_edges(&e.callers),
+                callees: json_edges(&e.callees),
+            })
+            .collect(),
+    };
+    finish(w, &doc)
+}
+
+#[derive(Serialize)]
+struct JsonTagValue<'a> {
+    value: &'a str,
+    total: i64,
+}
+
+#[derive(Serialize)]
+struct JsonTagKey<'a> {
+    key: &'a str,
+    total: i64,
+    values: Vec<JsonTagValue<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonTags<'a> {
+    schema_version: u32,
+    command: &'static str,
+    sample_type: JsonSampleType<'a>,
+    total: i64,
+    tags: Vec<JsonTagKey<'a>>,
+}
+
+/// Tags as JSON: per key, the sample value summed per label value.
+pub fn tags_json(r: &TagsReport, w: &mut dyn Write) -> io::Result<()> {
+    let doc = JsonTags {
+        schema_version: SCHEMA_VERSION,
+        command: "tags",
+        sample_type: JsonSampleType {
+            r#type: &r.sample_type,
+            unit: &r.sample_unit,
+        },
+        total: r.total,
+        tags: r
+            .keys
+            .iter()
+            .map(|k| JsonTagKey {
+                key: &k.key,
+                total: k.total,
+                values: k
+                    .values
+                    .iter()
+                    .map(|v| JsonTagValue {
+                        value: &v.name,
+                        total: v.value,
+                    })
+                    .collect(),
+            })
+            .collect(),
+    };
+    finish(w, &doc)
+}

@@ -3,12 +3,13 @@
 //! module that does I/O and uses anyhow; errors carry the file they are
 //! about.
 
+mod symbolize;
 mod top;
 
 use crate::cli::{BaseArgs, Command, InputArgs};
 use crate::profile::decode::{self, DecodeOptions};
 use crate::profile::{Profile, merge};
-use crate::source;
+use crate::{source, symbolize as sym};
 use anyhow::{Context, Result, bail};
 use std::io::{self, BufWriter};
 
@@ -24,6 +25,7 @@ pub enum Outcome {
 pub fn run(cmd: Command) -> Result<Outcome> {
     match cmd {
         Command::Top(a) => top::run(a),
+        Command::Symbolize(a) => symbolize::run(a),
     }
 }
 
@@ -34,16 +36,32 @@ pub fn load_one(name: &str, input: &InputArgs) -> Result<Profile> {
     let opts = DecodeOptions {
         max_input_size: input.max_input_size,
     };
-    let p = decode::decode_reader(r, opts, &decode::no_text_formats)
+    let mut p = decode::decode_reader(r, opts, &decode::no_text_formats)
         .with_context(|| shown.to_string())?;
+    symbolize_profile(&mut p, &shown, input)?;
     Ok(p)
+}
+
+/// Symbolizes a freshly loaded profile in place (a no-op for profiles whose
+/// mappings already have functions); what is left undone is one warning
+/// line on stderr, never an error.
+pub fn symbolize_profile(p: &mut Profile, shown: &str, input: &InputArgs) -> Result<()> {
+    let mut o = input.symbolize_options().map_err(anyhow::Error::msg)?;
+    for var in ["HEAPSCOPE_BINARY_PATH", "PPROF_BINARY_PATH"] {
+        if let Some(v) = std::env::var_os(var) {
+            o.search_path.extend(std::env::split_paths(&v).filter(|d| !d.as_os_str().is_empty()));
+        }
+    }
+    let summary = sym::symbolize(p, &o);
+    if let Some(w) = summary.warning() {
+        eprintln!("heapscope: warning: {shown}: {w}");
+    }
+    Ok(())
 }
 
 /// Reads several profiles and merges them as pprof does.
 pub fn load(names: &[String], input: &InputArgs) -> Result<Profile> {
-    if input.symbolize != "auto" && input.symbolize != "none" {
-        bail!("--symbolize={}: expected `auto` or `none`", input.symbolize);
-    }
+    input.symbolize_options().map_err(anyhow::Error::msg)?;
     if names.iter().filter(|n| n.as_str() == "-").count() > 1 {
         bail!("standard input (-) can be read only once");
     }

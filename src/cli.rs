@@ -87,7 +87,11 @@ impl InputArgs {
             "force" => Mode::Force,
             "auto" | "local" if self.force_symbolize => Mode::Force,
             "auto" | "local" => Mode::Auto,
-            m => return Err(format!("--symbolize={m}: expected `auto`, `force` or `none`")),
+            m => {
+                return Err(format!(
+                    "--symbolize={m}: expected `auto`, `force` or `none`"
+                ));
+            }
         };
         Ok(Options {
             mode,

@@ -38,7 +38,7 @@ pub fn load_one(name: &str, input: &InputArgs) -> Result<Profile> {
     };
     let mut p = decode::decode_reader(r, opts, &decode::no_text_formats)
         .with_context(|| shown.to_string())?;
-    symbolize_profile(&mut p, &shown, input)?;
+    symbolize_profile(&mut p, shown, input)?;
     Ok(p)
 }
 
@@ -49,7 +49,8 @@ pub fn symbolize_profile(p: &mut Profile, shown: &str, input: &InputArgs) -> Res
     let mut o = input.symbolize_options().map_err(anyhow::Error::msg)?;
     for var in ["HEAPSCOPE_BINARY_PATH", "PPROF_BINARY_PATH"] {
         if let Some(v) = std::env::var_os(var) {
-            o.search_path.extend(std::env::split_paths(&v).filter(|d| !d.as_os_str().is_empty()));
+            o.search_path
+                .extend(std::env::split_paths(&v).filter(|d| !d.as_os_str().is_empty()));
         }
     }
     let summary = sym::symbolize(p, &o);

@@ -202,7 +202,9 @@ fn elf_layout<Elf: FileHeader<Endian = object::Endianness>>(
         let a = s.address();
         phdrs
             .iter()
-            .find(|p| p.is_load && p.executable && a >= p.vaddr && a < p.vaddr.saturating_add(p.memsz))
+            .find(|p| {
+                p.is_load && p.executable && a >= p.vaddr && a < p.vaddr.saturating_add(p.memsz)
+            })
             .copied()
     });
     Ok(Layout::Elf { ty, phdrs, text })
@@ -288,7 +290,10 @@ fn relative_dir0(u: &gimli::UnitRef<'_, Reader>) -> Option<(String, String)> {
 
 fn with_dir0<'a>(file: &'a str, dir0: Option<&(String, String)>) -> Cow<'a, str> {
     if let Some((comp, d0)) = dir0 {
-        if let Some(rest) = file.strip_prefix(comp.as_str()).and_then(|r| r.strip_prefix('/')) {
+        if let Some(rest) = file
+            .strip_prefix(comp.as_str())
+            .and_then(|r| r.strip_prefix('/'))
+        {
             if !rest.contains('/') {
                 return Cow::Owned(format!("{comp}/{d0}/{rest}"));
             }

@@ -290,10 +290,7 @@ fn is_binding(item: &str) -> bool {
         return false;
     };
     let name = &item[..eq];
-    !name.is_empty()
-        && name
-            .bytes()
-            .all(|c| c.is_ascii_alphanumeric() || c == b'_')
+    !name.is_empty() && name.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_')
 }
 
 #[cfg(test)]
@@ -339,8 +336,11 @@ mod tests {
         );
         assert_eq!(demangle(cpp, Style::None), None);
         assert_eq!(
-            demangle("_ZN4core3ptr13drop_in_place17h0123456789abcdefE", Style::Default)
-                .as_deref(),
+            demangle(
+                "_ZN4core3ptr13drop_in_place17h0123456789abcdefE",
+                Style::Default
+            )
+            .as_deref(),
             Some("core::ptr::drop_in_place")
         );
         assert_eq!(demangle("plain_c_function", Style::Default), None);

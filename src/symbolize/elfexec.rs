@@ -172,11 +172,7 @@ pub fn program_headers_for_mapping(
             continue;
         }
         let align_mask = p.align.wrapping_sub(1);
-        let aligned_off = if p.off > (p.vaddr & align_mask) {
-            p.off - (p.vaddr & align_mask)
-        } else {
-            0
-        };
+        let aligned_off = p.off.saturating_sub(p.vaddr & align_mask);
         // The mapping begins before the segment's page: another segment.
         if map_off < aligned_off {
             continue;
@@ -210,7 +206,11 @@ pub fn header_for_file_offset<'a>(
             found = Some(h);
         }
     }
-    found.ok_or_else(|| BaseError(format!("no program header holds file offset {file_offset:#x}")))
+    found.ok_or_else(|| {
+        BaseError(format!(
+            "no program header holds file offset {file_offset:#x}"
+        ))
+    })
 }
 
 /// The program header to use for a mapping and the first address looked
@@ -284,31 +284,211 @@ mod tests {
         );
         let cases: Vec<Case> = vec![
             ("exec", Exec, None, None, 0x400000, 0, 0, Some(0)),
-            ("exec offset", Exec, Some(&ls_offset), None, 0x400000, 0x800000, 0, Some(0x200000)),
-            ("exec offset 2", Exec, Some(&ls_offset), None, 0x200000, 0x600000, 0, Some(0)),
+            (
+                "exec offset",
+                Exec,
+                Some(&ls_offset),
+                None,
+                0x400000,
+                0x800000,
+                0,
+                Some(0x200000),
+            ),
+            (
+                "exec offset 2",
+                Exec,
+                Some(&ls_offset),
+                None,
+                0x200000,
+                0x600000,
+                0,
+                Some(0),
+            ),
             ("exec nomap", Exec, None, None, 0, 0, 0, Some(0)),
-            ("exec kernel", Exec, Some(&kernel), Some(0xffffffff81000198), 0xffffffff82000198, 0xffffffff83000198, 0, Some(0x1000000)),
-            ("exec kernel 2", Exec, Some(&kernel), Some(0xffffffff810002b8), 0xffffffff81000000, 0xffffffffa0000000, 0, Some(0)),
-            ("exec kernel ASLR", Exec, Some(&kernel), Some(0xffffffff810002b8), 0xffffffff81000000, 0xffffffffa0000000, 0xffffffff81000000, Some(0)),
-            ("exec kernel ASLR 2", Exec, Some(&kernel_aslr), None, 0xffffffff83e00000, 0xfffffffffc3fffff, 0x3c00000, Some(0x3c00000)),
-            ("exec PPC64 kernel", Exec, Some(&ppc64), Some(0xc000000000000000), 0xc000000000000000, 0xd00000001a730000, 0, Some(0)),
-            ("exec chromeos kernel", Exec, Some(&kernel), Some(0xffffffff81000198), 0, 0x10197, 0, Some(0x7efffe68)),
-            ("exec chromeos kernel 2", Exec, Some(&kernel), Some(0xffffffff81000198), 0, 0x10198, 0, Some(0x7efffe68)),
-            ("exec chromeos kernel 3", Exec, Some(&kernel), Some(0xffffffff81000198), 0x198, 0x100000, 0, Some(0x7f000000)),
-            ("exec chromeos kernel 4", Exec, Some(&kernel), Some(0xffffffff81200198), 0x198, 0x100000, 0, Some(0x7ee00000)),
-            ("exec chromeos kernel unremapped", Exec, Some(&kernel), Some(0xffffffff810001c8), 0xffffffff834001c8, 0xffffffffc0000000, 0xffffffff834001c8, Some(0x2400000)),
-            ("dyn", Dyn, None, None, 0x200000, 0x300000, 0, Some(0x200000)),
-            ("dyn map", Dyn, Some(&ls_offset), None, 0, 0x300000, 0, Some(0xFFFFFFFFFFE00000)),
+            (
+                "exec kernel",
+                Exec,
+                Some(&kernel),
+                Some(0xffffffff81000198),
+                0xffffffff82000198,
+                0xffffffff83000198,
+                0,
+                Some(0x1000000),
+            ),
+            (
+                "exec kernel 2",
+                Exec,
+                Some(&kernel),
+                Some(0xffffffff810002b8),
+                0xffffffff81000000,
+                0xffffffffa0000000,
+                0,
+                Some(0),
+            ),
+            (
+                "exec kernel ASLR",
+                Exec,
+                Some(&kernel),
+                Some(0xffffffff810002b8),
+                0xffffffff81000000,
+                0xffffffffa0000000,
+                0xffffffff81000000,
+                Some(0),
+            ),
+            (
+                "exec kernel ASLR 2",
+                Exec,
+                Some(&kernel_aslr),
+                None,
+                0xffffffff83e00000,
+                0xfffffffffc3fffff,
+                0x3c00000,
+                Some(0x3c00000),
+            ),
+            (
+                "exec PPC64 kernel",
+                Exec,
+                Some(&ppc64),
+                Some(0xc000000000000000),
+                0xc000000000000000,
+                0xd00000001a730000,
+                0,
+                Some(0),
+            ),
+            (
+                "exec chromeos kernel",
+                Exec,
+                Some(&kernel),
+                Some(0xffffffff81000198),
+                0,
+                0x10197,
+                0,
+                Some(0x7efffe68),
+            ),
+            (
+                "exec chromeos kernel 2",
+                Exec,
+                Some(&kernel),
+                Some(0xffffffff81000198),
+                0,
+                0x10198,
+                0,
+                Some(0x7efffe68),
+            ),
+            (
+                "exec chromeos kernel 3",
+                Exec,
+                Some(&kernel),
+                Some(0xffffffff81000198),
+                0x198,
+                0x100000,
+                0,
+                Some(0x7f000000),
+            ),
+            (
+                "exec chromeos kernel 4",
+                Exec,
+                Some(&kernel),
+                Some(0xffffffff81200198),
+                0x198,
+                0x100000,
+                0,
+                Some(0x7ee00000),
+            ),
+            (
+                "exec chromeos kernel unremapped",
+                Exec,
+                Some(&kernel),
+                Some(0xffffffff810001c8),
+                0xffffffff834001c8,
+                0xffffffffc0000000,
+                0xffffffff834001c8,
+                Some(0x2400000),
+            ),
+            (
+                "dyn",
+                Dyn,
+                None,
+                None,
+                0x200000,
+                0x300000,
+                0,
+                Some(0x200000),
+            ),
+            (
+                "dyn map",
+                Dyn,
+                Some(&ls_offset),
+                None,
+                0,
+                0x300000,
+                0,
+                Some(0xFFFFFFFFFFE00000),
+            ),
             ("dyn nomap", Dyn, None, None, 0, 0, 0, Some(0)),
-            ("dyn map+offset", Dyn, Some(&ls_offset), None, 0x900000, 0xa00000, 0x200000, Some(0x500000)),
-            ("dyn kernel", Dyn, Some(&kernel_pie_aligned), Some(0xffff800010000000), 0xffff800010000000, 0xffff800012815c00, 0xffff800010000000, Some(0)),
-            ("dyn chromeos aslr kernel", Dyn, Some(&kernel_pie_unaligned), Some(0xffffffc010080800), 0x800, 0xb7f800, 0, Some(0x3feff80000)),
-            ("dyn chromeos aslr kernel unremapped", Dyn, Some(&kernel_pie_unaligned), Some(0xffffffc010080800), 0xffffffdb5d680800, 0xffffffdb5e200000, 0xffffffdb5d680800, Some(0x1b4d600000)),
-            ("rel", Rel, None, None, 0x2000000, 0x3000000, 0, Some(0x2000000)),
+            (
+                "dyn map+offset",
+                Dyn,
+                Some(&ls_offset),
+                None,
+                0x900000,
+                0xa00000,
+                0x200000,
+                Some(0x500000),
+            ),
+            (
+                "dyn kernel",
+                Dyn,
+                Some(&kernel_pie_aligned),
+                Some(0xffff800010000000),
+                0xffff800010000000,
+                0xffff800012815c00,
+                0xffff800010000000,
+                Some(0),
+            ),
+            (
+                "dyn chromeos aslr kernel",
+                Dyn,
+                Some(&kernel_pie_unaligned),
+                Some(0xffffffc010080800),
+                0x800,
+                0xb7f800,
+                0,
+                Some(0x3feff80000),
+            ),
+            (
+                "dyn chromeos aslr kernel unremapped",
+                Dyn,
+                Some(&kernel_pie_unaligned),
+                Some(0xffffffc010080800),
+                0xffffffdb5d680800,
+                0xffffffdb5e200000,
+                0xffffffdb5d680800,
+                Some(0x1b4d600000),
+            ),
+            (
+                "rel",
+                Rel,
+                None,
+                None,
+                0x2000000,
+                0x3000000,
+                0,
+                Some(0x2000000),
+            ),
             ("rel nomap", Rel, None, None, 0, u64::MAX, 0, Some(0)),
             ("rel offset", Rel, None, None, 0x100000, 0x200000, 1, None),
             // jemalloc_pprof: every mapping spans the address space, offset 0.
-            ("whole space dyn", Dyn, Some(&ls_offset), None, 0, u64::MAX, 0, Some(0)),
+            (
+                "whole space dyn",
+                Dyn,
+                Some(&ls_offset),
+                None,
+                0,
+                u64::MAX,
+                0,
+                Some(0),
+            ),
         ];
         for (label, ty, load, stext, start, limit, offset, want) in cases {
             let got = get_base(ty, load, stext, start, limit, offset).ok();
@@ -344,16 +524,24 @@ mod tests {
         ];
         let large = [
             ph(true, 0, 0, 0x2ec5d2c0, 0x2ec5d2c0, 0x200000),
-            ph(false, 0x2ec5d2c0, 0x2ee5d2c0, 0x1361118, 0x1361150, 0x200000),
+            ph(
+                false, 0x2ec5d2c0, 0x2ee5d2c0, 0x1361118, 0x1361150, 0x200000,
+            ),
             ph(false, 0x2ffbe440, 0x303be440, 0x4637c0, 0xc91610, 0x200000),
         ];
         let large_ro = [
             ph(false, 0, 0, 0x81c5628, 0x81c5628, 0x200000),
             ph(false, 0x81c6000, 0x83c6000, 0x1af7fb0, 0x1af7fb0, 0x200000),
             ph(true, 0x9cbdfc0, 0xa0bdfc0, 0x16e68fc0, 0x16e68fc0, 0x200000),
-            ph(false, 0x20c00000, 0x21200000, 0x1c602f8, 0x1c61000, 0x200000),
-            ph(false, 0x22a00000, 0x23200000, 0x120ed30, 0x1d2c2e0, 0x200000),
-            ph(false, 0x23d2c2e0, 0x2512c2e0, 0x2cbc4dc, 0x2cbc4dc, 0x200000),
+            ph(
+                false, 0x20c00000, 0x21200000, 0x1c602f8, 0x1c61000, 0x200000,
+            ),
+            ph(
+                false, 0x22a00000, 0x23200000, 0x120ed30, 0x1d2c2e0, 0x200000,
+            ),
+            ph(
+                false, 0x23d2c2e0, 0x2512c2e0, 0x2cbc4dc, 0x2cbc4dc, 0x200000,
+            ),
             ph(false, 0x269e87c0, 0x27fe87c0, 0x6f43c8, 0x736e00, 0x200000),
         ];
         let ffmpeg = [
@@ -373,13 +561,26 @@ mod tests {
             ph(false, 0x477000, 0x8f6000, 0x140, 0x140, 0x1000),
             ph(false, 0x478000, 0x8f7000, 0x38, 0x38, 0x1000),
         ];
-        let cases: Vec<(&str, &[ProgHeader], u64, u64, Vec<usize>)> = vec![
+        type Case<'a> = (&'a str, &'a [ProgHeader], u64, u64, Vec<usize>);
+        let cases: Vec<Case> = vec![
             ("no headers", &[], 0, 0x1000, vec![]),
             ("tiny 4KB at 0 matches both", &tiny, 0, 0x1000, vec![0, 1]),
-            ("tiny offset 4KB matches none", &tiny, 0x1000, 0x1000, vec![]),
+            (
+                "tiny offset 4KB matches none",
+                &tiny,
+                0x1000,
+                0x1000,
+                vec![],
+            ),
             ("tiny unaligned memsz: exec", &tiny, 0, 0xc80, vec![0]),
             ("tiny unaligned offset: data", &tiny, 0xc80, 0x1000, vec![1]),
-            ("tiny bad bss: all three", &tiny_bad_bss, 0, 0x1000, vec![0, 1, 2]),
+            (
+                "tiny bad bss: all three",
+                &tiny_bad_bss,
+                0,
+                0x1000,
+                vec![0, 1, 2],
+            ),
             ("small 4KB at 0: both", &small, 0, 0x1000, vec![1, 2]),
             ("small 8KB at 0: both", &small, 0, 0x2000, vec![1, 2]),
             ("small offset 4KB: data", &small, 0x1000, 0x1000, vec![2]),
@@ -387,11 +588,35 @@ mod tests {
             ("medium whole space: exec", &medium, 0, 0x73d5000, vec![0]),
             ("large exec", &large, 0, 0x2ec5e000, vec![0]),
             ("large first data", &large, 0x2ec5d000, 0x1362000, vec![1]),
-            ("large split second data", &large, 0x2ffbe000, 0xb11000, vec![2]),
-            ("large with RO", &large_ro, 0x9c00000, 0x16f27000, vec![1, 2]),
-            ("sentry last page of exec", &sentry, 0xbc6000, 0x1000, vec![0]),
+            (
+                "large split second data",
+                &large,
+                0x2ffbe000,
+                0xb11000,
+                vec![2],
+            ),
+            (
+                "large with RO",
+                &large_ro,
+                0x9c00000,
+                0x16f27000,
+                vec![1, 2],
+            ),
+            (
+                "sentry last page of exec",
+                &sentry,
+                0xbc6000,
+                0x1000,
+                vec![0],
+            ),
             ("ffmpeg split exec", &ffmpeg, 0, 0x48d8000, vec![0]),
-            ("segments without file bits", &no_file_bits, 0x115000, 0x362000, vec![1]),
+            (
+                "segments without file bits",
+                &no_file_bits,
+                0x115000,
+                0x362000,
+                vec![1],
+            ),
         ];
         for (label, phdrs, off, sz, want) in cases {
             let got = program_headers_for_mapping(phdrs, off, sz);

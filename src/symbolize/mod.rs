@@ -323,7 +323,12 @@ impl Symbolizer<'_> {
             c.push(dir.join(link));
             c.push(dir.join(".debug").join(link));
             if let Ok(abs) = dir.canonicalize() {
-                c.push(self.o.debug_root.join(abs.strip_prefix("/").unwrap_or(&abs)).join(link));
+                c.push(
+                    self.o
+                        .debug_root
+                        .join(abs.strip_prefix("/").unwrap_or(&abs))
+                        .join(link),
+                );
             }
         }
         for cand in c {
@@ -331,7 +336,8 @@ impl Symbolizer<'_> {
                 continue;
             }
             let Ok(d) = self.open(&cand) else { continue };
-            let ids_agree = d.build_id.is_empty() || b.build_id.is_empty() || d.build_id == b.build_id;
+            let ids_agree =
+                d.build_id.is_empty() || b.build_id.is_empty() || d.build_id == b.build_id;
             if d.has_dwarf() && ids_agree {
                 return Some(d);
             }
@@ -388,7 +394,8 @@ impl Symbolizer<'_> {
             let build_id = p.str(m.build_id).to_string();
             let (start, limit, offset) = (m.memory_start, m.memory_limit, m.file_offset);
             self.summary.attempted += locs.len();
-            if unsymbolizable(&file) && !(file.is_empty() && is_main && !self.o.binaries.is_empty()) {
+            if unsymbolizable(&file) && !(file.is_empty() && is_main && !self.o.binaries.is_empty())
+            {
                 let why = if file.is_empty() {
                     "main binary file name not available (pass --binary)"
                 } else {
@@ -419,13 +426,18 @@ impl Symbolizer<'_> {
             let base = match compute_base(&bin.main.layout, start, limit, offset, first) {
                 Ok(b) => b,
                 Err(e) => {
-                    self.summary.fail(&file, format!("{}: {e}", bin.main.path.display()), locs.len());
+                    self.summary.fail(
+                        &file,
+                        format!("{}: {e}", bin.main.path.display()),
+                        locs.len(),
+                    );
                     continue;
                 }
             };
             let mut cache: FxHashMap<u64, (u32, u32)> = FxHashMap::default();
             let mut frames = Vec::new();
-            let (mut has_fn, mut has_file, mut has_line, mut has_inl) = (false, false, false, false);
+            let (mut has_fn, mut has_file, mut has_line, mut has_inl) =
+                (false, false, false, false);
             let mut missed = 0usize;
             for &li in locs {
                 let addr = p.locations[li.0 as usize].address;
@@ -552,8 +564,15 @@ pub fn compute_base(
             if start == 0 && limit == 0 && offset == 0 {
                 return Ok(0);
             }
-            let ph = elfexec::find_program_header(phdrs, text.as_ref(), start, limit, offset, first_addr)
-                .map_err(|e| e.to_string())?;
+            let ph = elfexec::find_program_header(
+                phdrs,
+                text.as_ref(),
+                start,
+                limit,
+                offset,
+                first_addr,
+            )
+            .map_err(|e| e.to_string())?;
             elfexec::get_base(*ty, ph, None, start, limit, offset).map_err(|e| e.to_string())
         }
         Layout::Image { base } => {

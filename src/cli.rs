@@ -44,6 +44,9 @@ pub enum Command {
     Info(InfoArgs),
     /// Merge profiles (any readable format) into one gzip'd profile.proto.
     Convert(ConvertArgs),
+    /// Symbolize an address-only profile with its binaries and write it as
+    /// profile.proto, readable without the binaries.
+    Symbolize(SymbolizeArgs),
 }
 
 #[derive(Args, Debug)]
@@ -79,6 +82,20 @@ pub struct ConvertArgs {
     pub input: InputArgs,
 }
 
+#[derive(Args, Debug)]
+pub struct SymbolizeArgs {
+    /// The profile to symbolize.
+    #[arg(value_name = "PROFILE")]
+    pub profile: String,
+
+    /// Where to write the symbolized profile (gzip profile.proto).
+    #[arg(short, long, value_name = "OUT")]
+    pub output: std::path::PathBuf,
+
+    #[command(flatten)]
+    pub input: InputArgs,
+}
+
 /// Options shared by every command that reads profiles.
 #[derive(Args, Debug, Clone)]
 pub struct InputArgs {
@@ -87,9 +104,62 @@ pub struct InputArgs {
     #[arg(long, value_name = "SIZE", default_value = "2GiB", value_parser = parse_size)]
     pub max_input_size: u64,
 
-    /// Symbolization mode; `none` reads profiles as they are.
+    /// Symbolization mode: `auto` symbolizes mappings that have no
+    /// functions, `force` redoes them all, `none` reads profiles as they are.
     #[arg(long, value_name = "MODE", default_value = "auto")]
     pub symbolize: String,
+
+    /// A binary (or debug file) to symbolize with; repeatable. Matched to
+    /// mappings by GNU build ID, then by file name; the first one also
+    /// stands for the main binary. HEAPSCOPE_BINARY_PATH and
+    /// PPROF_BINARY_PATH name folders searched too.
+    #[arg(long = "binary", value_name = "PATH")]
+    pub binaries: Vec<std::path::PathBuf>,
+
+    /// Symbolize mappings that already have functions again.
+    #[arg(long)]
+    pub force_symbolize: bool,
+
+    /// How to demangle C++ and Rust names: `default` (simplified, as
+    /// pprof), `full`, or `none` (names as in the binary).
+    #[arg(long, value_enum, value_name = "STYLE", default_value = "default")]
+    pub demangle: DemangleArg,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DemangleArg {
+    None,
+    Full,
+    Default,
+}
+
+impl InputArgs {
+    /// The symbolization options, except the search path (which the app
+    /// reads from the environment).
+    pub fn symbolize_options(&self) -> Result<crate::symbolize::Options, String> {
+        use crate::symbolize::{DemangleStyle, Mode, Options};
+        let mode = match self.symbolize.as_str() {
+            "none" | "no" => Mode::None,
+            "force" => Mode::Force,
+            "auto" | "local" if self.force_symbolize => Mode::Force,
+            "auto" | "local" => Mode::Auto,
+            m => {
+                return Err(format!(
+                    "--symbolize={m}: expected `auto`, `force` or `none`"
+                ));
+            }
+        };
+        Ok(Options {
+            mode,
+            demangle: match self.demangle {
+                DemangleArg::None => DemangleStyle::None,
+                DemangleArg::Full => DemangleStyle::Full,
+                DemangleArg::Default => DemangleStyle::Default,
+            },
+            binaries: self.binaries.clone(),
+            ..Options::default()
+        })
+    }
 }
 
 /// Which sample type to report, with pprof's names.

@@ -15,6 +15,7 @@ pub mod profile;
 pub mod render;
 pub mod report;
 pub mod source;
+pub mod symbolize;
 pub mod units;
 
 /// Types generated from `proto/profile.proto` by prost (package

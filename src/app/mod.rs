@@ -10,13 +10,14 @@ mod filtering;
 mod flame;
 mod info;
 mod reports;
+mod symbolize;
 mod top;
 mod trend;
 
 use crate::cli::{BaseArgs, Command, InputArgs};
 use crate::profile::decode::{self, DecodeOptions};
 use crate::profile::{Profile, legacy, merge, prune};
-use crate::source;
+use crate::{source, symbolize as sym};
 use anyhow::{Context, Result, bail};
 use std::io::{self, BufWriter};
 
@@ -43,6 +44,7 @@ pub fn run(cmd: Command) -> Result<Outcome> {
         Command::Trend(a) => trend::run(a),
         Command::Info(a) => info::run(a),
         Command::Convert(a) => convert::run(a),
+        Command::Symbolize(a) => symbolize::run(a),
     }
 }
 
@@ -55,15 +57,34 @@ pub fn load_one(name: &str, input: &InputArgs) -> Result<Profile> {
     };
     let mut p =
         decode::decode_reader(r, opts, &legacy::parse).with_context(|| shown.to_string())?;
+    // pprof symbolizes first, then applies drop_frames/keep_frames, whose
+    // regexes match function names.
+    symbolize_profile(&mut p, shown, input)?;
     prune::remove_uninteresting(&mut p).with_context(|| shown.to_string())?;
     Ok(p)
 }
 
+/// Symbolizes a freshly loaded profile in place (a no-op for profiles whose
+/// mappings already have functions); what is left undone is one warning
+/// line on stderr, never an error.
+pub fn symbolize_profile(p: &mut Profile, shown: &str, input: &InputArgs) -> Result<()> {
+    let mut o = input.symbolize_options().map_err(anyhow::Error::msg)?;
+    for var in ["HEAPSCOPE_BINARY_PATH", "PPROF_BINARY_PATH"] {
+        if let Some(v) = std::env::var_os(var) {
+            o.search_path
+                .extend(std::env::split_paths(&v).filter(|d| !d.as_os_str().is_empty()));
+        }
+    }
+    let summary = sym::symbolize(p, &o);
+    if let Some(w) = summary.warning() {
+        eprintln!("heapscope: warning: {shown}: {w}");
+    }
+    Ok(())
+}
+
 /// Reads several profiles and merges them as pprof does.
 pub fn load(names: &[String], input: &InputArgs) -> Result<Profile> {
-    if input.symbolize != "auto" && input.symbolize != "none" {
-        bail!("--symbolize={}: expected `auto` or `none`", input.symbolize);
-    }
+    input.symbolize_options().map_err(anyhow::Error::msg)?;
     if names.iter().filter(|n| n.as_str() == "-").count() > 1 {
         bail!("standard input (-) can be read only once");
     }

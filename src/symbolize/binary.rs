@@ -1,0 +1,325 @@
+//! One binary opened for symbolization: its build ID, what the base
+//! arithmetic needs (ELF type and program headers, or the Mach-O/PE base),
+//! one addr2line context over its DWARF (built once, reused for every
+//! address), and its symbol table as the fallback when there is no DWARF
+//! for an address.
+//!
+//! The file is read once; sections are copied into shared buffers so the
+//! binary owns its data and no lifetime ties it to the file bytes.
+
+use super::elfexec::{ElfType, ProgHeader};
+use gimli::Reader as _;
+use object::read::elf::{FileHeader, ProgramHeader};
+use object::{Object, ObjectSection, ObjectSegment, ObjectSymbol, SymbolKind};
+use std::borrow::Cow;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+pub(crate) type Reader = gimli::EndianArcSlice<gimli::RunTimeEndian>;
+
+/// Why a binary could not be used at all.
+#[derive(Debug)]
+pub enum OpenError {
+    Io(std::io::Error),
+    Parse(String),
+}
+
+impl fmt::Display for OpenError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            OpenError::Io(e) => write!(f, "{e}"),
+            OpenError::Parse(e) => write!(f, "not a readable binary: {e}"),
+        }
+    }
+}
+
+/// What the base computation knows about the file format.
+#[derive(Debug, Clone)]
+pub enum Layout {
+    Elf {
+        ty: ElfType,
+        phdrs: Vec<ProgHeader>,
+        /// The executable `PT_LOAD` holding `.text`.
+        text: Option<ProgHeader>,
+    },
+    /// Mach-O or PE: runtime address = symbol address + (start - `base`).
+    Image { base: u64 },
+}
+
+/// A function name: a slice of the binary's DWARF strings (cloning it is a
+/// reference count, not a copy) or a symbol table entry.
+pub enum Name<'a> {
+    Dwarf(Reader),
+    Symbol(&'a str),
+}
+
+impl Name<'_> {
+    pub fn as_str(&self) -> Cow<'_, str> {
+        match self {
+            Name::Dwarf(r) => gimli::Reader::to_string_lossy(r).unwrap_or(Cow::Borrowed("")),
+            Name::Symbol(s) => Cow::Borrowed(s),
+        }
+    }
+}
+
+/// One frame found for an address; strings borrow from the binary.
+pub struct Frame<'a> {
+    pub name: Option<Name<'a>>,
+    pub file: Option<Cow<'a, str>>,
+    pub line: u32,
+    pub column: u32,
+    pub start_line: u32,
+}
+
+struct Sym {
+    addr: u64,
+    size: u64,
+    name: Box<str>,
+}
+
+pub struct Binary {
+    pub path: PathBuf,
+    /// Lowercase hex GNU build ID, "" when the file has none.
+    pub build_id: String,
+    pub layout: Layout,
+    /// The `.gnu_debuglink` file name, when the binary names its debug file.
+    pub debuglink: Option<String>,
+    ctx: Option<addr2line::Context<Reader>>,
+    symbols: Vec<Sym>,
+}
+
+impl Binary {
+    pub fn open(path: &Path) -> Result<Binary, OpenError> {
+        let data = std::fs::read(path).map_err(OpenError::Io)?;
+        let file = object::File::parse(&*data).map_err(|e| OpenError::Parse(e.to_string()))?;
+        let build_id = match file.build_id() {
+            Ok(Some(b)) => b.iter().map(|x| format!("{x:02x}")).collect(),
+            _ => String::new(),
+        };
+        let layout = match &file {
+            object::File::Elf32(f) => elf_layout(f.elf_header(), f.data(), &file),
+            object::File::Elf64(f) => elf_layout(f.elf_header(), f.data(), &file),
+            _ => {
+                let base = file
+                    .segments()
+                    .find(|s| matches!(s.name(), Ok(Some("__TEXT"))))
+                    .map(|s| s.address())
+                    .unwrap_or_else(|| file.relative_address_base());
+                Ok(Layout::Image { base })
+            }
+        }
+        .map_err(OpenError::Parse)?;
+        let ctx = dwarf_context(&file);
+        let debuglink = match file.gnu_debuglink() {
+            Ok(Some((name, _crc))) => Some(String::from_utf8_lossy(name).into_owned()),
+            _ => None,
+        };
+        let mut symbols: Vec<Sym> = file
+            .symbols()
+            .chain(file.dynamic_symbols())
+            .filter(|s| s.kind() == SymbolKind::Text && s.is_definition() && s.address() != 0)
+            .filter_map(|s| {
+                let name = s.name().ok()?;
+                (!name.is_empty()).then(|| Sym {
+                    addr: s.address(),
+                    size: s.size(),
+                    name: name.into(),
+                })
+            })
+            .collect();
+        // Among aliases at one address keep the largest size, then the
+        // greatest name (llvm-symbolizer's choice, which pprof shows).
+        symbols.sort_by(|a, b| {
+            a.addr
+                .cmp(&b.addr)
+                .then(b.size.cmp(&a.size))
+                .then(b.name.cmp(&a.name))
+        });
+        symbols.dedup_by_key(|s| s.addr);
+        Ok(Binary {
+            path: path.to_path_buf(),
+            build_id,
+            layout,
+            debuglink,
+            ctx,
+            symbols,
+        })
+    }
+
+    pub fn has_dwarf(&self) -> bool {
+        self.ctx.is_some()
+    }
+
+    pub fn has_symbols(&self) -> bool {
+        !self.symbols.is_empty()
+    }
+
+    /// The DWARF frames at `probe` (an address in the binary), innermost
+    /// first, appended to `out`.
+    pub fn dwarf_frames<'a>(&'a self, probe: u64, out: &mut Vec<Frame<'a>>) {
+        if let Some(ctx) = &self.ctx {
+            dwarf_frames(ctx, probe, out);
+        }
+    }
+
+    /// The symbol table entry holding `probe`.
+    pub fn symbol_at(&self, probe: u64) -> Option<&str> {
+        let i = self.symbols.partition_point(|s| s.addr <= probe);
+        let s = self.symbols.get(i.checked_sub(1)?)?;
+        if s.size != 0 && probe >= s.addr.saturating_add(s.size) {
+            return None;
+        }
+        Some(&s.name)
+    }
+}
+
+fn elf_layout<Elf: FileHeader<Endian = object::Endianness>>(
+    h: &Elf,
+    data: &[u8],
+    file: &object::File<'_>,
+) -> Result<Layout, String> {
+    let e = h.endian().map_err(|e| e.to_string())?;
+    let ty = ElfType::from_e_type(h.e_type(e));
+    let phdrs: Vec<ProgHeader> = h
+        .program_headers(e, data)
+        .map_err(|e| e.to_string())?
+        .iter()
+        .map(|p| {
+            let x = |v: u64| v;
+            ProgHeader {
+                is_load: p.p_type(e) == object::elf::PT_LOAD,
+                executable: p.p_flags(e) & object::elf::PF_X != 0,
+                off: x(p.p_offset(e).into()),
+                vaddr: x(p.p_vaddr(e).into()),
+                filesz: x(p.p_filesz(e).into()),
+                memsz: x(p.p_memsz(e).into()),
+                align: x(p.p_align(e).into()),
+            }
+        })
+        .collect();
+    let text = file.section_by_name(".text").and_then(|s| {
+        let a = s.address();
+        phdrs
+            .iter()
+            .find(|p| {
+                p.is_load && p.executable && a >= p.vaddr && a < p.vaddr.saturating_add(p.memsz)
+            })
+            .copied()
+    });
+    Ok(Layout::Elf { ty, phdrs, text })
+}
+
+fn dwarf_context(file: &object::File<'_>) -> Option<addr2line::Context<Reader>> {
+    let has_info = file
+        .section_by_name(".debug_info")
+        .or_else(|| file.section_by_name("__debug_info"))
+        .is_some_and(|s| s.size() > 0);
+    if !has_info {
+        return None;
+    }
+    let endian = if file.is_little_endian() {
+        gimli::RunTimeEndian::Little
+    } else {
+        gimli::RunTimeEndian::Big
+    };
+    let load = |id: gimli::SectionId| -> Result<Reader, gimli::Error> {
+        let data: Arc<[u8]> = file
+            .section_by_name(id.name())
+            .or_else(|| id.xcoff_name().and_then(|n| file.section_by_name(n)))
+            .and_then(|s| s.uncompressed_data().ok())
+            .map(|d| Arc::from(&*d))
+            .unwrap_or_else(|| Arc::from(&[][..]));
+        Ok(gimli::EndianArcSlice::new(data, endian))
+    };
+    let dwarf = gimli::Dwarf::load(load).ok()?;
+    addr2line::Context::from_dwarf(dwarf).ok()
+}
+
+fn dwarf_frames<'a>(ctx: &'a addr2line::Context<Reader>, probe: u64, out: &mut Vec<Frame<'a>>) {
+    let Ok(mut it) = ctx.find_frames(probe).skip_all_loads() else {
+        return;
+    };
+    let unit = ctx.find_dwarf_and_unit(probe).skip_all_loads();
+    let dir0 = unit.as_ref().and_then(relative_dir0);
+    while let Ok(Some(f)) = it.next() {
+        let name = f.function.map(|n| Name::Dwarf(n.name));
+        let (file, line, column) = match &f.location {
+            Some(l) => (
+                l.file.map(|f| with_dir0(f, dir0.as_ref())),
+                l.line.unwrap_or(0),
+                l.column.unwrap_or(0),
+            ),
+            None => (None, 0, 0),
+        };
+        let start_line = match (&unit, f.dw_die_offset) {
+            (Some(u), Some(off)) => decl_line(u, off),
+            _ => 0,
+        };
+        out.push(Frame {
+            name,
+            file,
+            line,
+            column,
+            start_line,
+        });
+    }
+}
+
+/// For DWARF 5 units whose compilation directory is relative (glibc's
+/// `./nptl`), GNU addr2line and llvm-symbolizer join it with directory 0
+/// of the line table (`./nptl/./nptl/x.c`) where addr2line-rs writes
+/// `./nptl/x.c`; this returns (comp_dir, dir0) so paths can be written as
+/// the binutils write them.
+fn relative_dir0(u: &gimli::UnitRef<'_, Reader>) -> Option<(String, String)> {
+    if u.header.version() < 5 {
+        return None;
+    }
+    let comp = u.comp_dir.as_ref()?.to_string_lossy().ok()?.into_owned();
+    if comp.starts_with('/') {
+        return None;
+    }
+    let lp = u.line_program.as_ref()?;
+    let d0 = lp.header().include_directories().first()?.clone();
+    let d0 = u.attr_string(d0).ok()?.to_string_lossy().ok()?.into_owned();
+    if d0.starts_with('/') {
+        return None;
+    }
+    Some((comp, d0))
+}
+
+fn with_dir0<'a>(file: &'a str, dir0: Option<&(String, String)>) -> Cow<'a, str> {
+    if let Some((comp, d0)) = dir0 {
+        if let Some(rest) = file
+            .strip_prefix(comp.as_str())
+            .and_then(|r| r.strip_prefix('/'))
+        {
+            if !rest.contains('/') {
+                return Cow::Owned(format!("{comp}/{d0}/{rest}"));
+            }
+        }
+    }
+    Cow::Borrowed(file)
+}
+
+/// DW_AT_decl_line of a function DIE, following abstract origins and
+/// specifications within the unit.
+fn decl_line(unit: &gimli::UnitRef<'_, Reader>, mut off: gimli::UnitOffset<usize>) -> u32 {
+    for _ in 0..4 {
+        let Ok(e) = unit.entry(off) else { return 0 };
+        if let Ok(Some(v)) = e.attr_value(gimli::DW_AT_decl_line) {
+            return v.udata_value().map_or(0, |x| x as u32);
+        }
+        let next = [gimli::DW_AT_abstract_origin, gimli::DW_AT_specification]
+            .into_iter()
+            .find_map(|a| match e.attr_value(a) {
+                Ok(Some(gimli::AttributeValue::UnitRef(o))) => Some(o),
+                _ => None,
+            });
+        match next {
+            Some(o) => off = o,
+            None => return 0,
+        }
+    }
+    0
+}

@@ -1,0 +1,587 @@
+//! Symbolization: address-only profiles (Rust jemalloc_pprof, C++
+//! gperftools) symbolized in-process against their binaries, checked
+//! against GNU addr2line and upstream pprof's outputs; the degraded cases
+//! (build-ID mismatch, stripped, missing and truncated binaries) warn and
+//! give a partial result; and heapscope symbolizes a profile of its own
+//! test binary.
+//!
+//! Fixtures are in `testdata/symbolize/` (see `make_fixtures.sh` there).
+//! Tests that need `../shared/` or binutils print a note and pass when
+//! those are absent.
+
+use heapscope::profile::decode::{self, DecodeOptions};
+use heapscope::profile::{Profile, encode};
+use heapscope::proto;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const RUST_BUILD_ID: &str = "e540a5130eccc16fee6c44b6a2d5741724f8de6e";
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn fixture(name: &str) -> PathBuf {
+    root().join("testdata/symbolize").join(name)
+}
+
+fn heapscope(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_heapscope"))
+        .args(args)
+        .current_dir(cwd)
+        .env_remove("HEAPSCOPE_BINARY_PATH")
+        .env_remove("PPROF_BINARY_PATH")
+        .output()
+        .expect("run heapscope")
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn read_profile(path: &Path) -> Profile {
+    let f = std::fs::File::open(path).unwrap();
+    decode::decode_reader(
+        f,
+        DecodeOptions {
+            max_input_size: 1 << 30,
+        },
+        &decode::no_text_formats,
+    )
+    .unwrap()
+}
+
+/// Rows of a `top` table: name -> (flat, cum) columns as printed.
+fn top_rows(out: &str) -> BTreeMap<String, (String, String)> {
+    let mut rows = BTreeMap::new();
+    let mut in_table = false;
+    for l in out.lines() {
+        if l.starts_with("      flat") {
+            in_table = true;
+            continue;
+        }
+        if !in_table {
+            continue;
+        }
+        let cols: Vec<&str> = l.split_whitespace().collect();
+        if cols.len() < 6 {
+            continue;
+        }
+        rows.insert(
+            cols[5..].join(" "),
+            (cols[0].to_string(), cols[3].to_string()),
+        );
+    }
+    rows
+}
+
+#[test]
+fn rust_jemalloc_profile_gets_names_inlines_and_flags() {
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("sym.pb.gz");
+    let o = heapscope(
+        &[
+            "symbolize",
+            root()
+                .join("testdata/rust_jemalloc.pb.gz")
+                .to_str()
+                .unwrap(),
+            "--binary",
+            fixture("rust_heap_demo.debug").to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ],
+        d.path(),
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    // The written profile needs no binary any more.
+    let t = heapscope(
+        &["top", "--no-trim", "--symbolize=none", "sym.pb.gz"],
+        d.path(),
+    );
+    assert!(t.status.success(), "{}", text(&t.stderr));
+    let rows = top_rows(&text(&t.stdout));
+    for (name, cum) in [
+        ("rust_heap_demo::path_a", "2048000B"),
+        ("rust_heap_demo::path_b", "2146304B"),
+        ("rust_heap_demo::build_cache", "4395008B"),
+        ("rust_heap_demo::recurse", "205824B"),
+    ] {
+        let r = rows
+            .get(name)
+            .unwrap_or_else(|| panic!("no row {name} in\n{rows:#?}"));
+        assert_eq!(r.1, cum, "{name}");
+    }
+    assert!(
+        rows.keys().any(|k| k.ends_with(" (inline)")),
+        "inlined frames expected"
+    );
+    let p = read_profile(&out);
+    let m = p
+        .mappings
+        .iter()
+        .find(|m| p.str(m.build_id) == RUST_BUILD_ID && m.has_functions)
+        .expect("the text mapping is marked symbolized");
+    assert!(m.has_filenames && m.has_line_numbers && m.has_inline_frames);
+    // Function.start_line comes from DW_AT_decl_line.
+    let f = p
+        .functions
+        .iter()
+        .find(|f| p.str(f.name) == "rust_heap_demo::path_a")
+        .unwrap();
+    assert_eq!(f.start_line, 23);
+    assert!(p.str(f.system_name).starts_with("_R") || p.str(f.system_name).starts_with("_ZN"));
+}
+
+#[test]
+fn symbolize_none_and_demangle_none() {
+    let prof = root().join("testdata/rust_jemalloc.pb.gz");
+    let bin = fixture("rust_heap_demo.debug");
+    let cwd = root().join("testdata/symbolize");
+    let none = heapscope(
+        &[
+            "top",
+            "--symbolize=none",
+            "--binary",
+            bin.to_str().unwrap(),
+            prof.to_str().unwrap(),
+        ],
+        &cwd,
+    );
+    assert!(!text(&none.stdout).contains("path_a"));
+    let raw = heapscope(
+        &[
+            "top",
+            "--no-trim",
+            "--demangle=none",
+            "--binary",
+            bin.to_str().unwrap(),
+            prof.to_str().unwrap(),
+        ],
+        &cwd,
+    );
+    let out = text(&raw.stdout);
+    assert!(out.contains("_ZN") || out.contains("_R"), "{out}");
+    assert!(!out.contains("rust_heap_demo::path_a"));
+}
+
+/// Rows of functions from the gperftools program itself (not the system
+/// libraries, which differ between machines).
+const HEAPDEMO_FUNCS: [&str; 9] = [
+    "alloc_leaf",
+    "path_a",
+    "path_b",
+    "recurse",
+    "make_array",
+    "main",
+    "thread_body",
+    "build_cache[abi:cxx11]",
+    "Store::add",
+];
+
+#[test]
+fn gperftools_pie_and_nopie_agree_with_upstream_pprof() {
+    let corpus = root().join("../shared/corpus/gperftools/ref");
+    for kind in ["pie", "nopie"] {
+        let cwd = root().join("testdata/symbolize");
+        let o = heapscope(
+            &[
+                "top",
+                "--no-trim",
+                "--sample-index",
+                "alloc_objects",
+                "--binary",
+                &format!("heapdemo_{kind}"),
+                &format!("gperftools_{kind}.pb.gz"),
+            ],
+            &cwd,
+        );
+        assert!(o.status.success(), "{}", text(&o.stderr));
+        let got = top_rows(&text(&o.stdout));
+        for f in HEAPDEMO_FUNCS {
+            assert!(
+                got.contains_key(f),
+                "{kind}: no row {f}:\n{}",
+                text(&o.stdout)
+            );
+        }
+        let refp = corpus.join(format!(
+            "{kind}.0001/upstream/top_trimfalse__alloc_objects.txt"
+        ));
+        let Ok(want) = std::fs::read_to_string(&refp) else {
+            eprintln!(
+                "note: {} absent; upstream comparison skipped",
+                refp.display()
+            );
+            continue;
+        };
+        let want = top_rows(&want);
+        for f in HEAPDEMO_FUNCS {
+            assert_eq!(got.get(f), want.get(f), "{kind}: {f}");
+        }
+    }
+}
+
+/// `addr2line` output for many addresses: frames (function, file, line)
+/// per address, innermost first.
+fn gnu_addr2line(bin: &Path, addrs: &[u64]) -> Option<Vec<Vec<(String, String, i64)>>> {
+    let args: Vec<String> = addrs.iter().map(|a| format!("{a:#x}")).collect();
+    let o = Command::new("addr2line")
+        .args(["-a", "-f", "-i", "-C", "-e"])
+        .arg(bin)
+        .args(&args)
+        .output()
+        .ok()?;
+    if !o.status.success() {
+        return None;
+    }
+    let out = text(&o.stdout);
+    let mut res: Vec<Vec<(String, String, i64)>> = Vec::new();
+    let mut lines = out.lines().peekable();
+    while let Some(l) = lines.next() {
+        if l.starts_with("0x") {
+            res.push(Vec::new());
+            continue;
+        }
+        let func = l.to_string();
+        let loc = lines.next().unwrap_or("??:0");
+        let loc = loc.split(" (discriminator").next().unwrap();
+        let (file, line) = loc.rsplit_once(':').unwrap_or((loc, "0"));
+        let file = if file == "??" { "" } else { file };
+        res.last_mut()?
+            .push((func, file.to_string(), line.parse().unwrap_or(0)));
+    }
+    Some(res)
+}
+
+/// Names compared without generic/template arguments, parameters and
+/// hashes, which GNU addr2line and the demanglers print differently.
+fn simplify(name: &str) -> String {
+    let mut out = String::new();
+    let (mut angle, mut paren) = (0i32, 0i32);
+    let b: Vec<char> = name.chars().collect();
+    for (i, &c) in b.iter().enumerate() {
+        match c {
+            '<' => angle += 1,
+            '>' if !(i > 0 && b[i - 1] == '-') => angle -= 1,
+            '(' => paren += 1,
+            ')' => paren -= 1,
+            _ if angle == 0 && paren == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out.trim_end_matches(" const").to_string()
+}
+
+fn clean_path(p: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for s in p.split('/') {
+        if s == "." || (s.is_empty() && !parts.is_empty()) {
+            continue;
+        }
+        parts.push(s);
+    }
+    parts.join("/")
+}
+
+fn check_against_addr2line(profile: &Path, bin: &Path, binary_arg: &str) -> usize {
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("s.pb.gz");
+    let o = heapscope(
+        &[
+            "symbolize",
+            profile.to_str().unwrap(),
+            "--binary",
+            binary_arg,
+            "--demangle=full",
+            "-o",
+            out.to_str().unwrap(),
+        ],
+        &root().join("testdata/symbolize"),
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let p = read_profile(&out);
+    let b = heapscope::symbolize::binary::Binary::open(bin).unwrap();
+    let mut addrs = Vec::new();
+    let mut locs = Vec::new();
+    for l in &p.locations {
+        let Some(mi) = l.mapping else { continue };
+        let m = p.mapping(mi);
+        let name = Path::new(p.str(m.filename))
+            .file_name()
+            .map(|s| s.to_string_lossy().into_owned());
+        let want = bin.file_name().map(|s| s.to_string_lossy().into_owned());
+        let by_id = !p.str(m.build_id).is_empty() && p.str(m.build_id) == b.build_id;
+        if !(by_id
+            || name.as_deref().map(|n| n.split('.').next())
+                == want.as_deref().map(|n| n.split('.').next()))
+        {
+            continue;
+        }
+        let base = heapscope::symbolize::compute_base(
+            &b.layout,
+            m.memory_start,
+            m.memory_limit,
+            m.file_offset,
+            l.address,
+        )
+        .unwrap();
+        addrs.push(l.address.wrapping_sub(base));
+        locs.push(l);
+    }
+    assert!(!addrs.is_empty());
+    let Some(gnu) = gnu_addr2line(bin, &addrs) else {
+        eprintln!("note: addr2line not available; comparison skipped");
+        return 0;
+    };
+    assert_eq!(gnu.len(), addrs.len());
+    let mut compared = 0;
+    for ((l, addr), g) in locs.iter().zip(&addrs).zip(&gnu) {
+        let ours = p.lines_of(l);
+        if g.iter().all(|f| f.0 == "??") {
+            continue;
+        }
+        assert_eq!(
+            ours.len(),
+            g.len(),
+            "{addr:#x}: frame count, ours {ours:?} vs addr2line {g:?}"
+        );
+        for (ln, (gf, gfile, gline)) in ours.iter().zip(g) {
+            let f = p.function(ln.function);
+            // GNU addr2line names an inlined C++ lambda after the function
+            // enclosing it; llvm-symbolizer (so pprof) and heapscope print
+            // the lambda's own DW_AT_name, `operator()`.
+            if p.str(f.name) != "operator()" {
+                assert_eq!(simplify(p.str(f.name)), simplify(gf), "{addr:#x}: function");
+            }
+            assert_eq!(
+                clean_path(p.str(f.filename)),
+                clean_path(gfile),
+                "{addr:#x}: file"
+            );
+            assert_eq!(ln.line, *gline, "{addr:#x}: line");
+        }
+        compared += 1;
+    }
+    compared
+}
+
+#[test]
+fn frames_agree_with_gnu_addr2line() {
+    if Command::new("addr2line").arg("--version").output().is_err() {
+        eprintln!("note: addr2line not installed; skipped");
+        return;
+    }
+    let n = check_against_addr2line(
+        &root().join("testdata/rust_jemalloc.pb.gz"),
+        &fixture("rust_heap_demo.debug"),
+        fixture("rust_heap_demo.debug").to_str().unwrap(),
+    );
+    assert!(n >= 60, "only {n} Rust addresses compared");
+    for kind in ["pie", "nopie"] {
+        let bin = fixture(&format!("heapdemo_{kind}"));
+        let n = check_against_addr2line(
+            &fixture(&format!("gperftools_{kind}.pb.gz")),
+            &bin,
+            bin.to_str().unwrap(),
+        );
+        assert!(n >= 15, "only {n} {kind} addresses compared");
+    }
+}
+
+fn assert_partial(o: &Output, must_mention: &[&str]) -> String {
+    assert!(
+        o.status.success(),
+        "exit {:?}: {}",
+        o.status,
+        text(&o.stderr)
+    );
+    let err = text(&o.stderr);
+    let warnings: Vec<&str> = err.lines().filter(|l| l.contains("warning")).collect();
+    assert_eq!(warnings.len(), 1, "one warning line expected:\n{err}");
+    assert!(warnings[0].contains("left unsymbolized"), "{err}");
+    for m in must_mention {
+        assert!(warnings[0].contains(m), "warning lacks {m:?}: {err}");
+    }
+    text(&o.stdout)
+}
+
+#[test]
+fn build_id_mismatch_warns_and_keeps_addresses() {
+    let d = tempfile::tempdir().unwrap();
+    // A binary with the right name and the wrong build ID.
+    std::fs::copy(fixture("heapdemo_pie"), d.path().join("rust_heap_demo")).unwrap();
+    let other = heapscope::symbolize::binary::Binary::open(&fixture("heapdemo_pie")).unwrap();
+    std::fs::copy(
+        root().join("testdata/rust_jemalloc.pb.gz"),
+        d.path().join("p.pb.gz"),
+    )
+    .unwrap();
+    let o = heapscope(&["top", "--binary", "rust_heap_demo", "p.pb.gz"], d.path());
+    let out = assert_partial(&o, &["build ID mismatch", RUST_BUILD_ID, &other.build_id]);
+    assert!(out.contains("[rust_heap_demo]"), "{out}");
+}
+
+#[test]
+fn missing_binary_warns() {
+    let d = tempfile::tempdir().unwrap();
+    let o = heapscope(
+        &["top", fixture("gperftools_pie.pb.gz").to_str().unwrap()],
+        d.path(),
+    );
+    let out = assert_partial(
+        &o,
+        &["/src/corpus/gperftools/heapdemo_pie", "binary not found"],
+    );
+    assert!(out.contains("[heapdemo_pie]"), "{out}");
+}
+
+#[test]
+fn stripped_binary_warns() {
+    let d = tempfile::tempdir().unwrap();
+    let stripped = d.path().join("heapdemo_pie");
+    let ok = Command::new("strip")
+        .arg("-o")
+        .arg(&stripped)
+        .arg(fixture("heapdemo_pie"))
+        .status()
+        .map(|s| s.success())
+        .unwrap_or(false);
+    if !ok {
+        eprintln!("note: strip not available; skipped");
+        return;
+    }
+    let o = heapscope(
+        &[
+            "top",
+            "--binary",
+            "heapdemo_pie",
+            fixture("gperftools_pie.pb.gz").to_str().unwrap(),
+        ],
+        d.path(),
+    );
+    let out = assert_partial(&o, &["heapdemo_pie"]);
+    assert!(!out.contains("path_a"), "{out}");
+}
+
+#[test]
+fn truncated_elf_warns() {
+    let d = tempfile::tempdir().unwrap();
+    for (src, keep, name) in [
+        ("heapdemo_pie", 4096usize, "heapdemo_pie"),
+        ("heapdemo_pie", 200_000, "heapdemo_pie"),
+        ("rust_heap_demo.debug", 1_500_000, "rust_heap_demo"),
+    ] {
+        let bytes = std::fs::read(fixture(src)).unwrap();
+        std::fs::write(d.path().join(name), &bytes[..keep.min(bytes.len())]).unwrap();
+        let prof = if name == "rust_heap_demo" {
+            root().join("testdata/rust_jemalloc.pb.gz")
+        } else {
+            fixture("gperftools_pie.pb.gz")
+        };
+        let o = heapscope(&["top", "--binary", name, prof.to_str().unwrap()], d.path());
+        assert!(o.status.success(), "{src}@{keep}: {}", text(&o.stderr));
+        let err = text(&o.stderr);
+        assert!(err.contains("left unsymbolized"), "{src}@{keep}: {err}");
+        assert_eq!(
+            err.lines().filter(|l| l.contains("warning")).count(),
+            1,
+            "{err}"
+        );
+    }
+}
+
+#[inline(never)]
+fn marker_alpha() -> u64 {
+    std::hint::black_box(1)
+}
+
+#[inline(never)]
+fn marker_beta() -> u64 {
+    std::hint::black_box(2)
+}
+
+/// A profile of this very test binary: two locations at the addresses of
+/// two functions, with mappings from /proc/self/maps; heapscope must find
+/// the executable by the mapping's path and name both functions.
+#[test]
+fn symbolizes_its_own_test_binary() {
+    let Ok(maps) = std::fs::read_to_string("/proc/self/maps") else {
+        eprintln!("note: no /proc/self/maps; skipped");
+        return;
+    };
+    let exe = std::env::current_exe().unwrap().canonicalize().unwrap();
+    let exe_s = exe.to_string_lossy().into_owned();
+    let _ = (marker_alpha(), marker_beta());
+    let fns = [
+        marker_alpha as fn() -> u64 as usize as u64,
+        marker_beta as fn() -> u64 as usize as u64,
+    ];
+    let mut p = proto::Profile {
+        string_table: vec!["".into(), "space".into(), "bytes".into(), exe_s.clone()],
+        sample_type: vec![proto::ValueType { r#type: 1, unit: 2 }],
+        ..Default::default()
+    };
+    for l in maps.lines() {
+        let cols: Vec<&str> = l.split_whitespace().collect();
+        if cols.len() < 6 || cols[5] != exe_s {
+            continue;
+        }
+        let (s, e) = cols[0].split_once('-').unwrap();
+        p.mapping.push(proto::Mapping {
+            id: p.mapping.len() as u64 + 1,
+            memory_start: u64::from_str_radix(s, 16).unwrap(),
+            memory_limit: u64::from_str_radix(e, 16).unwrap(),
+            file_offset: u64::from_str_radix(cols[2], 16).unwrap(),
+            filename: 3,
+            ..Default::default()
+        });
+    }
+    for (i, &a) in fns.iter().enumerate() {
+        let m = p
+            .mapping
+            .iter()
+            .find(|m| a >= m.memory_start && a < m.memory_limit)
+            .expect("function inside a mapping of the executable");
+        p.location.push(proto::Location {
+            id: i as u64 + 1,
+            mapping_id: m.id,
+            address: a,
+            ..Default::default()
+        });
+        p.sample.push(proto::Sample {
+            location_id: vec![i as u64 + 1],
+            value: vec![100 * (i as i64 + 1)],
+            ..Default::default()
+        });
+    }
+    let d = tempfile::tempdir().unwrap();
+    let path = d.path().join("self.pb.gz");
+    let decoded = {
+        use prost::Message;
+        let bytes = p.encode_to_vec();
+        decode::decode_reader(
+            &bytes[..],
+            DecodeOptions {
+                max_input_size: 1 << 30,
+            },
+            &decode::no_text_formats,
+        )
+        .unwrap()
+    };
+    encode::write_gzip(&decoded, std::fs::File::create(&path).unwrap()).unwrap();
+    let o = heapscope(&["top", "--no-trim", path.to_str().unwrap()], d.path());
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let rows = top_rows(&text(&o.stdout));
+    assert_eq!(
+        rows.get("symbolize::marker_beta").map(|r| r.0.as_str()),
+        Some("200B"),
+        "{rows:#?}\n{}",
+        text(&o.stderr)
+    );
+    assert_eq!(
+        rows.get("symbolize::marker_alpha").map(|r| r.0.as_str()),
+        Some("100B")
+    );
+}

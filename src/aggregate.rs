@@ -577,6 +577,36 @@ pub fn in_edges(
     lists
 }
 
+/// Per location, its kept nodes (outermost first) with whether each is an
+/// inlined frame of the location: a frame with no kept node then costs a
+/// single lookup in the edge pass.
+struct KeptFrames {
+    start: Vec<u32>,
+    frames: Vec<(u32, bool)>,
+}
+
+impl KeptFrames {
+    fn new(t: &NodeTable, kept: Option<&[bool]>) -> KeptFrames {
+        let nlocs = t.loc_start.len().saturating_sub(1);
+        let mut k = KeptFrames {
+            start: Vec::with_capacity(nlocs + 1),
+            frames: Vec::new(),
+        };
+        for loc in 0..nlocs {
+            k.start.push(k.frames.len() as u32);
+            let nodes = t.nodes_of(loc);
+            let last = nodes.len() - 1;
+            for (ni, &node) in nodes.iter().enumerate().rev() {
+                if kept.is_none_or(|m| m[node as usize]) {
+                    k.frames.push((node, ni != last));
+                }
+            }
+        }
+        k.start.push(k.frames.len() as u32);
+        k
+    }
+}
+
 fn in_edges_range(
     p: &Profile,
     t: &NodeTable,
@@ -586,6 +616,7 @@ fn in_edges_range(
     range: std::ops::Range<usize>,
 ) -> Vec<Vec<(u32, i64, bool)>> {
     const LINEAR: usize = 16;
+    let kf = KeptFrames::new(t, kept);
     let n = t.len();
     let mut lists: Vec<Vec<(u32, i64, bool)>> = vec![Vec::new(); n];
     let mut big: FxHashMap<(u32, u32), u32> = FxHashMap::default();
@@ -595,11 +626,7 @@ fn in_edges_range(
     let mut edge_set: FxHashSet<(u32, u32)> = FxHashSet::default();
     let stride = p.samples.stride;
     let samples = &p.samples;
-    let mut start = if range.start == 0 {
-        0
-    } else {
-        samples.loc_ends[range.start - 1] as usize
-    };
+    let mut start = if range.start == 0 { 0 } else { samples.loc_ends[range.start - 1] as usize };
     for i in range {
         let end = samples.loc_ends[i] as usize;
         let locs = &samples.locs[start..end];
@@ -617,12 +644,9 @@ fn in_edges_range(
         let mut set_active = false;
         let mut parent: Option<u32> = None;
         for &loc in locs.iter().rev() {
-            let nodes = t.nodes_of(loc.0 as usize);
-            let last = nodes.len() - 1;
-            for (ni, &node) in nodes.iter().enumerate().rev() {
-                if kept.is_some_and(|k| !k[node as usize]) {
-                    continue;
-                }
+            let l = loc.0 as usize;
+            let (a, b) = (kf.start[l] as usize, kf.start[l + 1] as usize);
+            for &(node, inline) in &kf.frames[a..b] {
                 let first_visit = seen[node as usize] != stamp;
                 seen[node as usize] = stamp;
                 if let Some(par) = parent {
@@ -644,7 +668,6 @@ fn in_edges_range(
                             edge_set.insert(key)
                         };
                         if new {
-                            let inline = ni != last;
                             let list = &mut lists[node as usize];
                             let pos = if list.len() <= LINEAR {
                                 list.iter().position(|e| e.0 == par)

@@ -948,24 +948,50 @@ impl RawProfile {
             }
         }
 
-        // Sample -> location, resolved in place.
-        let mut sample = 0usize;
-        for (k, slot) in self.locs.iter_mut().enumerate() {
-            let v = *slot;
-            while p.samples.loc_ends[sample] as usize <= k {
-                sample += 1;
+        // Sample -> location, resolved in place, in parallel chunks for big
+        // profiles. A failing chunk reports the first bad position; the
+        // sample it belongs to is found only then.
+        let big_ids = &self.big_ids;
+        let resolve = |chunk: &mut [u32], offset: usize| -> Result<(), (usize, u64)> {
+            for (k, slot) in chunk.iter_mut().enumerate() {
+                let v = *slot;
+                let id = if v < BIG {
+                    u64::from(v)
+                } else {
+                    big_ids[(v - BIG) as usize]
+                };
+                match if id == 0 { None } else { loc_idx.get(id) } {
+                    Some(l) => *slot = l,
+                    None => return Err((offset + k, id)),
+                }
             }
-            let id = if v < BIG {
-                u64::from(v)
-            } else {
-                self.big_ids[(v - BIG) as usize]
-            };
-            let Some(l) = (if id == 0 { None } else { loc_idx.get(id) }) else {
-                return Err(DecodeError::Invalid(format!(
-                    "sample {sample} refers to location id {id}, which does not exist"
-                )));
-            };
-            *slot = l;
+            Ok(())
+        };
+        let threads = std::thread::available_parallelism().map_or(1, |x| x.get()).min(8);
+        let n = self.locs.len();
+        let result = if threads > 1 && n >= 1 << 20 {
+            let per = n.div_ceil(threads);
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = self
+                    .locs
+                    .chunks_mut(per)
+                    .enumerate()
+                    .map(|(c, chunk)| scope.spawn(move || resolve(chunk, c * per)))
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| h.join().expect("resolver thread"))
+                    .find(|r| r.is_err())
+                    .unwrap_or(Ok(()))
+            })
+        } else {
+            resolve(&mut self.locs, 0)
+        };
+        if let Err((pos, id)) = result {
+            let sample = p.samples.loc_ends.partition_point(|&e| e as usize <= pos);
+            return Err(DecodeError::Invalid(format!(
+                "sample {sample} refers to location id {id}, which does not exist"
+            )));
         }
         // Same size and alignment: this collect reuses the allocation.
         p.samples.locs = std::mem::take(&mut self.locs)

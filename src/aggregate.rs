@@ -626,7 +626,11 @@ fn in_edges_range(
     let mut edge_set: FxHashSet<(u32, u32)> = FxHashSet::default();
     let stride = p.samples.stride;
     let samples = &p.samples;
-    let mut start = if range.start == 0 { 0 } else { samples.loc_ends[range.start - 1] as usize };
+    let mut start = if range.start == 0 {
+        0
+    } else {
+        samples.loc_ends[range.start - 1] as usize
+    };
     for i in range {
         let end = samples.loc_ends[i] as usize;
         let locs = &samples.locs[start..end];

@@ -967,7 +967,9 @@ impl RawProfile {
             }
             Ok(())
         };
-        let threads = std::thread::available_parallelism().map_or(1, |x| x.get()).min(8);
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |x| x.get())
+            .min(8);
         let n = self.locs.len();
         let result = if threads > 1 && n >= 1 << 20 {
             let per = n.div_ceil(threads);

@@ -92,7 +92,12 @@ pub struct Binary {
 impl Binary {
     pub fn open(path: &Path) -> Result<Binary, OpenError> {
         let data = std::fs::read(path).map_err(OpenError::Io)?;
-        let file = object::File::parse(&*data).map_err(|e| OpenError::Parse(e.to_string()))?;
+        Self::from_bytes(path, &data)
+    }
+
+    /// Parses a binary already in memory (`path` is only recorded).
+    pub fn from_bytes(path: &Path, data: &[u8]) -> Result<Binary, OpenError> {
+        let file = object::File::parse(data).map_err(|e| OpenError::Parse(e.to_string()))?;
         let build_id = match file.build_id() {
             Ok(Some(b)) => b.iter().map(|x| format!("{x:02x}")).collect(),
             _ => String::new(),

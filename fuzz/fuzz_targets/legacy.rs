@@ -1,0 +1,23 @@
+//! Arbitrary bytes -> the legacy text parsers directly (Go debug=1,
+//! gperftools/tcmalloc, jemalloc heap_v2, Java heapz, memory maps) ->
+//! `top`. Nothing may panic, hang or allocate without bound.
+#![no_main]
+
+use heapscope::profile::legacy;
+use heapscope::report::{self, TopOptions};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(p) = legacy::parse(data) else {
+        return;
+    };
+    for idx in 0..p.sample_types.len().min(4) {
+        let o = TopOptions {
+            sample_index: idx,
+            ..Default::default()
+        };
+        let r = report::top(&p, &o);
+        let mut out = Vec::new();
+        let _ = heapscope::render::top_text(&r, &mut out);
+    }
+});

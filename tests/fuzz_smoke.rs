@@ -100,7 +100,7 @@ proptest! {
     fn mutated_profiles_never_panic(seed in 0usize..13, ms in prop::collection::vec(mutation(), 1..6), g in 0usize..5) {
         let seeds = seeds();
         let input = apply(seeds[seed % seeds.len()].clone(), &ms);
-        let opts = DecodeOptions { max_input_size: 16 << 20 };
+        let opts = DecodeOptions { max_input_size: 16 << 20, ..Default::default() };
         if let Ok(p) = decode::decode_bytes(&input, opts, &heapscope::profile::legacy::parse) {
             for idx in 0..p.sample_types.len() {
                 let mut o = TopOptions { sample_index: idx, ..Default::default() };

@@ -46,6 +46,7 @@ fn read_profile(path: &Path) -> Profile {
         f,
         DecodeOptions {
             max_input_size: 1 << 30,
+            ..Default::default()
         },
         &decode::no_text_formats,
     )
@@ -565,6 +566,7 @@ fn symbolizes_its_own_test_binary() {
             &bytes[..],
             DecodeOptions {
                 max_input_size: 1 << 30,
+                ..Default::default()
             },
             &decode::no_text_formats,
         )

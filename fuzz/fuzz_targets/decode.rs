@@ -11,6 +11,7 @@ use libfuzzer_sys::fuzz_target;
 fuzz_target!(|data: &[u8]| {
     let opts = DecodeOptions {
         max_input_size: 64 << 20,
+        ..Default::default()
     };
     let Ok(p) = decode::decode_bytes(data, opts, &heapscope::profile::legacy::parse) else {
         return;

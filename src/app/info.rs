@@ -19,6 +19,7 @@ pub(crate) fn run(a: InfoArgs) -> Result<Outcome> {
         let gzipped = n == 2 && head == [0x1f, 0x8b];
         let opts = DecodeOptions {
             max_input_size: a.input.max_input_size,
+            ..Default::default()
         };
         let mut p = decode::decode_reader(head[..n].chain(r), opts, &legacy::parse)
             .with_context(|| shown.to_string())?;

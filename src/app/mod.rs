@@ -54,6 +54,7 @@ pub fn load_one(name: &str, input: &InputArgs) -> Result<Profile> {
     let r = source::open(name).with_context(|| format!("{shown}: cannot read"))?;
     let opts = DecodeOptions {
         max_input_size: input.max_input_size,
+        ..Default::default()
     };
     let mut p =
         decode::decode_reader(r, opts, &legacy::parse).with_context(|| shown.to_string())?;

@@ -31,12 +31,16 @@ pub const DEFAULT_MAX_INPUT_SIZE: u64 = 2 << 30;
 pub struct DecodeOptions {
     /// Refuse inputs whose (decompressed) size exceeds this many bytes.
     pub max_input_size: u64,
+    /// Inflate gzip on a second thread, pipelined with parsing. Worth it
+    /// for big inputs only; `decode_bytes` turns it off for small ones.
+    pub parallel: bool,
 }
 
 impl Default for DecodeOptions {
     fn default() -> Self {
         DecodeOptions {
             max_input_size: DEFAULT_MAX_INPUT_SIZE,
+            parallel: true,
         }
     }
 }
@@ -62,7 +66,10 @@ pub fn decode_reader<R: Read + Send>(
     if head.is_empty() {
         return Err(DecodeError::Empty);
     }
-    if head.len() >= 2 && head[0] == 0x1f && head[1] == 0x8b {
+    if head.len() >= 2 && head[0] == 0x1f && head[1] == 0x8b && !opts.parallel {
+        let gz = BufReader::with_capacity(256 * 1024, MultiGzDecoder::new(br));
+        decode_stream(gz, opts, true, text_fallback)
+    } else if head.len() >= 2 && head[0] == 0x1f && head[1] == 0x8b {
         // Inflate on a second thread, pipelined with parsing: the two
         // costs overlap instead of adding up.
         let (tx, rx) = std::sync::mpsc::sync_channel::<std::io::Result<Vec<u8>>>(4);
@@ -165,6 +172,10 @@ pub fn decode_bytes(
     opts: DecodeOptions,
     text_fallback: &dyn Fn(&[u8]) -> Result<Profile, DecodeError>,
 ) -> Result<Profile, DecodeError> {
+    let opts = DecodeOptions {
+        parallel: opts.parallel && bytes.len() >= 1 << 20,
+        ..opts
+    };
     decode_reader(bytes, opts, text_fallback)
 }
 

@@ -392,7 +392,7 @@ pub fn build_graph(
                 let first_visit = seen[node as usize] != stamp;
                 if first_visit {
                     seen[node as usize] = stamp;
-                    g.cum[node as usize] += w;
+                    g.cum[node as usize] = g.cum[node as usize].wrapping_add(w);
                 }
                 if req.with_edges {
                     if let Some(par) = parent {
@@ -420,7 +420,7 @@ pub fn build_graph(
                                 g.edges
                                     .entry(key)
                                     .and_modify(|e| {
-                                        e.weight += w;
+                                        e.weight = e.weight.wrapping_add(w);
                                         e.inline &= inline;
                                     })
                                     .or_insert(Edge { weight: w, inline });
@@ -434,7 +434,7 @@ pub fn build_graph(
         }
         if let Some(par) = parent {
             if !residual {
-                g.flat[par as usize] += w;
+                g.flat[par as usize] = g.flat[par as usize].wrapping_add(w);
             }
         }
     }
@@ -524,14 +524,15 @@ fn flat_cum_range(
                 let node = node as usize;
                 if seen[node] != stamp {
                     seen[node] = stamp;
-                    cum[node] += w;
+                    cum[node] = cum[node].wrapping_add(w);
                 }
             }
         }
         // The innermost frame of the leaf location holds the flat value.
         if let Some(&leaf) = locs.first() {
             let l = leaf.0 as usize;
-            flat[loc_nodes[loc_start[l] as usize] as usize] += w;
+            let f = &mut flat[loc_nodes[loc_start[l] as usize] as usize];
+            *f = f.wrapping_add(w);
         }
     }
     (flat, cum)
@@ -653,7 +654,7 @@ fn in_edges_range(
                             };
                             match pos {
                                 Some(k) => {
-                                    list[k].1 += w;
+                                    list[k].1 = list[k].1.wrapping_add(w);
                                     list[k].2 &= inline;
                                 }
                                 None => {

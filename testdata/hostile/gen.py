@@ -2,7 +2,10 @@
 """Regenerates the hostile inputs in this folder (tests/hostile.rs holds the
 table saying what each one is and what heapscope must answer).
 
-    python3 testdata/hostile/gen.py
+    python3 testdata/hostile/gen.py [NAME...]
+
+Set HOSTILE_OUT=DIR to write elsewhere (tests/hostile.rs does, to check
+that the committed files are what this script makes).
 
 Standard library only. Deterministic: gzip members carry mtime 0, the
 random bytes come from a fixed seed. Big inputs (a million strings, 100k
@@ -63,6 +66,7 @@ class P:
 
     def __init__(self, types=(("inuse_objects", "count"), ("inuse_space", "bytes"))):
         self.strings = [""]
+        self.index = {"": 0}
         self.parts = []  # (order, bytes); order keeps strings last
         self.types = types
         for t, u in types:
@@ -71,10 +75,11 @@ class P:
         self.parts.append(fv(12, 524288))
 
     def s(self, x):
-        if x in self.strings:
-            return self.strings.index(x)
-        self.strings.append(x)
-        return len(self.strings) - 1
+        i = self.index.get(x)
+        if i is None:
+            i = self.index[x] = len(self.strings)
+            self.strings.append(x)
+        return i
 
     def function(self, fid, name):
         n = self.s(name)
@@ -387,9 +392,9 @@ def _():
 @f("deeply_nested_garbage.pb")
 def _():
     # 20,000 levels of length-delimited field 1 inside a sample, around an
-    # 11-byte varint: the nesting is never recursed into, the sample is
-    # read as an unknown... no: field 1 of a sample is location_id, read
-    # as a packed array of varints, which meets the bad varint.
+    # 11-byte varint. Nothing recurses into the nesting: field 1 of a sample
+    # is its packed location_id array, read as varints, which meet the bad
+    # one.
     inner = key(1, 0) + b"\xff" * 11
     for _ in range(20_000):
         inner = fb(1, inner)
@@ -635,7 +640,7 @@ def main():
         if only and name not in only:
             continue
         data = fn()
-        with open(os.path.join(HERE, name), "wb") as out:
+        with open(os.path.join(os.environ.get("HOSTILE_OUT", HERE), name), "wb") as out:
             out.write(data)
     print("wrote %d files" % (len(only) or len(FILES)))
 

@@ -57,7 +57,12 @@ const SYMBOLIZER: Option<&str> =
 const ADDRESSES: &[&str] = &["top", "--granularity", "addresses"];
 const INFO: &[&str] = &["info"];
 
-const fn with(args: &'static [&'static str], file: &'static str, what: &'static str, expect: Expect) -> Row {
+const fn with(
+    args: &'static [&'static str],
+    file: &'static str,
+    what: &'static str,
+    expect: Expect,
+) -> Row {
     Row {
         file,
         what,
@@ -271,7 +276,9 @@ fn hostile_inputs() {
             r.elapsed.as_secs_f64() * 1000.0,
             if r.raised { "peak  " } else { "peak <=" },
             r.peak_kb,
-            row.pending.map(|p| format!("  (pending: {p})")).unwrap_or_default()
+            row.pending
+                .map(|p| format!("  (pending: {p})"))
+                .unwrap_or_default()
         );
         let mut problem = common_problems(&r, row.file);
         if problem.is_none() {
@@ -323,7 +330,15 @@ fn every_command_survives_every_file() {
             vec!["info", f],
             vec!["convert", "-o", converted, f],
             vec!["diff", ok, f],
-            vec!["check", "--max-increase", "10%", "--budget", "main.*<=1kB", ok, f],
+            vec![
+                "check",
+                "--max-increase",
+                "10%",
+                "--budget",
+                "main.*<=1kB",
+                ok,
+                f,
+            ],
             vec!["trend", f, ok, f],
         ];
         for args in &cmds {

@@ -252,15 +252,12 @@ pub fn node_table(p: &Profile, opts: NodeOptions) -> NodeTable {
         loc_nodes: Vec::with_capacity(p.lines.len() + p.locations.len()),
         loc_start: Vec::with_capacity(p.locations.len() + 1),
     };
+    // Each NodeInfo is held once, as a key here; `infos` is filled from
+    // the keys at the end (holding both doubled the peak memory).
     let mut index: FxHashMap<NodeInfo, u32> = FxHashMap::default();
-    let mut intern = |info: NodeInfo, table: &mut NodeTable| -> u32 {
-        if let Some(&i) = index.get(&info) {
-            return i;
-        }
-        let i = table.infos.len() as u32;
-        table.infos.push(info.clone());
-        index.insert(info, i);
-        i
+    let mut intern = |info: NodeInfo| -> u32 {
+        let next = index.len() as u32;
+        *index.entry(info).or_insert(next)
     };
     for loc in &p.locations {
         let loc: &Location = loc;
@@ -277,7 +274,7 @@ pub fn node_table(p: &Profile, opts: NodeOptions) -> NodeTable {
                 objfile: objfile.to_string(),
                 ..Default::default()
             };
-            let n = intern(info, &mut table);
+            let n = intern(info);
             table.loc_nodes.push(n);
             continue;
         }
@@ -296,11 +293,15 @@ pub fn node_table(p: &Profile, opts: NodeOptions) -> NodeTable {
                 info.objfile = objfile.to_string();
                 info.start_line = f.start_line;
             }
-            let n = intern(info, &mut table);
+            let n = intern(info);
             table.loc_nodes.push(n);
         }
     }
     table.loc_start.push(table.loc_nodes.len() as u32);
+    table.infos = vec![NodeInfo::default(); index.len()];
+    for (info, i) in index {
+        table.infos[i as usize] = info;
+    }
     table
 }
 

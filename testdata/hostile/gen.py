@@ -533,10 +533,11 @@ def _():
     )
 
 
-@f("legacy_100k_frames.heap")
+@f("legacy_100k_frames.heap.gz")
 def _():
+    # (gzip'd text, which heapscope reads as it reads gzip'd profile.proto)
     addrs = " ".join("0x%x" % (0x400000 + 16 * i) for i in range(100_000))
-    return ("heap profile: 1: 64 [ 1: 64] @ heapprofile\n1: 64 [1: 64] @ %s\n" % addrs).encode()
+    return gz(("heap profile: 1: 64 [ 1: 64] @ heapprofile\n1: 64 [1: 64] @ %s\n" % addrs).encode())
 
 
 @f("legacy_nul_bytes.heap")

@@ -252,15 +252,12 @@ pub fn node_table(p: &Profile, opts: NodeOptions) -> NodeTable {
         loc_nodes: Vec::with_capacity(p.lines.len() + p.locations.len()),
         loc_start: Vec::with_capacity(p.locations.len() + 1),
     };
+    // Each NodeInfo is held once, as a key here; `infos` is filled from
+    // the keys at the end (holding both doubled the peak memory).
     let mut index: FxHashMap<NodeInfo, u32> = FxHashMap::default();
-    let mut intern = |info: NodeInfo, table: &mut NodeTable| -> u32 {
-        if let Some(&i) = index.get(&info) {
-            return i;
-        }
-        let i = table.infos.len() as u32;
-        table.infos.push(info.clone());
-        index.insert(info, i);
-        i
+    let mut intern = |info: NodeInfo| -> u32 {
+        let next = index.len() as u32;
+        *index.entry(info).or_insert(next)
     };
     for loc in &p.locations {
         let loc: &Location = loc;
@@ -277,7 +274,7 @@ pub fn node_table(p: &Profile, opts: NodeOptions) -> NodeTable {
                 objfile: objfile.to_string(),
                 ..Default::default()
             };
-            let n = intern(info, &mut table);
+            let n = intern(info);
             table.loc_nodes.push(n);
             continue;
         }
@@ -296,11 +293,15 @@ pub fn node_table(p: &Profile, opts: NodeOptions) -> NodeTable {
                 info.objfile = objfile.to_string();
                 info.start_line = f.start_line;
             }
-            let n = intern(info, &mut table);
+            let n = intern(info);
             table.loc_nodes.push(n);
         }
     }
     table.loc_start.push(table.loc_nodes.len() as u32);
+    table.infos = vec![NodeInfo::default(); index.len()];
+    for (info, i) in index {
+        table.infos[i as usize] = info;
+    }
     table
 }
 
@@ -392,7 +393,7 @@ pub fn build_graph(
                 let first_visit = seen[node as usize] != stamp;
                 if first_visit {
                     seen[node as usize] = stamp;
-                    g.cum[node as usize] += w;
+                    g.cum[node as usize] = g.cum[node as usize].wrapping_add(w);
                 }
                 if req.with_edges {
                     if let Some(par) = parent {
@@ -420,7 +421,7 @@ pub fn build_graph(
                                 g.edges
                                     .entry(key)
                                     .and_modify(|e| {
-                                        e.weight += w;
+                                        e.weight = e.weight.wrapping_add(w);
                                         e.inline &= inline;
                                     })
                                     .or_insert(Edge { weight: w, inline });
@@ -434,7 +435,7 @@ pub fn build_graph(
         }
         if let Some(par) = parent {
             if !residual {
-                g.flat[par as usize] += w;
+                g.flat[par as usize] = g.flat[par as usize].wrapping_add(w);
             }
         }
     }
@@ -524,14 +525,15 @@ fn flat_cum_range(
                 let node = node as usize;
                 if seen[node] != stamp {
                     seen[node] = stamp;
-                    cum[node] += w;
+                    cum[node] = cum[node].wrapping_add(w);
                 }
             }
         }
         // The innermost frame of the leaf location holds the flat value.
         if let Some(&leaf) = locs.first() {
             let l = leaf.0 as usize;
-            flat[loc_nodes[loc_start[l] as usize] as usize] += w;
+            let f = &mut flat[loc_nodes[loc_start[l] as usize] as usize];
+            *f = f.wrapping_add(w);
         }
     }
     (flat, cum)
@@ -680,7 +682,7 @@ fn in_edges_range(
                             };
                             match pos {
                                 Some(k) => {
-                                    list[k].1 += w;
+                                    list[k].1 = list[k].1.wrapping_add(w);
                                     list[k].2 &= inline;
                                 }
                                 None => {

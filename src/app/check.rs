@@ -67,16 +67,24 @@ pub(crate) fn run(a: CheckArgs) -> Result<Outcome> {
         },
     )?;
     drop(p);
-    let mut w = stdout_writer();
-    match &a.output {
-        Some(path) => {
-            output::write_atomic(path, |f| render_to(&report, a.format, f))
-                .with_context(|| format!("writing {}", path.display()))?;
-            render::check::text(&report, &mut w)?;
-        }
-        None => render_to(&report, a.format, &mut w)?,
+    if let Some(path) = &a.output {
+        output::write_atomic(path, |f| render_to(&report, a.format, f))
+            .with_context(|| format!("writing {}", path.display()))?;
     }
-    w.flush()?;
+    let printed = (|| {
+        let mut w = stdout_writer();
+        match a.output {
+            Some(_) => render::check::text(&report, &mut w)?,
+            None => render_to(&report, a.format, &mut w)?,
+        }
+        w.flush()
+    })();
+    // A reader that stops early (`check ... | head -1`) must not turn a
+    // violation into exit 0: the verdict stands whatever stdout did.
+    match printed {
+        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => return Err(e.into()),
+        _ => {}
+    }
     Ok(if report.passed() {
         Outcome::Ok
     } else {

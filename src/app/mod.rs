@@ -93,7 +93,13 @@ pub fn load(names: &[String], input: &InputArgs) -> Result<Profile> {
     for n in names {
         ps.push(load_one(n, input)?);
     }
-    merge::merge(ps).context("merging profiles")
+    merge::merge(ps).with_context(|| format!("merging {}", shown_names(names)))
+}
+
+/// The inputs as named in messages: `a.pb.gz, b.pb.gz`.
+pub(crate) fn shown_names(names: &[String]) -> String {
+    let shown: Vec<&str> = names.iter().map(|n| source::display_name(n)).collect();
+    shown.join(", ")
 }
 
 pub(crate) fn stdout_writer() -> BufWriter<io::StdoutLock<'static>> {
@@ -111,5 +117,11 @@ pub fn load_with_base(names: &[String], base: &BaseArgs, input: &InputArgs) -> R
         return Ok(p);
     };
     let b = load(bases, input)?;
-    merge::subtract_base(p, b, mode).context("combining the profile with its base")
+    merge::subtract_base(p, b, mode).with_context(|| {
+        format!(
+            "combining {} with its base {}",
+            shown_names(names),
+            shown_names(bases)
+        )
+    })
 }

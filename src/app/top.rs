@@ -13,7 +13,8 @@ pub(crate) fn run(a: TopArgs) -> Result<Outcome> {
     for w in warnings {
         eprintln!("{w}");
     }
-    let idx = profile::sample_index(&p, &req).map_err(anyhow::Error::msg)?;
+    let idx = profile::sample_index(&p, &req)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", super::shown_names(&a.profiles)))?;
     let mut o = a.to_options();
     o.sample_index = idx;
     let total = report::compute_total(&p, idx);

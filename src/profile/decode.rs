@@ -202,6 +202,11 @@ fn decode_stream<R: BufRead>(
     if head.is_empty() {
         return Err(DecodeError::Empty);
     }
+    if head.starts_with(b"\x7fELF") {
+        return Err(DecodeError::NotAProfile(
+            "this is an ELF file (an executable or a library), not a profile".into(),
+        ));
+    }
     if sniff(head) == Sniff::Text {
         let mut all = Vec::new();
         input.read_to_end(&mut all)?;

@@ -215,7 +215,7 @@ impl Merger {
             if time == 0 || p.time_nanos < time {
                 time = p.time_nanos;
             }
-            dur += p.duration_nanos;
+            dur = dur.wrapping_add(p.duration_nanos);
             if period == 0 || period < p.period {
                 period = p.period;
             }
@@ -400,7 +400,8 @@ impl Merger {
             let stride = self.out.samples.stride;
             if let Some(&i) = self.samples.get(&key) {
                 for (j, &v) in s.values.iter().enumerate() {
-                    self.out.samples.values[i * stride + j] += v;
+                    let x = &mut self.out.samples.values[i * stride + j];
+                    *x = x.wrapping_add(v);
                 }
             } else {
                 let i = self.out.samples.len();

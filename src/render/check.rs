@@ -18,7 +18,9 @@ fn label(v: Verdict) -> &'static str {
 /// True when a failed value is over its limit by no more than the noise
 /// (so it failed only because of --strict).
 fn noise_only(r: &RuleResult) -> bool {
-    r.observed > r.limit && r.sigma > 0.0 && (r.observed - r.limit) as f64 <= NOISE_SIGMAS * r.sigma
+    r.observed > r.limit
+        && r.sigma > 0.0
+        && r.observed.abs_diff(r.limit) as f64 <= NOISE_SIGMAS * r.sigma
 }
 
 /// The first line of the summary.

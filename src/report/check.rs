@@ -138,7 +138,7 @@ pub fn judge(observed: i64, sigma: f64, limit: i64, strict: bool) -> Verdict {
         Verdict::Pass
     } else if strict {
         Verdict::Fail
-    } else if (observed - limit) as f64 <= NOISE_SIGMAS * sigma {
+    } else if observed.abs_diff(limit) as f64 <= NOISE_SIGMAS * sigma {
         Verdict::WithinNoise
     } else {
         Verdict::Fail
@@ -251,7 +251,9 @@ pub fn evaluate(rules: &[Rule], inp: &CheckInput) -> Result<CheckReport, RuleErr
                 let b = base.expect("checked above").total;
                 let delta = new.total.value.wrapping_sub(b.value);
                 r.limit = match rule {
-                    Rule::MaxIncreasePct(p) => (b.value.abs() as f64 * p / 100.0).floor() as i64,
+                    Rule::MaxIncreasePct(p) => {
+                        (b.value.unsigned_abs() as f64 * p / 100.0).floor() as i64
+                    }
                     Rule::MaxIncrease(v) => *v,
                     _ => unreachable!(),
                 };

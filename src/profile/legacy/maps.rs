@@ -153,6 +153,11 @@ fn entry(l: &str) -> Result<Option<RawMapping>, Option<String>> {
     if !offset.is_empty() {
         m.offset = hex(offset, "offset")?;
     }
+    // pprof takes such a range as it is; every later step assumes
+    // start <= end, so it is refused here.
+    if m.limit < m.start {
+        return Err(Some(format!("end {end} is below start {start}")));
+    }
     Ok(Some(m))
 }
 

@@ -101,12 +101,11 @@ const HEAP_TYPES: [&[&str]; 5] = [
 ];
 
 /// Parses a legacy text profile, trying the formats in pprof's order.
+/// Bytes that are not UTF-8 (a Latin-1 path in a memory map) become
+/// U+FFFD, as in profile.proto's string table: they never refuse a file.
 pub fn parse(text: &[u8]) -> Result<Profile, DecodeError> {
-    let text = std::str::from_utf8(text).map_err(|e| {
-        DecodeError::NotAProfile(format!(
-            "the input is neither profile.proto nor UTF-8 text ({e})"
-        ))
-    })?;
+    let text = String::from_utf8_lossy(text);
+    let text = text.as_ref();
     if let Some(r) = go_heap::parse(text) {
         return r;
     }

@@ -184,7 +184,8 @@ pub(crate) fn parse_body(
                 ));
             }
             if count != 0 {
-                bytes = size / count;
+                // Go's integer division wraps (MinInt64 / -1); Rust's panics.
+                bytes = size.wrapping_div(count);
                 if h.v2 {
                     (count, size) = scale_heap_sample(count, size, h.period);
                 }

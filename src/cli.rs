@@ -42,6 +42,9 @@ pub enum Command {
     /// Scrape a live profile repeatedly, keep the snapshots in a folder,
     /// and print the running trend after each scrape.
     Watch(WatchArgs),
+    /// Source lines of the functions matching REGEX, annotated with flat
+    /// and cum (pprof -list).
+    List(ListArgs),
     /// Summarize profiles: format, producer, sample types, period, counts,
     /// mappings, Go MemStats.
     Info(InfoArgs),
@@ -583,6 +586,31 @@ pub struct TrendArgs {
 
     #[command(flatten)]
     pub input: InputArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct ListArgs {
+    /// Regex on function names to list.
+    #[arg(value_name = "REGEX")]
+    pub regex: String,
+
+    /// Profiles to read (paths, URLs, or - for standard input); several are
+    /// merged.
+    #[arg(value_name = "PROFILE", required = true)]
+    pub profiles: Vec<String>,
+
+    /// Where to look for sources: folders separated by `:` (default: the
+    /// current folder); relative paths are also tried in their parents.
+    #[arg(long, value_name = "DIRS")]
+    pub source_path: Option<String>,
+
+    /// Prefixes (separated by `:`) to remove from the source paths in the
+    /// profile before searching --source-path.
+    #[arg(long, value_name = "PREFIXES")]
+    pub trim_path: Option<String>,
+
+    #[command(flatten)]
+    pub common: ReportInput,
 }
 
 #[derive(Args, Debug)]

@@ -10,6 +10,7 @@ mod fetch;
 mod filtering;
 mod flame;
 mod info;
+mod list;
 mod reports;
 mod symbolize;
 mod top;
@@ -48,6 +49,7 @@ pub fn run(cmd: Command) -> Result<Outcome> {
         Command::Convert(a) => convert::run(a),
         Command::Symbolize(a) => symbolize::run(a),
         Command::Watch(a) => watch::run(a),
+        Command::List(a) => list::run(a),
     }
 }
 

@@ -112,6 +112,19 @@ fn handle(mut c: TcpStream, seq: &AtomicUsize) {
                 std::fs::read(testdata(&format!("diff/snap{i}.pb.gz"))).unwrap(),
             )
         }
+        "/flaky" => {
+            // The second request fails; the others serve snap1, snap3.
+            let i = seq.fetch_add(1, Ordering::SeqCst);
+            if i == 1 {
+                resp("503 Service Unavailable", "text/plain", "busy\n")
+            } else {
+                resp(
+                    "200 OK",
+                    octet,
+                    std::fs::read(testdata(&format!("diff/snap{}.pb.gz", i + 1))).unwrap(),
+                )
+            }
+        }
         "/redirect" => Resp {
             status: "302 Found",
             headers: vec![("Location", "/redirect".to_string())],
@@ -326,4 +339,45 @@ fn durations_are_checked() {
     let o = heapscope(&["watch", "http://127.0.0.1:1/x", "--every", "5parsecs"]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains("unknown unit"), "{}", stderr(&o));
+}
+
+#[test]
+fn watch_goes_on_after_a_failed_scrape() {
+    let base = serve();
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("{base}/flaky");
+    let o = heapscope(&[
+        "watch",
+        &url,
+        "--every",
+        "100ms",
+        "--count",
+        "3",
+        "--dir",
+        dir.path().to_str().unwrap(),
+        "--color",
+        "never",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let e = stderr(&o);
+    assert_eq!(e.lines().count(), 1, "{e}");
+    assert!(
+        e.starts_with(&format!(
+            "heapscope: warning: scrape 2: {url}: server response: 503 Service Unavailable"
+        )),
+        "{e}"
+    );
+    let mut names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names.len(), 2, "{names:?}");
+    assert!(
+        names[0].starts_with("000001-") && names[1].starts_with("000002-"),
+        "{names:?}"
+    );
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("Scrape 3/3"), "{out}");
+    assert!(out.contains("2 snapshots"), "{out}");
 }

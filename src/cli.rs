@@ -39,6 +39,12 @@ pub enum Command {
     Check(CheckArgs),
     /// Rank leak suspects across a series of snapshots of one process.
     Trend(TrendArgs),
+    /// Scrape a live profile repeatedly, keep the snapshots in a folder,
+    /// and print the running trend after each scrape.
+    Watch(WatchArgs),
+    /// Source lines of the functions matching REGEX, annotated with flat
+    /// and cum (pprof -list).
+    List(ListArgs),
     /// Summarize profiles: format, producer, sample types, period, counts,
     /// mappings, Go MemStats.
     Info(InfoArgs),
@@ -103,6 +109,16 @@ pub struct InputArgs {
     /// unit: 512MB, 2GiB).
     #[arg(long, value_name = "SIZE", default_value = "2GiB", value_parser = parse_size)]
     pub max_input_size: u64,
+
+    /// For http(s) profiles: give up after this many seconds (default 60,
+    /// or 1.5 × --seconds + 5).
+    #[arg(long, value_name = "SECONDS", value_parser = parse_timeout)]
+    pub timeout: Option<f64>,
+
+    /// For http(s) profiles: ask for a delta profile over N seconds (adds
+    /// `seconds=N` to the query, as Go's net/http/pprof expects).
+    #[arg(long, value_name = "N")]
+    pub seconds: Option<u64>,
 
     /// Symbolization mode: `auto` symbolizes mappings that have no
     /// functions, `force` redoes them all, `none` reads profiles as they are.
@@ -570,6 +586,104 @@ pub struct TrendArgs {
 
     #[command(flatten)]
     pub input: InputArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct ListArgs {
+    /// Regex on function names to list.
+    #[arg(value_name = "REGEX")]
+    pub regex: String,
+
+    /// Profiles to read (paths, URLs, or - for standard input); several are
+    /// merged.
+    #[arg(value_name = "PROFILE", required = true)]
+    pub profiles: Vec<String>,
+
+    /// Where to look for sources: folders separated by `:` (default: the
+    /// current folder); relative paths are also tried in their parents.
+    #[arg(long, value_name = "DIRS")]
+    pub source_path: Option<String>,
+
+    /// Prefixes (separated by `:`) to remove from the source paths in the
+    /// profile before searching --source-path.
+    #[arg(long, value_name = "PREFIXES")]
+    pub trim_path: Option<String>,
+
+    #[command(flatten)]
+    pub common: ReportInput,
+}
+
+#[derive(Args, Debug)]
+pub struct WatchArgs {
+    /// The live profile, such as http://127.0.0.1:6060/debug/pprof/heap.
+    #[arg(value_name = "URL")]
+    pub url: String,
+
+    /// Time between scrapes: 500ms, 30s, 1m, 1h.
+    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = parse_duration)]
+    pub every: std::time::Duration,
+
+    /// Stop after N scrapes (default: run until interrupted).
+    #[arg(long, value_name = "N")]
+    pub count: Option<u64>,
+
+    /// Folder for the snapshots (created if missing).
+    #[arg(long, value_name = "DIR", default_value = "heapscope-watch")]
+    pub dir: std::path::PathBuf,
+
+    #[command(flatten)]
+    pub sample: SampleArgs,
+
+    #[command(flatten)]
+    pub nodes: NodeArgs,
+
+    /// Follow cum values instead of flat.
+    #[arg(long)]
+    pub cum: bool,
+
+    /// Show at most N nodes (0: all).
+    #[arg(long, value_name = "N", default_value_t = 20)]
+    pub nodecount: usize,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: TableFormat,
+
+    /// Colour the text output.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub color: ColorArg,
+
+    #[command(flatten)]
+    pub input: InputArgs,
+}
+
+/// A duration: a number with `ms`, `s`, `m` or `h` (`500ms`, `30s`,
+/// `1.5m`); a bare number is seconds.
+pub fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
+    let t = s.trim();
+    let split = t
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(t.len());
+    let (num, unit) = t.split_at(split);
+    let n: f64 = num
+        .parse()
+        .map_err(|_| format!("{s:?}: expected a duration such as 500ms, 30s or 1m"))?;
+    let mult = match unit.trim() {
+        "ms" => 0.001,
+        "" | "s" => 1.0,
+        "m" => 60.0,
+        "h" => 3600.0,
+        u => return Err(format!("{s:?}: unknown unit {u:?} (ms, s, m or h)")),
+    };
+    let secs = n * mult;
+    if !(secs.is_finite() && secs > 0.0 && secs < 1e9) {
+        return Err(format!("{s:?}: expected a positive duration"));
+    }
+    Ok(std::time::Duration::from_secs_f64(secs))
+}
+
+fn parse_timeout(s: &str) -> Result<f64, String> {
+    parse_duration(s).map(|d| d.as_secs_f64())
 }
 
 /// Options common to the reports that read profiles and filter them.

@@ -13,7 +13,8 @@ pub(crate) fn run(a: InfoArgs) -> Result<Outcome> {
     let mut infos = Vec::with_capacity(a.profiles.len());
     for name in &a.profiles {
         let shown = source::display_name(name);
-        let mut r = source::open(name).with_context(|| format!("{shown}: cannot read"))?;
+        let o = super::fetch::open(name, &a.input)?;
+        let mut r = o.reader;
         let mut head = [0u8; 2];
         let n = read_up_to(&mut r, &mut head).with_context(|| format!("{shown}: cannot read"))?;
         let gzipped = n == 2 && head == [0x1f, 0x8b];
@@ -22,7 +23,7 @@ pub(crate) fn run(a: InfoArgs) -> Result<Outcome> {
             ..Default::default()
         };
         let mut p = decode::decode_reader(head[..n].chain(r), opts, &legacy::parse)
-            .with_context(|| shown.to_string())?;
+            .map_err(|e| super::fetch::decode_error(shown, o.content_type.as_deref(), e))?;
         prune::remove_uninteresting(&mut p).with_context(|| shown.to_string())?;
         infos.push(info::info(shown, &p, gzipped));
     }

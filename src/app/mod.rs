@@ -6,13 +6,16 @@
 mod check;
 mod convert;
 mod diff;
+mod fetch;
 mod filtering;
 mod flame;
 mod info;
+mod list;
 mod reports;
 mod symbolize;
 mod top;
 mod trend;
+mod watch;
 
 use crate::cli::{BaseArgs, Command, InputArgs};
 use crate::profile::decode::{self, DecodeOptions};
@@ -45,19 +48,26 @@ pub fn run(cmd: Command) -> Result<Outcome> {
         Command::Info(a) => info::run(a),
         Command::Convert(a) => convert::run(a),
         Command::Symbolize(a) => symbolize::run(a),
+        Command::Watch(a) => watch::run(a),
+        Command::List(a) => list::run(a),
     }
 }
 
 /// Reads and decodes one profile, naming the file in any error.
 pub fn load_one(name: &str, input: &InputArgs) -> Result<Profile> {
     let shown = source::display_name(name);
-    let r = source::open(name).with_context(|| format!("{shown}: cannot read"))?;
+    let o = fetch::open(name, input)?;
+    load_opened(shown, o, input)
+}
+
+/// Decodes, symbolizes and prunes an opened source.
+pub(crate) fn load_opened(shown: &str, o: fetch::Opened<'_>, input: &InputArgs) -> Result<Profile> {
     let opts = DecodeOptions {
         max_input_size: input.max_input_size,
         ..Default::default()
     };
-    let mut p =
-        decode::decode_reader(r, opts, &legacy::parse).with_context(|| shown.to_string())?;
+    let mut p = decode::decode_reader(o.reader, opts, &legacy::parse)
+        .map_err(|e| fetch::decode_error(shown, o.content_type.as_deref(), e))?;
     // pprof symbolizes first, then applies drop_frames/keep_frames, whose
     // regexes match function names.
     symbolize_profile(&mut p, shown, input)?;

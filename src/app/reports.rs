@@ -14,14 +14,14 @@ use anyhow::{Context, Result};
 use std::io::Write;
 
 /// A loaded, filtered profile with its sample index and unfiltered total.
-struct Prepared {
-    p: Profile,
-    idx: usize,
-    total: i64,
-    spec: FilterSpec,
+pub(super) struct Prepared {
+    pub(super) p: Profile,
+    pub(super) idx: usize,
+    pub(super) total: i64,
+    pub(super) spec: FilterSpec,
 }
 
-fn prepare(profiles: &[String], c: &ReportInput) -> Result<Prepared> {
+pub(super) fn prepare(profiles: &[String], c: &ReportInput) -> Result<Prepared> {
     let mut p = load_with_base(profiles, &c.base, &c.input)?;
     let (req, warnings) = c.sample.resolve();
     for w in warnings {

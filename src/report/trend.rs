@@ -71,7 +71,7 @@ pub struct TrendReport {
 }
 
 /// Collects snapshots one at a time.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct TrendBuilder {
     cum: bool,
     index: FxHashMap<String, usize>,

@@ -55,6 +55,12 @@ fn demangle_one(raw: &str, style: Style) -> Option<String> {
         });
     }
     if raw.starts_with("_ZN") && is_rust_legacy(raw) {
+        if style == Style::Default {
+            if let Some(q) = go_legacy_underscore_quirk(raw) {
+                let d = rustc_demangle::try_demangle(&q).ok()?;
+                return Some(format!("{d:#}"));
+            }
+        }
         let d = rustc_demangle::try_demangle(raw).ok()?;
         return Some(format!("{d:#}"));
     }
@@ -75,6 +81,41 @@ fn demangle_one(raw: &str, style: Style) -> Option<String> {
         });
     }
     None
+}
+
+/// pprof's demangler (Go's `demangle` package, `oldRustToString`) reads an
+/// underscore right after a component's length as a separator, so a
+/// component `28__rust_begin_short_backtrace` prints as
+/// `_rust_begin_short_backtrace`. binutils keep both underscores. In the
+/// `default` style heapscope prints what pprof prints: this rewrites such
+/// components (dropping one leading underscore) before demangling. Returns
+/// None when no component changes.
+fn go_legacy_underscore_quirk(raw: &str) -> Option<String> {
+    let b = raw.as_bytes();
+    let mut i = 3; // after "_ZN"
+    let mut out = String::from("_ZN");
+    let mut changed = false;
+    while i < b.len() && b[i] != b'E' {
+        let start = i;
+        while i < b.len() && b[i].is_ascii_digit() {
+            i += 1;
+        }
+        let len: usize = raw.get(start..i)?.parse().ok()?;
+        let id = raw.get(i..i.checked_add(len)?)?;
+        i += len;
+        match id.strip_prefix('_') {
+            Some(rest)
+                if !rest.is_empty()
+                    && !rest.starts_with(|c: char| c.is_ascii_digit() || c == '$') =>
+            {
+                out.push_str(&format!("{}{rest}", rest.len()));
+                changed = true;
+            }
+            _ => out.push_str(&format!("{len}{id}")),
+        }
+    }
+    out.push_str(raw.get(i..)?);
+    changed.then_some(out)
 }
 
 /// Rust's legacy mangling: an Itanium nested name whose last element is
@@ -326,6 +367,16 @@ mod tests {
     #[test]
     fn styles() {
         let cpp = "_ZNSt6vectorIiSaIiEE9push_backERKi";
+        // pprof's underscore quirk in the default style only.
+        let quirky = "_ZN3std3sys9backtrace28__rust_begin_short_backtrace17h0123456789abcdefE";
+        assert_eq!(
+            demangle(quirky, Style::Default).as_deref(),
+            Some("std::sys::backtrace::_rust_begin_short_backtrace")
+        );
+        assert_eq!(
+            demangle(quirky, Style::Full).as_deref(),
+            Some("std::sys::backtrace::__rust_begin_short_backtrace")
+        );
         assert_eq!(
             demangle(cpp, Style::Default).as_deref(),
             Some("std::vector::push_back")

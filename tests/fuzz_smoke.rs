@@ -113,3 +113,33 @@ proptest! {
         }
     }
 }
+
+/// Inputs the fuzzers (fuzz/) found crashing, kept as regressions: each
+/// must decode or fail cleanly, and `top` / `tags` on what decodes must
+/// not panic (these tests run with overflow checks on).
+#[test]
+fn fuzz_regressions() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/fuzz-regressions");
+    let mut n = 0;
+    for e in std::fs::read_dir(dir).unwrap() {
+        let bytes = std::fs::read(e.unwrap().path()).unwrap();
+        let opts = DecodeOptions {
+            max_input_size: 64 << 20,
+            ..Default::default()
+        };
+        if let Ok(p) = decode::decode_bytes(&bytes, opts, &heapscope::profile::legacy::parse) {
+            for idx in 0..p.sample_types.len() {
+                let o = TopOptions {
+                    sample_index: idx,
+                    ..Default::default()
+                };
+                let r = report::top(&p, &o);
+                let mut out = Vec::new();
+                heapscope::render::top_text(&r, &mut out).unwrap();
+                let _ = heapscope::report::tags::tags(&p, idx, "minimum", r.total);
+            }
+        }
+        n += 1;
+    }
+    assert!(n > 0);
+}

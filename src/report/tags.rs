@@ -58,16 +58,18 @@ pub fn tags(p: &Profile, sample_index: usize, unit: &str, total: i64) -> TagsRep
         for (k, vals) in strs {
             let e = per_key.entry(p.str(k).to_string()).or_default();
             for val in vals {
-                *e.1.entry(val.to_string()).or_default() += v;
-                e.0 += v;
+                let x = e.1.entry(val.to_string()).or_default();
+                *x = x.wrapping_add(v);
+                e.0 = e.0.wrapping_add(v);
             }
         }
         for (k, vals) in nums {
             let u = num_units.get(&k).map_or("", String::as_str);
             let e = per_key.entry(p.str(k).to_string()).or_default();
             for val in vals {
-                *e.1.entry(units::scaled_label(val, u, unit)).or_default() += v;
-                e.0 += v;
+                let x = e.1.entry(units::scaled_label(val, u, unit)).or_default();
+                *x = x.wrapping_add(v);
+                e.0 = e.0.wrapping_add(v);
             }
         }
     }

@@ -122,7 +122,14 @@ fn fuzz_regressions() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/fuzz-regressions");
     let mut n = 0;
     for e in std::fs::read_dir(dir).unwrap() {
-        let bytes = std::fs::read(e.unwrap().path()).unwrap();
+        let path = e.unwrap().path();
+        let bytes = std::fs::read(&path).unwrap();
+        if path.extension().is_some_and(|x| x == "bin") {
+            // Found by the `elf` target: bytes given as a binary.
+            check_binary(&path, &bytes);
+            n += 1;
+            continue;
+        }
         let opts = DecodeOptions {
             max_input_size: 64 << 20,
             ..Default::default()
@@ -142,4 +149,23 @@ fn fuzz_regressions() {
         n += 1;
     }
     assert!(n > 0);
+}
+
+/// Arbitrary bytes as a binary: opening and looking addresses up must not
+/// panic (panics inside the DWARF readers are contained).
+fn check_binary(path: &std::path::Path, bytes: &[u8]) {
+    use heapscope::symbolize::binary::Binary;
+    let Ok(b) = Binary::from_bytes(path, bytes) else {
+        return;
+    };
+    let mut frames = Vec::new();
+    let mut probes = vec![0u64, 0x1000, 0x401000, u64::MAX];
+    for c in bytes.chunks_exact(8).take(64) {
+        probes.push(u64::from_le_bytes(c.try_into().unwrap()));
+    }
+    for a in probes {
+        frames.clear();
+        b.dwarf_frames(a, &mut frames);
+        let _ = b.symbol_at(a);
+    }
 }

@@ -86,7 +86,33 @@ pub struct Binary {
     /// The `.gnu_debuglink` file name, when the binary names its debug file.
     pub debuglink: Option<String>,
     ctx: Option<addr2line::Context<Reader>>,
+    /// Set once a DWARF lookup panicked; DWARF is not used after that.
+    dwarf_broken: std::sync::atomic::AtomicBool,
     symbols: Vec<Sym>,
+}
+
+thread_local! {
+    /// True while a contained call runs: the panic hook stays quiet then.
+    static CONTAINED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f`, turning a panic into `None` without printing the panic
+/// message (the process-wide hook is wrapped once to stay quiet for
+/// contained calls only; other panics still print).
+pub(crate) fn contained<T>(f: impl FnOnce() -> T) -> Option<T> {
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        let prev = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !CONTAINED.with(|c| c.get()) {
+                prev(info);
+            }
+        }));
+    });
+    let was = CONTAINED.with(|c| c.replace(true));
+    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    CONTAINED.with(|c| c.set(was));
+    r.ok()
 }
 
 impl Binary {
@@ -97,6 +123,16 @@ impl Binary {
 
     /// Parses a binary already in memory (`path` is only recorded).
     pub fn from_bytes(path: &Path, data: &[u8]) -> Result<Binary, OpenError> {
+        // Parsing untrusted object files and DWARF is third-party code; a
+        // panic in it is an unreadable binary, not a crash.
+        contained(|| Self::parse(path, data)).unwrap_or_else(|| {
+            Err(OpenError::Parse(
+                "the object file could not be parsed".into(),
+            ))
+        })
+    }
+
+    fn parse(path: &Path, data: &[u8]) -> Result<Binary, OpenError> {
         let file = object::File::parse(data).map_err(|e| OpenError::Parse(e.to_string()))?;
         let build_id = match file.build_id() {
             Ok(Some(b)) => b.iter().map(|x| format!("{x:02x}")).collect(),
@@ -148,6 +184,7 @@ impl Binary {
             layout,
             debuglink,
             ctx,
+            dwarf_broken: std::sync::atomic::AtomicBool::new(false),
             symbols,
         })
     }
@@ -162,9 +199,27 @@ impl Binary {
 
     /// The DWARF frames at `probe` (an address in the binary), innermost
     /// first, appended to `out`.
+    ///
+    /// The DWARF readers (gimli, addr2line) are third-party code walking
+    /// untrusted data; a panic inside them is contained here: the binary's
+    /// DWARF is then no longer used and lookups fall back to the symbol
+    /// table, so a hostile binary degrades symbolization, never the run.
     pub fn dwarf_frames<'a>(&'a self, probe: u64, out: &mut Vec<Frame<'a>>) {
-        if let Some(ctx) = &self.ctx {
-            dwarf_frames(ctx, probe, out);
+        let Some(ctx) = &self.ctx else {
+            return;
+        };
+        if self.dwarf_broken.load(std::sync::atomic::Ordering::Relaxed) {
+            return;
+        }
+        match contained(|| {
+            let mut frames = Vec::new();
+            dwarf_frames(ctx, probe, &mut frames);
+            frames
+        }) {
+            Some(frames) => out.extend(frames),
+            None => self
+                .dwarf_broken
+                .store(true, std::sync::atomic::Ordering::Relaxed),
         }
     }
 

@@ -287,13 +287,30 @@ fn dwarf_context(file: &object::File<'_>) -> Option<addr2line::Context<Reader>> 
         let data: Arc<[u8]> = file
             .section_by_name(id.name())
             .or_else(|| id.xcoff_name().and_then(|n| file.section_by_name(n)))
-            .and_then(|s| s.uncompressed_data().ok())
+            .and_then(|s| section_data(&s))
             .map(|d| Arc::from(&*d))
             .unwrap_or_else(|| Arc::from(&[][..]));
         Ok(gimli::EndianArcSlice::new(data, endian))
     };
     let dwarf = gimli::Dwarf::load(load).ok()?;
     addr2line::Context::from_dwarf(dwarf).ok()
+}
+
+/// A section's bytes, decompressed when needed. A compressed section
+/// declares its own uncompressed size, and the object crate reserves that
+/// much before inflating; a hostile file can declare terabytes. Sizes that
+/// no real compressor reaches from the bytes present (deflate tops out near
+/// 1032:1, zstd higher; 4096:1 plus 1 MiB leaves room) are refused, and the
+/// section is treated as absent.
+fn section_data<'d>(s: &impl object::ObjectSection<'d>) -> Option<std::borrow::Cow<'d, [u8]>> {
+    let c = s.compressed_data().ok()?;
+    let limit = (c.data.len() as u64)
+        .saturating_mul(4096)
+        .saturating_add(1 << 20);
+    if c.format != object::CompressionFormat::None && c.uncompressed_size > limit {
+        return None;
+    }
+    c.decompress().ok()
 }
 
 fn dwarf_frames<'a>(ctx: &'a addr2line::Context<Reader>, probe: u64, out: &mut Vec<Frame<'a>>) {
@@ -382,4 +399,30 @@ fn decl_line(unit: &gimli::UnitRef<'_, Reader>, mut off: gimli::UnitOffset<usize
         }
     }
     0
+}
+
+#[cfg(test)]
+mod section_tests {
+    use super::section_data;
+    use object::{Object, ObjectSection};
+
+    /// Found by the `elf` fuzz target: a compressed section declaring an
+    /// uncompressed size of about 1.2 EiB. It must be refused before any
+    /// reservation is made.
+    #[test]
+    fn absurd_compressed_section_sizes_are_refused() {
+        let data =
+            include_bytes!("../../testdata/fuzz-regressions/elf-huge-compressed-section.bin");
+        let file = object::File::parse(&data[..]).unwrap();
+        let mut refused = 0;
+        for s in file.sections() {
+            if let Ok(c) = s.compressed_data() {
+                if c.uncompressed_size > 1 << 40 {
+                    assert!(section_data(&s).is_none(), "{:?}", s.name());
+                    refused += 1;
+                }
+            }
+        }
+        assert!(refused > 0, "the fixture should hold an absurd section");
+    }
 }

@@ -341,6 +341,77 @@ pub struct GraphRequest<'a> {
     pub with_edges: bool,
 }
 
+/// Per-sample "already counted" marks: one stamp per node, bumped for each
+/// sample, so nothing is cleared between samples.
+struct Stamps {
+    seen: Vec<u32>,
+    stamp: u32,
+}
+
+impl Stamps {
+    fn new(n: usize) -> Stamps {
+        Stamps {
+            seen: vec![0; n],
+            stamp: 0,
+        }
+    }
+
+    /// Starts a new sample.
+    fn next_sample(&mut self) {
+        self.stamp = self.stamp.wrapping_add(1);
+        if self.stamp == 0 {
+            self.seen.iter_mut().for_each(|s| *s = 0);
+            self.stamp = 1;
+        }
+    }
+
+    /// Marks `node`; true if this is its first visit in the sample.
+    #[inline]
+    fn visit(&mut self, node: usize) -> bool {
+        let first = self.seen[node] != self.stamp;
+        self.seen[node] = self.stamp;
+        first
+    }
+}
+
+/// Which edges a sample has already counted (pprof counts each edge once
+/// per sample). An edge into a node not yet on this stack cannot have been
+/// counted, so the common, non-recursive case only appends to a list; a
+/// hash set is built the first time a node repeats.
+#[derive(Default)]
+struct SampleEdges {
+    list: Vec<(u32, u32)>,
+    set: FxHashSet<(u32, u32)>,
+    set_active: bool,
+}
+
+impl SampleEdges {
+    fn next_sample(&mut self) {
+        self.list.clear();
+        self.set_active = false;
+    }
+
+    /// True if `key` is new in this sample; `first_visit` says whether its
+    /// callee was seen for the first time in the sample.
+    #[inline]
+    fn is_new(&mut self, key: (u32, u32), first_visit: bool) -> bool {
+        if first_visit {
+            if self.set_active {
+                self.set.insert(key);
+            } else {
+                self.list.push(key);
+            }
+            return true;
+        }
+        if !self.set_active {
+            self.set.clear();
+            self.set.extend(self.list.iter().copied());
+            self.set_active = true;
+        }
+        self.set.insert(key)
+    }
+}
+
 /// One pass over the samples. `value(sample_values)` gives each sample's
 /// weight; samples with weight 0 are skipped.
 pub fn build_graph(
@@ -355,11 +426,8 @@ pub fn build_graph(
         cum: vec![0; n],
         edges: FxHashMap::default(),
     };
-    // seen[node] == stamp means "already counted in this sample".
-    let mut seen: Vec<u32> = vec![0; n];
-    let mut stamp: u32 = 0;
-    let mut sample_edges: Vec<(u32, u32)> = Vec::new();
-    let mut edge_set: FxHashSet<(u32, u32)> = FxHashSet::default();
+    let mut stamps = Stamps::new(n);
+    let mut sample_edges = SampleEdges::default();
     let stride = p.samples.stride;
     let samples = &p.samples;
     let mut start = 0usize;
@@ -371,13 +439,8 @@ pub fn build_graph(
         if w == 0 {
             continue;
         }
-        stamp = stamp.wrapping_add(1);
-        if stamp == 0 {
-            seen.iter_mut().for_each(|s| *s = 0);
-            stamp = 1;
-        }
-        sample_edges.clear();
-        let mut set_active = false;
+        stamps.next_sample();
+        sample_edges.next_sample();
         let mut parent: Option<u32> = None;
         let mut residual = false;
         for &loc in locs.iter().rev() {
@@ -390,33 +453,15 @@ pub fn build_graph(
                         continue;
                     }
                 }
-                let first_visit = seen[node as usize] != stamp;
+                let first_visit = stamps.visit(node as usize);
                 if first_visit {
-                    seen[node as usize] = stamp;
                     g.cum[node as usize] = g.cum[node as usize].wrapping_add(w);
                 }
                 if req.with_edges {
                     if let Some(par) = parent {
                         if par != node && req.edges_into.is_none_or(|m| m[node as usize]) {
                             let key = (par, node);
-                            // An edge into a node not yet on this stack
-                            // cannot have been counted in this sample.
-                            let new = if first_visit {
-                                if set_active {
-                                    edge_set.insert(key);
-                                } else {
-                                    sample_edges.push(key);
-                                }
-                                true
-                            } else {
-                                if !set_active {
-                                    edge_set.clear();
-                                    edge_set.extend(sample_edges.iter().copied());
-                                    set_active = true;
-                                }
-                                edge_set.insert(key)
-                            };
-                            if new {
+                            if sample_edges.is_new(key, first_visit) {
                                 let inline = ni != last;
                                 g.edges
                                     .entry(key)
@@ -495,8 +540,7 @@ fn flat_cum_range(
     let n = t.len();
     let mut flat = vec![0i64; n];
     let mut cum = vec![0i64; n];
-    let mut seen: Vec<u32> = vec![0; n];
-    let mut stamp: u32 = 0;
+    let mut stamps = Stamps::new(n);
     let stride = p.samples.stride;
     let samples = &p.samples;
     let loc_start = &t.loc_start;
@@ -514,17 +558,12 @@ fn flat_cum_range(
         if w == 0 {
             continue;
         }
-        stamp = stamp.wrapping_add(1);
-        if stamp == 0 {
-            seen.iter_mut().for_each(|s| *s = 0);
-            stamp = 1;
-        }
+        stamps.next_sample();
         for &loc in locs {
             let l = loc.0 as usize;
             for &node in &loc_nodes[loc_start[l] as usize..loc_start[l + 1] as usize] {
                 let node = node as usize;
-                if seen[node] != stamp {
-                    seen[node] = stamp;
+                if stamps.visit(node) {
                     cum[node] = cum[node].wrapping_add(w);
                 }
             }
@@ -622,10 +661,8 @@ fn in_edges_range(
     let n = t.len();
     let mut lists: Vec<Vec<(u32, i64, bool)>> = vec![Vec::new(); n];
     let mut big: FxHashMap<(u32, u32), u32> = FxHashMap::default();
-    let mut seen: Vec<u32> = vec![0; n];
-    let mut stamp: u32 = 0;
-    let mut sample_edges: Vec<(u32, u32)> = Vec::new();
-    let mut edge_set: FxHashSet<(u32, u32)> = FxHashSet::default();
+    let mut stamps = Stamps::new(n);
+    let mut sample_edges = SampleEdges::default();
     let stride = p.samples.stride;
     let samples = &p.samples;
     let mut start = if range.start == 0 {
@@ -641,39 +678,18 @@ fn in_edges_range(
         if w == 0 {
             continue;
         }
-        stamp = stamp.wrapping_add(1);
-        if stamp == 0 {
-            seen.iter_mut().for_each(|s| *s = 0);
-            stamp = 1;
-        }
-        sample_edges.clear();
-        let mut set_active = false;
+        stamps.next_sample();
+        sample_edges.next_sample();
         let mut parent: Option<u32> = None;
         for &loc in locs.iter().rev() {
             let l = loc.0 as usize;
             let (a, b) = (kf.start[l] as usize, kf.start[l + 1] as usize);
             for &(node, inline) in &kf.frames[a..b] {
-                let first_visit = seen[node as usize] != stamp;
-                seen[node as usize] = stamp;
+                let first_visit = stamps.visit(node as usize);
                 if let Some(par) = parent {
                     if par != node && into[node as usize] {
                         let key = (par, node);
-                        let new = if first_visit {
-                            if set_active {
-                                edge_set.insert(key);
-                            } else {
-                                sample_edges.push(key);
-                            }
-                            true
-                        } else {
-                            if !set_active {
-                                edge_set.clear();
-                                edge_set.extend(sample_edges.iter().copied());
-                                set_active = true;
-                            }
-                            edge_set.insert(key)
-                        };
-                        if new {
+                        if sample_edges.is_new(key, first_visit) {
                             let list = &mut lists[node as usize];
                             let pos = if list.len() <= LINEAR {
                                 list.iter().position(|e| e.0 == par)

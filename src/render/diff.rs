@@ -73,20 +73,7 @@ pub fn text(r: &DiffReport, color: bool, w: &mut dyn Write) -> io::Result<()> {
             Cell::new(&row.name),
         ]);
     }
-    if r.rows.is_empty() {
-        writeln!(w, "No nodes.")?;
-    } else {
-        table::write_table(&t, w)?;
-    }
-    if r.hidden > 0 {
-        writeln!(
-            w,
-            "{} more node{} not shown (--nodecount)",
-            r.hidden,
-            if r.hidden == 1 { "" } else { "s" }
-        )?;
-    }
-    Ok(())
+    table::write_rows(&t, r.rows.is_empty(), r.hidden, w)
 }
 
 #[derive(Serialize)]

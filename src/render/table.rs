@@ -89,6 +89,29 @@ pub(crate) fn write_table(t: &Table, w: &mut dyn Write) -> io::Result<()> {
 }
 
 /// A CSV field (RFC 4180 quoting when needed).
+/// A node table for a terminal: the table (or `No nodes.`), then how many
+/// rows `--nodecount` hid.
+pub(crate) fn write_rows(
+    t: &Table,
+    empty: bool,
+    hidden: usize,
+    w: &mut dyn Write,
+) -> io::Result<()> {
+    if empty {
+        writeln!(w, "No nodes.")?;
+    } else {
+        write_table(t, w)?;
+    }
+    if hidden > 0 {
+        writeln!(
+            w,
+            "{hidden} more node{} not shown (--nodecount)",
+            if hidden == 1 { "" } else { "s" }
+        )?;
+    }
+    Ok(())
+}
+
 pub(crate) fn csv(s: &str) -> String {
     if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))

@@ -36,8 +36,11 @@ enum Expect {
     Err(&'static str),
     /// Exit 0; stdout holds this.
     Ok(&'static str),
+    /// Exit 0; stdout holds the first text, and the one stderr line (a
+    /// warning) names the file and holds the second.
+    Warn(&'static str, &'static str),
 }
-use Expect::{Err, Ok};
+use Expect::{Err, Ok, Warn};
 
 struct Row {
     file: &'static str,
@@ -45,14 +48,13 @@ struct Row {
     /// The command and flags placed before the file.
     args: &'static [&'static str],
     expect: Expect,
-    /// Set for inputs that belong to a part not on main yet: the row runs
-    /// (as a profile, through `top`), and the note says what is left.
-    pending: Option<&'static str>,
 }
 
 const TOP: &[&str] = &["top"];
-const SYMBOLIZER: Option<&str> =
-    Some("symbolizer: run it as --binary once that flag exists; today it is read as a profile");
+/// Binary rows: `top --binary FILE app_unsymbolized.pb` (one location at
+/// 0x401010 in /bin/app), symbolizing for real.
+const BINARY: &[&str] = &["top", "--granularity", "lines", "--binary"];
+const BINARY_FOR: &str = "app_unsymbolized.pb";
 
 const ADDRESSES: &[&str] = &["top", "--granularity", "addresses"];
 const INFO: &[&str] = &["info"];
@@ -68,7 +70,6 @@ const fn with(
         what,
         args,
         expect,
-        pending: None,
     }
 }
 
@@ -78,7 +79,6 @@ const fn row(file: &'static str, what: &'static str, expect: Expect) -> Row {
         what,
         args: TOP,
         expect,
-        pending: None,
     }
 }
 
@@ -149,9 +149,17 @@ const ROWS: &[Row] = &[
     row("go_heap_absurd_rate.txt", "Go debug=1 header with a 23-digit rate", Err("line 1: sampling rate \"99999999999999999999999\" is out of range")),
     row("jemalloc_absurd_counts.heap", "jemalloc t*: count past i64", Err("line 2: value \"99999999999999999999\" is out of range")),
     row("java_heapz_absurd.heap", "Java heapz size past i64", Err("line 4: value \"99999999999999999999999\" is out of range")),
-    // Binaries (for the symbolizer).
-    Row { file: "elf_truncated_sections.elf", what: "ELF64 header whose section table lies past the end of the file", args: TOP, expect: Err("not a profile: this is an ELF file"), pending: SYMBOLIZER },
-    Row { file: "dwarf_broken_line_program.elf", what: "ELF64 with a .debug_line whose unit length runs past the section", args: TOP, expect: Err("not a profile: this is an ELF file"), pending: SYMBOLIZER },
+    // Binaries, given to the symbolizer with --binary: a broken binary is a
+    // warning and unsymbolized frames (as in pprof), broken DWARF falls
+    // back to the symbol table.
+    with(&["top", "--symbolize=none"], "app_unsymbolized.pb", "the address-only profile the binary rows symbolize", Ok("[app]")),
+    with(BINARY, "dwarf_reference_ok.elf", "well-formed ELF with DWARF: the baseline the broken ones depart from", Ok("sym_fn b.c:7\n")),
+    with(BINARY, "dwarf_broken_line_program_full.elf", "compile unit and function whose line program runs past .debug_line", Ok("100%  sym_fn\n")),
+    with(BINARY, "dwarf_missing_abbrev.elf", ".debug_info using an abbreviation code .debug_abbrev lacks", Ok("100%  sym_fn\n")),
+    with(BINARY, "elf_absurd_compressed_section.elf", "compressed .debug_info declaring 2^60 bytes", Ok("100%  sym_fn\n")),
+    with(BINARY, "elf_truncated_sections.elf", "ELF64 header whose section table lies past the end of the file", Warn("[app]", "elf_truncated_sections.elf: not a readable binary")),
+    with(BINARY, "dwarf_broken_line_program.elf", "ELF64 with only a .debug_line, whose unit length runs past the section", Warn("[app]", "dwarf_broken_line_program.elf has no debug info and no symbols")),
+    with(BINARY, "not_an_elf.elf", "a shell script given as the binary", Warn("[app]", "not_an_elf.elf: not a readable binary: Unknown file magic")),
 ];
 
 fn dir() -> PathBuf {
@@ -187,10 +195,13 @@ fn run(args: &[&str]) -> Run {
     let (o, e) = (tmp.path().join("out"), tmp.path().join("err"));
     let before = max_rss_kb();
     let start = Instant::now();
-    // These rows test reading, not symbolization: address-only profiles
-    // without a binary would add the (correct) symbolizer warning line.
+    // Rows other than binary rows test reading, not symbolization:
+    // address-only profiles without a binary would add the (correct)
+    // symbolizer warning line.
     let mut full: Vec<&str> = args.to_vec();
-    full.insert(1.min(full.len()), "--symbolize=none");
+    if !args.contains(&"--binary") && !args.iter().any(|a| a.starts_with("--symbolize")) {
+        full.insert(1.min(full.len()), "--symbolize=none");
+    }
     let mut child = Command::new(env!("CARGO_BIN_EXE_heapscope"))
         .args(&full)
         .current_dir(dir())
@@ -272,17 +283,17 @@ fn hostile_inputs() {
     for row in ROWS {
         let mut args = row.args.to_vec();
         args.push(row.file);
+        if row.args == BINARY {
+            args.push(BINARY_FOR);
+        }
         let r = run(&args);
         eprintln!(
-            "{:40} exit {:?} {:>6.0} ms {} {:>7} KB{}",
+            "{:40} exit {:?} {:>6.0} ms {} {:>7} KB",
             row.file,
             r.code,
             r.elapsed.as_secs_f64() * 1000.0,
             if r.raised { "peak  " } else { "peak <=" },
             r.peak_kb,
-            row.pending
-                .map(|p| format!("  (pending: {p})"))
-                .unwrap_or_default()
         );
         let mut problem = common_problems(&r, row.file);
         if problem.is_none() {
@@ -294,6 +305,17 @@ fn hostile_inputs() {
                         Some(format!("expected {want:?} in {:?}", r.stderr))
                     } else if !r.stdout.is_empty() {
                         Some("stdout should be empty".into())
+                    } else {
+                        None
+                    }
+                }
+                Warn(want, warning) => {
+                    if r.code != Some(0) {
+                        Some(format!("expected exit 0, got {:?}: {:?}", r.code, r.stderr))
+                    } else if r.stderr.lines().count() != 1 || !r.stderr.contains(warning) {
+                        Some(format!("expected one warning line with {warning:?}: {:?}", r.stderr))
+                    } else if !r.stdout.contains(want) {
+                        Some(format!("expected {want:?} on stdout: {:?}", r.stdout))
                     } else {
                         None
                     }

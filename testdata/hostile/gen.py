@@ -591,8 +591,165 @@ def _():
     )
 
 
-# ELF / DWARF: inputs for the symbolizer (pending: not read by any command
-# on main yet).
+# ELF / DWARF: inputs for the symbolizer. tests/hostile.rs gives each one
+# as `--binary` for app_unsymbolized.pb, whose one location sits at
+# 0x401010 in a mapping of /bin/app at 0x400000.
+
+
+@f("app_unsymbolized.pb")
+def _():
+    p = P()
+    p.mapping(1, 0x400000, 0x500000, "/bin/app")
+    p.location(1, mapping=1, address=0x401010)
+    p.sample([1], [1, 4096])
+    return p.raw()
+
+
+def uleb(n):
+    out = bytearray()
+    while True:
+        b = n & 0x7F
+        n >>= 7
+        if n:
+            out.append(b | 0x80)
+        else:
+            out.append(b)
+            return bytes(out)
+
+
+# .debug_abbrev: 1 = compile unit (name, stmt_list, low_pc, high_pc as a
+# length), 2 = subprogram (name, low_pc, high_pc).
+ABBREV = (
+    uleb(1) + uleb(0x11) + b"\x01"
+    + b"\x03\x08" + b"\x10\x17" + b"\x11\x01" + b"\x12\x07" + b"\x00\x00"
+    + uleb(2) + uleb(0x2E) + b"\x00"
+    + b"\x03\x08" + b"\x11\x01" + b"\x12\x07" + b"\x00\x00"
+    + b"\x00"
+)
+
+
+def debug_info(cu_abbrev=1, fn_name=b"broken_fn"):
+    """A DWARF 4 compile unit covering 0x401000..0x401100 with one function."""
+    die = (
+        uleb(cu_abbrev) + b"b.c\x00" + struct.pack("<IQQ", 0, 0x401000, 0x100)
+        + uleb(2) + fn_name + b"\x00" + struct.pack("<QQ", 0x401000, 0x100)
+        + b"\x00"
+    )
+    body = struct.pack("<HIB", 4, 0, 8) + die
+    return struct.pack("<I", len(body)) + body
+
+
+def elf(sections):
+    """An ELF64 x86-64 executable: one PT_LOAD of the whole file at
+    0x400000, a .text at 0x401000, the given (name, type, flags, bytes)
+    sections, and a .symtab defining sym_fn over .text."""
+    strtab = b"\x00sym_fn\x00"
+    names = [b".text"] + [n for n, _, _, _ in sections] + [b".symtab", b".strtab", b".shstrtab"]
+    shstr = b"\x00"
+    name_off = []
+    for n in names:
+        name_off.append(len(shstr))
+        shstr += n + b"\x00"
+    text = b"\xc3" * 0x100
+    body = bytearray(b"\x00" * 0x1000) + text  # .text at file offset 0x1000
+    headers = []  # (name index, type, flags, addr, offset, size, link, info, align, entsize)
+    headers.append((0, 0, 0, 0, 0, 0, 0, 0, 0, 0))
+    headers.append((name_off[0], 1, 6, 0x401000, 0x1000, len(text), 0, 0, 16, 0))
+    for i, (_, typ, flags, data) in enumerate(sections):
+        headers.append((name_off[1 + i], typ, flags, 0, len(body), len(data), 0, 0, 1, 0))
+        body += data
+    nsec = len(sections)
+    symtab_idx, strtab_idx = 2 + nsec, 3 + nsec
+    sym = b"\x00" * 24 + struct.pack("<IBBHQQ", 1, 0x12, 0, 1, 0x401000, 0x100)
+    headers.append((name_off[1 + nsec], 2, 0, 0, len(body), len(sym), strtab_idx, 1, 8, 24))
+    body += sym
+    headers.append((name_off[2 + nsec], 3, 0, 0, len(body), len(strtab), 0, 0, 1, 0))
+    body += strtab
+    headers.append((name_off[3 + nsec], 3, 0, 0, len(body), len(shstr), 0, 0, 1, 0))
+    body += shstr
+    while len(body) % 8:
+        body += b"\x00"
+    sh_off = len(body)
+    for h in headers:
+        body += struct.pack("<IIQQQQIIQQ", *h)
+    e = bytearray(64)
+    e[0:4] = b"\x7fELF"
+    e[4], e[5], e[6] = 2, 1, 1
+    struct.pack_into(
+        "<HHIQQQIHHHHHH", e, 16, 2, 62, 1, 0x401000, 64, sh_off, 0, 64, 56, 1, 64,
+        len(headers), len(headers) - 1,
+    )
+    total = len(body)
+    ph = struct.pack("<IIQQQQQQ", 1, 5, 0, 0x400000, 0x400000, total, total, 0x1000)
+    body[0:64] = e
+    body[64 : 64 + len(ph)] = ph
+    return bytes(body)
+
+
+@f("dwarf_reference_ok.elf")
+def _():
+    # The well-formed baseline the broken ones below depart from.
+    line = line_program()
+    return elf([
+        (b".debug_abbrev", 1, 0, ABBREV),
+        (b".debug_info", 1, 0, debug_info(fn_name=b"dwarf_fn")),
+        (b".debug_line", 1, 0, line),
+    ])
+
+
+def line_program():
+    """A DWARF 4 line program: b.c, 0x401000 line 7, end at 0x401100."""
+    std_lengths = bytes([0, 1, 1, 1, 1, 0, 0, 0, 1, 0, 0, 1])
+    header_rest = (
+        bytes([1, 1, 1, 0xFB, 14, 13]) + std_lengths
+        + b"\x00"  # no include directories
+        + b"b.c\x00\x00\x00\x00" + b"\x00"
+    )
+    prog = (
+        b"\x00\x09\x02" + struct.pack("<Q", 0x401000)  # DW_LNE_set_address
+        + b"\x03\x06"  # DW_LNS_advance_line +6 -> 7
+        + b"\x01"  # DW_LNS_copy
+        + b"\x02" + uleb(0x100)  # advance_pc
+        + b"\x00\x01\x01"  # DW_LNE_end_sequence
+    )
+    after_len = struct.pack("<H", 4) + struct.pack("<I", len(header_rest)) + header_rest + prog
+    return struct.pack("<I", len(after_len)) + after_len
+
+
+@f("dwarf_broken_line_program_full.elf")
+def _():
+    # A compile unit and function whose line program's unit length runs
+    # past .debug_line and whose opcodes are garbage.
+    broken = struct.pack("<I", 0xFFFFFF00) + struct.pack("<H", 4) + b"\xff" * 40
+    return elf([
+        (b".debug_abbrev", 1, 0, ABBREV),
+        (b".debug_info", 1, 0, debug_info()),
+        (b".debug_line", 1, 0, broken),
+    ])
+
+
+@f("dwarf_missing_abbrev.elf")
+def _():
+    # .debug_info uses abbreviation code 7, which .debug_abbrev lacks.
+    return elf([
+        (b".debug_abbrev", 1, 0, ABBREV),
+        (b".debug_info", 1, 0, debug_info(cu_abbrev=7)),
+    ])
+
+
+@f("elf_absurd_compressed_section.elf")
+def _():
+    # SHF_COMPRESSED .debug_info whose header declares 2^60 bytes of zlib.
+    chdr = struct.pack("<IIQQ", 1, 0, 1 << 60, 1) + b"\x78\x9c\x03\x00\x00\x00\x00\x01"
+    return elf([
+        (b".debug_abbrev", 1, 0, ABBREV),
+        (b".debug_info", 1, 0x800, chdr),
+    ])
+
+
+@f("not_an_elf.elf")
+def _():
+    return b"#!/bin/sh\necho this is a script, not a binary\n"
 
 
 @f("elf_truncated_sections.elf")

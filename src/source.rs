@@ -209,18 +209,40 @@ fn one_line(s: &str) -> String {
     out
 }
 
-/// Fetches a live profile: GET with a timeout covering the whole request
-/// (body included), at most [`MAX_REDIRECTS`] redirects, and a body cap.
-pub fn fetch(name: &str, o: &FetchOptions) -> Result<Fetched, (String, FetchError)> {
-    let Adjusted { url, timeout } = adjust_url(name, o);
-    let agent: ureq::Agent = ureq::Agent::config_builder()
+/// The HTTP client heapscope fetches with (re-exported so that the fuzz
+/// target can drive [`fetch_with`] over an in-memory connection).
+pub use ureq;
+
+/// The client configuration of every fetch: a timeout covering the whole
+/// request (body included), at most [`MAX_REDIRECTS`] redirects, statuses
+/// returned rather than raised.
+pub fn agent_config(timeout: Duration) -> ureq::config::Config {
+    ureq::Agent::config_builder()
         .timeout_global(Some(timeout))
         .max_redirects(MAX_REDIRECTS)
         .http_status_as_error(false)
         .user_agent(concat!("heapscope/", env!("CARGO_PKG_VERSION")))
         .build()
-        .into();
-    let max = o.max_body;
+}
+
+/// Fetches a live profile: GET with a timeout covering the whole request
+/// (body included), at most [`MAX_REDIRECTS`] redirects, and a body cap.
+pub fn fetch(name: &str, o: &FetchOptions) -> Result<Fetched, (String, FetchError)> {
+    let Adjusted { url, timeout } = adjust_url(name, o);
+    let agent: ureq::Agent = agent_config(timeout).into();
+    fetch_with(&agent, url, timeout, o.max_body)
+}
+
+/// [`fetch`] with a given client: everything after the URL is complete.
+/// A non-200 answer is an error (with the first line of a Go pprof
+/// handler's plain-text explanation); a body over `max` bytes is refused
+/// as soon as it passes the cap.
+pub fn fetch_with(
+    agent: &ureq::Agent,
+    url: String,
+    timeout: Duration,
+    max: u64,
+) -> Result<Fetched, (String, FetchError)> {
     let mut resp = match agent.get(&url).call() {
         Ok(r) => r,
         Err(e) => return Err((url, map_err(e, timeout, max))),

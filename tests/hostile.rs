@@ -313,7 +313,10 @@ fn hostile_inputs() {
                     if r.code != Some(0) {
                         Some(format!("expected exit 0, got {:?}: {:?}", r.code, r.stderr))
                     } else if r.stderr.lines().count() != 1 || !r.stderr.contains(warning) {
-                        Some(format!("expected one warning line with {warning:?}: {:?}", r.stderr))
+                        Some(format!(
+                            "expected one warning line with {warning:?}: {:?}",
+                            r.stderr
+                        ))
                     } else if !r.stdout.contains(want) {
                         Some(format!("expected {want:?} on stdout: {:?}", r.stdout))
                     } else {

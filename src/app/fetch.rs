@@ -38,7 +38,7 @@ pub(crate) fn open(name: &str, input: &InputArgs) -> Result<Opened<'static>> {
 }
 
 /// The error for a body that did not decode: for an HTML page, says so.
-pub(crate) fn decode_error<E>(shown: &str, ct: Option<&str>, e: E) -> anyhow::Error
+pub fn decode_error<E>(shown: &str, ct: Option<&str>, e: E) -> anyhow::Error
 where
     E: std::error::Error + Send + Sync + 'static,
 {

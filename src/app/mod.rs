@@ -6,7 +6,7 @@
 mod check;
 mod convert;
 mod diff;
-mod fetch;
+pub mod fetch;
 mod filtering;
 mod flame;
 mod info;

@@ -2,7 +2,8 @@
 //! mutated real profiles (bit flips, truncations, splices, inserted
 //! varints, raw and gzip) go through decode, and whatever decodes goes
 //! through every granularity of `top`. Nothing may panic; every failure
-//! must be a typed error.
+//! must be a typed error. The same for mutated HTTP responses over a real
+//! socket and for mutated binaries given to the symbolizer.
 
 use heapscope::aggregate::Granularity;
 use heapscope::profile::decode::{self, DecodeOptions};
@@ -167,5 +168,114 @@ fn check_binary(path: &std::path::Path, bytes: &[u8]) {
         frames.clear();
         b.dwarf_frames(a, &mut frames);
         let _ = b.symbol_at(a);
+    }
+}
+
+/// Serves `response` once on a fresh 127.0.0.1 port and returns the URL;
+/// the server writes it all (ignoring the request) and closes.
+fn serve_once(response: Vec<u8>) -> String {
+    use std::io::Write;
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/debug/pprof/heap", l.local_addr().unwrap());
+    std::thread::spawn(move || {
+        if let Ok((mut c, _)) = l.accept() {
+            let mut req = [0u8; 4096];
+            let _ = c.read(&mut req);
+            let _ = c.write_all(&response);
+        }
+    });
+    url
+}
+
+/// A response around `body`, framed as the `http` fuzz target frames its
+/// input: Content-Length, chunked, or delimited by the connection closing;
+/// `status` 200, 404 or 302 (to itself).
+fn http_response(framing: u8, status: u8, body: &[u8]) -> Vec<u8> {
+    let status = ["200 OK", "404 Not Found", "302 Found"][status as usize % 3];
+    let mut r = format!(
+        "HTTP/1.1 {status}\r\nContent-Type: application/octet-stream\r\nLocation: /debug/pprof/heap\r\n"
+    )
+    .into_bytes();
+    match framing % 3 {
+        0 => r.extend_from_slice(format!("Content-Length: {}\r\n\r\n", body.len()).as_bytes()),
+        1 => r.extend_from_slice(b"Transfer-Encoding: chunked\r\n\r\n"),
+        _ => r.extend_from_slice(b"Connection: close\r\n\r\n"),
+    }
+    if framing % 3 == 1 {
+        for c in body.chunks(997) {
+            r.extend_from_slice(format!("{:x}\r\n", c.len()).as_bytes());
+            r.extend_from_slice(c);
+            r.extend_from_slice(b"\r\n");
+        }
+        r.extend_from_slice(b"0\r\n\r\n");
+    } else {
+        r.extend_from_slice(body);
+    }
+    r
+}
+
+fn binary_seeds() -> Vec<Vec<u8>> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata");
+    [
+        "hostile/dwarf_reference_ok.elf",
+        "hostile/dwarf_broken_line_program_full.elf",
+        "symbolize/heapdemo_nopie",
+    ]
+    .iter()
+    .map(|p| std::fs::read(dir.join(p)).unwrap())
+    .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// The `http` fuzz target's path over a real socket: a mutated
+    /// response (the body, and sometimes the head) goes through the client,
+    /// its status and body cap, then decode and `top`. Every failure is a
+    /// one-line error.
+    #[test]
+    fn mutated_http_responses_never_panic(
+        seed in 0usize..13,
+        ms in prop::collection::vec(mutation(), 0..4),
+        framing in 0u8..3,
+        status in 0u8..3,
+        mutate_head in any::<bool>(),
+        cap in 10u32..22,
+    ) {
+        let seeds = seeds();
+        let body = seeds[seed % seeds.len()].clone();
+        let response = if mutate_head {
+            apply(http_response(framing, status, &body), &ms)
+        } else {
+            http_response(framing, status, &apply(body, &ms))
+        };
+        let url = serve_once(response);
+        let o = heapscope::source::FetchOptions { seconds: None, timeout: Some(5.0), max_body: 1 << cap };
+        match heapscope::source::fetch(&url, &o) {
+            Err((_, e)) => prop_assert!(!e.to_string().contains('\n'), "{e}"),
+            Ok(f) => {
+                prop_assert!(f.body.len() <= 1 << cap);
+                let opts = DecodeOptions { max_input_size: 1 << cap, ..Default::default() };
+                match decode::decode_bytes(&f.body, opts, &heapscope::profile::legacy::parse) {
+                    Err(e) => prop_assert!(!e.to_string().contains('\n'), "{e}"),
+                    Ok(p) => {
+                        for idx in 0..p.sample_types.len() {
+                            let o = TopOptions { sample_index: idx, ..Default::default() };
+                            let r = report::top(&p, &o);
+                            heapscope::render::top_text(&r, &mut Vec::new()).unwrap();
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The `elf` fuzz target's path: mutated binaries (with DWARF, and a
+    /// real gcc executable) opened and probed at addresses.
+    #[test]
+    fn mutated_binaries_never_panic(seed in 0usize..3, ms in prop::collection::vec(mutation(), 1..8)) {
+        let seeds = binary_seeds();
+        let bytes = apply(seeds[seed % seeds.len()].clone(), &ms);
+        check_binary(std::path::Path::new("mutated.bin"), &bytes);
     }
 }

@@ -24,7 +24,8 @@ use heapscope::source::{self, ureq};
 use libfuzzer_sys::fuzz_target;
 use std::sync::Arc;
 use std::time::Duration;
-use ureq::unversioned::resolver::DefaultResolver;
+use ureq::http::Uri;
+use ureq::unversioned::resolver::{ResolvedSocketAddrs, Resolver};
 use ureq::unversioned::transport::{
     Buffers, ConnectionDetails, Connector, LazyBuffers, NextTimeout, Transport,
 };
@@ -88,6 +89,24 @@ impl Transport for Conn {
     }
 }
 
+/// Resolves every name to 127.0.0.1:6060 at once (ureq's default
+/// resolver runs each lookup on a thread, which would dominate a run).
+#[derive(Debug)]
+struct Loopback;
+
+impl Resolver for Loopback {
+    fn resolve(
+        &self,
+        _uri: &Uri,
+        _config: &ureq::config::Config,
+        _timeout: NextTimeout,
+    ) -> Result<ResolvedSocketAddrs, ureq::Error> {
+        let mut a = self.empty();
+        a.push(([127, 0, 0, 1], 6060).into());
+        Ok(a)
+    }
+}
+
 const URL: &str = "http://127.0.0.1:6060/debug/pprof/heap";
 
 fn response(ctl: u8, step: usize, body: &[u8]) -> Vec<u8> {
@@ -148,7 +167,7 @@ fuzz_target!(|data: &[u8]| {
             response: Arc::new(response(*ctl, step, body)),
             step,
         },
-        DefaultResolver::default(),
+        Loopback,
     );
     let fetched = match source::fetch_with(&agent, URL.to_string(), timeout, max) {
         Ok(f) => f,

@@ -1,5 +1,5 @@
-//! Outputs that never corrupt: files written by `convert -o` and
-//! `check --output` are replaced whole or not at all (a failure or an
+//! Outputs that never corrupt: files written by `convert -o`,
+//! `symbolize -o`, `flame -o` and `check --output` are replaced whole or not at all (a failure or an
 //! interrupt leaves the old file and no temporary file), and a reader that
 //! closes standard output early (`heapscope top big.pb.gz | head -1`) ends
 //! the run quietly with the exit code the run would have had.
@@ -309,4 +309,69 @@ fn an_interrupt_during_convert_leaves_no_temporary() {
         return;
     }
     eprintln!("note: could not interrupt a write in 3 attempts; interrupt not tested");
+}
+
+/// Every command that writes a file, as `[command, flags..., OUT, input]`
+/// with `OUT` where the destination goes, and a file size limit (in
+/// blocks) under the size of what it writes.
+fn writers(input: &str) -> Vec<(Vec<String>, u32)> {
+    let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+    let check = ["check", "--max-total", "1GB", "--format", "junit"];
+    vec![
+        (s(&["convert", "-o", "OUT", input]), 16),
+        (
+            s(&["symbolize", "--symbolize=none", "-o", "OUT", input]),
+            16,
+        ),
+        (s(&["flame", "-o", "OUT", input]), 16),
+        // A junit report is a few hundred bytes: no block at all.
+        (s(&[&check[..], &["--output", "OUT", input]].concat()), 0),
+    ]
+}
+
+fn with_out(args: &[String], out: &str) -> Vec<String> {
+    args.iter()
+        .map(|a| {
+            if a == "OUT" {
+                out.to_string()
+            } else {
+                a.clone()
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn every_writer_replaces_whole_or_not_at_all() {
+    for (w, blocks) in writers(&big()) {
+        let cmd = w[0].clone();
+        let d = tempfile::tempdir().unwrap();
+        let out = d.path().join("out.file");
+        let o = out.to_str().unwrap();
+
+        // A folder in the way: one line, nothing changed.
+        fs::create_dir(&out).unwrap();
+        let args = with_out(&w, o);
+        let r = run(&args.iter().map(String::as_str).collect::<Vec<_>>());
+        assert_error(&r, "out.file", "is a directory");
+        assert_eq!(listing(d.path()), ["out.file"], "{cmd}");
+        fs::remove_dir(&out).unwrap();
+
+        // A write that fails halfway (a file size limit under the size of
+        // the output for the 100,000-frame profile).
+        fs::write(&out, "old").unwrap();
+        if let Some(r) =
+            run_with_file_size_limit(blocks, &args.iter().map(String::as_str).collect::<Vec<_>>())
+        {
+            assert_error(&r, "out.file", "File too large");
+            assert_eq!(fs::read_to_string(&out).unwrap(), "old", "{cmd}");
+            assert_eq!(listing(d.path()), ["out.file"], "{cmd}");
+        }
+
+        // And a write that succeeds replaces the file, leaving nothing else.
+        let r = run(&args.iter().map(String::as_str).collect::<Vec<_>>());
+        assert_eq!(r.status.code(), Some(0), "{cmd}: {r:?}");
+        assert!(fs::read(&out).unwrap() != b"old", "{cmd}");
+        assert_eq!(listing(d.path()), ["out.file"], "{cmd}");
+    }
 }

@@ -576,14 +576,129 @@ fn symbolizes_its_own_test_binary() {
     let o = heapscope(&["top", "--no-trim", path.to_str().unwrap()], d.path());
     assert!(o.status.success(), "{}", text(&o.stderr));
     let rows = top_rows(&text(&o.stdout));
+    // Cum, not flat: in an optimized build the first instruction belongs to
+    // black_box inlined into the marker, which then holds the flat value.
     assert_eq!(
-        rows.get("symbolize::marker_beta").map(|r| r.0.as_str()),
+        rows.get("symbolize::marker_beta").map(|r| r.1.as_str()),
         Some("200B"),
         "{rows:#?}\n{}",
         text(&o.stderr)
     );
     assert_eq!(
-        rows.get("symbolize::marker_alpha").map(|r| r.0.as_str()),
+        rows.get("symbolize::marker_alpha").map(|r| r.1.as_str()),
         Some("100B")
     );
+}
+
+/// Each frame's function start line (`DW_AT_decl_line`, followed through
+/// abstract origins and specifications, also into other compilation
+/// units), which pprof keeps in `files` granularity, checked against
+/// llvm-symbolizer's `StartLine` (pprof's preferred symbolizer) for every
+/// Rust address. The golden `rust_start_lines.txt` holds `ADDR LINE...`
+/// (innermost first); `HEAPSCOPE_BLESS=1` remakes it with llvm-symbolizer
+/// (`LLVM_SYMBOLIZER`, default on PATH) on the corpus's unshrunk binary
+/// (`CORPUS`, default `../shared/corpus`): llvm-symbolizer 14 cannot read
+/// the fixture's zstd-compressed DWARF.
+#[test]
+fn start_lines_agree_with_llvm_symbolizer() {
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("s.pb.gz");
+    let bin = fixture("rust_heap_demo.debug");
+    let o = heapscope(
+        &[
+            "symbolize",
+            root()
+                .join("testdata/rust_jemalloc.pb.gz")
+                .to_str()
+                .unwrap(),
+            "--binary",
+            bin.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ],
+        &root(),
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let p = read_profile(&out);
+    let mut ours: BTreeMap<u64, Vec<i64>> = BTreeMap::new();
+    for l in &p.locations {
+        let Some(mi) = l.mapping else { continue };
+        if p.str(p.mapping(mi).build_id) != RUST_BUILD_ID || p.lines_of(l).is_empty() {
+            continue;
+        }
+        let starts = p
+            .lines_of(l)
+            .iter()
+            .map(|ln| p.function(ln.function).start_line)
+            .collect();
+        ours.insert(l.address, starts);
+    }
+    assert!(ours.len() >= 60, "only {} Rust addresses", ours.len());
+    let golden = fixture("rust_start_lines.txt");
+    if std::env::var_os("HEAPSCOPE_BLESS").is_some() {
+        bless_start_lines(&golden, ours.keys().copied());
+    }
+    let want = std::fs::read_to_string(&golden).unwrap();
+    let mut compared = 0;
+    let mut differ = Vec::new();
+    for l in want.lines().filter(|l| !l.starts_with('#')) {
+        let mut it = l.split_whitespace();
+        let addr = u64::from_str_radix(it.next().unwrap().trim_start_matches("0x"), 16).unwrap();
+        let lines: Vec<i64> = it.map(|x| x.parse().unwrap()).collect();
+        let Some(o) = ours.get(&addr) else { continue };
+        if lines.iter().all(|&x| x == 0) && o.iter().all(|&x| x == 0) {
+            continue; // symbol-table frames: no start line on either side
+        }
+        compared += 1;
+        if *o != lines {
+            differ.push(format!("{addr:#x}: ours {o:?}, llvm-symbolizer {lines:?}"));
+        }
+    }
+    assert!(compared >= 60, "only {compared} addresses compared");
+    assert!(differ.is_empty(), "{}", differ.join("\n"));
+}
+
+/// Writes `ADDR LINE...` for each address, from llvm-symbolizer.
+fn bless_start_lines(golden: &Path, addrs: impl Iterator<Item = u64>) {
+    use std::io::Write;
+    let corpus = std::env::var_os("CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("../shared/corpus"));
+    let bin = corpus.join("rust_jemalloc/rust_heap_demo");
+    let tool = std::env::var("LLVM_SYMBOLIZER").unwrap_or_else(|_| "llvm-symbolizer".into());
+    let addrs: Vec<u64> = addrs.collect();
+    let mut child = Command::new(&tool)
+        .args([
+            "--inlining",
+            "-demangle=false",
+            "--output-style=JSON",
+            "--obj",
+        ])
+        .arg(&bin)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{tool}: {e}"));
+    let input: String = addrs.iter().map(|a| format!("{a:#x}\n")).collect();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert!(o.status.success());
+    let mut out =
+        format!("# {tool} --inlining --output-style=JSON on rust_heap_demo: StartLine per frame\n");
+    for (a, l) in addrs.iter().zip(text(&o.stdout).lines()) {
+        let v: serde_json::Value = serde_json::from_str(l).unwrap();
+        let lines: Vec<String> = v["Symbol"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["StartLine"].as_i64().unwrap_or(0).to_string())
+            .collect();
+        out.push_str(&format!("{a:#x} {}\n", lines.join(" ")));
+    }
+    std::fs::write(golden, out).unwrap();
 }

@@ -86,6 +86,8 @@ pub struct Binary {
     /// The `.gnu_debuglink` file name, when the binary names its debug file.
     pub debuglink: Option<String>,
     ctx: Option<addr2line::Context<Reader>>,
+    /// For start lines declared in another compilation unit.
+    units: UnitIndex,
     /// Set once a DWARF lookup panicked; DWARF is not used after that.
     dwarf_broken: std::sync::atomic::AtomicBool,
     symbols: Vec<Sym>,
@@ -185,6 +187,7 @@ impl Binary {
             debuglink,
             ctx,
             dwarf_broken: std::sync::atomic::AtomicBool::new(false),
+            units: UnitIndex::default(),
             symbols,
         })
     }
@@ -213,7 +216,7 @@ impl Binary {
         }
         match contained(|| {
             let mut frames = Vec::new();
-            dwarf_frames(ctx, probe, &mut frames);
+            dwarf_frames(ctx, &self.units, probe, &mut frames);
             frames
         }) {
             Some(frames) => out.extend(frames),
@@ -313,7 +316,12 @@ fn section_data<'d>(s: &impl object::ObjectSection<'d>) -> Option<std::borrow::C
     c.decompress().ok()
 }
 
-fn dwarf_frames<'a>(ctx: &'a addr2line::Context<Reader>, probe: u64, out: &mut Vec<Frame<'a>>) {
+fn dwarf_frames<'a>(
+    ctx: &'a addr2line::Context<Reader>,
+    units: &UnitIndex,
+    probe: u64,
+    out: &mut Vec<Frame<'a>>,
+) {
     let Ok(mut it) = ctx.find_frames(probe).skip_all_loads() else {
         return;
     };
@@ -330,7 +338,7 @@ fn dwarf_frames<'a>(ctx: &'a addr2line::Context<Reader>, probe: u64, out: &mut V
             None => (None, 0, 0),
         };
         let start_line = match (&unit, f.dw_die_offset) {
-            (Some(u), Some(off)) => decl_line(u, off),
+            (Some(u), Some(off)) => decl_line(units, u, off, DECL_HOPS),
             _ => 0,
         };
         out.push(Frame {
@@ -380,25 +388,97 @@ fn with_dir0<'a>(file: &'a str, dir0: Option<&(String, String)>) -> Cow<'a, str>
 }
 
 /// DW_AT_decl_line of a function DIE, following abstract origins and
-/// specifications within the unit.
-fn decl_line(unit: &gimli::UnitRef<'_, Reader>, mut off: gimli::UnitOffset<usize>) -> u32 {
-    for _ in 0..4 {
+/// specifications (within the unit, or through [`UnitIndex`] into another
+/// one) at most `hops` times. This is the start line llvm-symbolizer
+/// reports, which pprof keeps in `files` granularity.
+fn decl_line(
+    units: &UnitIndex,
+    unit: &gimli::UnitRef<'_, Reader>,
+    mut off: gimli::UnitOffset<usize>,
+    mut hops: u32,
+) -> u32 {
+    loop {
         let Ok(e) = unit.entry(off) else { return 0 };
         if let Ok(Some(v)) = e.attr_value(gimli::DW_AT_decl_line) {
             return v.udata_value().map_or(0, |x| x as u32);
         }
+        if hops == 0 {
+            return 0;
+        }
+        hops -= 1;
         let next = [gimli::DW_AT_abstract_origin, gimli::DW_AT_specification]
             .into_iter()
-            .find_map(|a| match e.attr_value(a) {
-                Ok(Some(gimli::AttributeValue::UnitRef(o))) => Some(o),
-                _ => None,
-            });
+            .find_map(|a| e.attr_value(a).ok().flatten());
         match next {
-            Some(o) => off = o,
-            None => return 0,
+            Some(gimli::AttributeValue::UnitRef(o)) => off = o,
+            Some(gimli::AttributeValue::DebugInfoRef(o)) => {
+                return units.decl_line(unit.dwarf, o, hops);
+            }
+            _ => return 0,
         }
     }
-    0
+}
+
+/// How many abstract_origin / specification references are followed to
+/// find a declaration line (an inlined copy -> its abstract instance -> a
+/// declaration inside a type, and one to spare). Cycles end there.
+const DECL_HOPS: u32 = 4;
+
+/// Compilation units by their offset in `.debug_info`, read on first use,
+/// for references that cross units (`DW_FORM_ref_addr`: LTO and Rust's
+/// codegen units put an inlined function's abstract instance in another
+/// unit), and the declaration lines already found through them.
+#[derive(Default)]
+struct UnitIndex {
+    headers: std::sync::OnceLock<Vec<gimli::UnitHeader<Reader>>>,
+    found: std::sync::Mutex<rustc_hash::FxHashMap<usize, u32>>,
+}
+
+impl UnitIndex {
+    fn decl_line(
+        &self,
+        dwarf: &gimli::Dwarf<Reader>,
+        at: gimli::DebugInfoOffset<usize>,
+        hops: u32,
+    ) -> u32 {
+        let found = |m: &std::sync::Mutex<rustc_hash::FxHashMap<usize, u32>>| {
+            m.lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .get(&at.0)
+                .copied()
+        };
+        if let Some(l) = found(&self.found) {
+            return l;
+        }
+        let headers = self.headers.get_or_init(|| {
+            let mut v = Vec::new();
+            let mut it = dwarf.units();
+            while let Ok(Some(h)) = it.next() {
+                v.push(h);
+            }
+            v
+        });
+        let start = |h: &gimli::UnitHeader<Reader>| {
+            h.offset()
+                .as_debug_info_offset()
+                .map_or(usize::MAX, |o| o.0)
+        };
+        let i = headers.partition_point(|h| start(h) <= at.0);
+        let line = i
+            .checked_sub(1)
+            .and_then(|i| headers.get(i))
+            .and_then(|h| Some((h, at.to_unit_offset(h)?)))
+            .and_then(|(h, off)| {
+                let u = dwarf.unit(h.clone()).ok()?;
+                Some(decl_line(self, &u.unit_ref(dwarf), off, hops))
+            })
+            .unwrap_or(0);
+        self.found
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(at.0, line);
+        line
+    }
 }
 
 #[cfg(test)]

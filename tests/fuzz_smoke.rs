@@ -135,7 +135,14 @@ fn fuzz_regressions() {
             max_input_size: 64 << 20,
             ..Default::default()
         };
-        if let Ok(p) = decode::decode_bytes(&bytes, opts, &heapscope::profile::legacy::parse) {
+        // As the commands read it, and as the legacy targets do (each text
+        // parser called directly, whatever the first bytes look like).
+        let decoded = decode::decode_bytes(&bytes, opts, &heapscope::profile::legacy::parse);
+        let direct = heapscope::profile::legacy::parse(&bytes);
+        for mut p in [decoded, direct].into_iter().flatten() {
+            if heapscope::profile::prune::remove_uninteresting(&mut p).is_err() {
+                continue;
+            }
             for idx in 0..p.sample_types.len() {
                 let o = TopOptions {
                     sample_index: idx,

@@ -145,6 +145,8 @@ const ROWS: &[Row] = &[
     row("legacy_nul_bytes.heap", "NUL bytes inside a sample line", Err("line 32: stack address \"0x4010\\0\\010\" is not a 64-bit hex number")),
     row("legacy_nul_in_header.heap", "NUL byte in the header: not text, and not profile.proto either", Err("malformed profile.proto")),
     with(INFO, "legacy_latin1_map_path.heap", "memory map path in Latin-1: read lossily", Ok("/opt/caf\u{fffd}/app")),
+    row("legacy_utf8_frame_name.heap", "Java heapz with a frame name `Caf\u{e9}\u{48f}` in its first 256 bytes", Ok("com.example.Caf\u{e9}\u{48f}.put")),
+    row("printable_head.pb", "profile.proto whose first 260 bytes are printable: not claimed as text, read as profile.proto", Ok("main.leaf")),
     row("legacy_bad_address.heap", "stack address wider than 64 bits", Err("line 2: stack address \"0x1ffffffffffffffffff\" is not a 64-bit hex number")),
     row("go_heap_absurd_rate.txt", "Go debug=1 header with a 23-digit rate", Err("line 1: sampling rate \"99999999999999999999999\" is out of range")),
     row("jemalloc_absurd_counts.heap", "jemalloc t*: count past i64", Err("line 2: value \"99999999999999999999\" is out of range")),

@@ -1,10 +1,12 @@
 //! Arbitrary bytes -> decode (gzip sniff, profile.proto, validation, text
-//! formats) -> `top` at every granularity -> text and JSON. Nothing may
-//! panic, hang or allocate without bound.
+//! formats) -> drop_frames pruning -> `top` at every granularity -> text
+//! and JSON: the path of `heapscope top FILE`. Nothing may panic, hang or
+//! allocate without bound.
 #![no_main]
 
 use heapscope::aggregate::Granularity;
 use heapscope::profile::decode::{self, DecodeOptions};
+use heapscope::profile::prune;
 use heapscope::report::{self, TopOptions};
 use libfuzzer_sys::fuzz_target;
 
@@ -13,9 +15,12 @@ fuzz_target!(|data: &[u8]| {
         max_input_size: 64 << 20,
         ..Default::default()
     };
-    let Ok(p) = decode::decode_bytes(data, opts, &heapscope::profile::legacy::parse) else {
+    let Ok(mut p) = decode::decode_bytes(data, opts, &heapscope::profile::legacy::parse) else {
         return;
     };
+    if prune::remove_uninteresting(&mut p).is_err() {
+        return;
+    }
     for idx in 0..p.sample_types.len().min(4) {
         for g in [Granularity::Functions, Granularity::Lines, Granularity::Addresses] {
             let mut o = TopOptions {

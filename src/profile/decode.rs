@@ -210,20 +210,40 @@ fn decode_stream<R: BufRead>(
     if sniff(head) == Sniff::Text {
         let mut all = Vec::new();
         input.read_to_end(&mut all)?;
-        return text_fallback(&all);
+        return match text_fallback(&all) {
+            // pprof tries profile.proto before the text formats; text that
+            // no format claims still gets that chance (a message whose
+            // first bytes happen to be printable), and keeps the text
+            // error otherwise.
+            Err(DecodeError::NotAProfile(m)) => {
+                let mut again = Input {
+                    r: &all[..],
+                    pos: 0,
+                    limit: opts.max_input_size,
+                    gzipped,
+                };
+                parse_top(&mut again)
+                    .and_then(RawProfile::finish)
+                    .map_err(|_| DecodeError::NotAProfile(m))
+            }
+            r => r,
+        };
     }
     let raw = parse_top(&mut input)?;
     raw.finish()
 }
 
-/// Text if the first bytes are all printable ASCII or whitespace. A
-/// profile.proto message begins with a field key and a length, which are
-/// control bytes for any realistic profile.
+/// Text if the first bytes hold no control bytes but whitespace: printable
+/// ASCII, and bytes of 0x80 and up (UTF-8 function names, Latin-1 paths),
+/// which pprof's text parsers take as they are. A profile.proto message
+/// begins with a field key and a length, which are control bytes for any
+/// realistic profile (and [`decode_stream`] still tries profile.proto when
+/// no text format claims the input).
 pub fn sniff(head: &[u8]) -> Sniff {
     let n = head.len().min(256);
     let text = head[..n]
         .iter()
-        .all(|&b| b == b'\n' || b == b'\r' || b == b'\t' || (0x20..0x7f).contains(&b));
+        .all(|&b| b == b'\n' || b == b'\r' || b == b'\t' || (0x20..0x7f).contains(&b) || b >= 0x80);
     if text { Sniff::Text } else { Sniff::Proto }
 }
 

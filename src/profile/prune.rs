@@ -42,8 +42,10 @@ pub fn simplify_func(name: &str) -> &str {
     let b = name.as_bytes();
     let mut i = 0;
     'scan: while i < b.len() {
+        // Bytes, not str slices: `i` may sit inside a multi-byte
+        // character (found by fuzzing: a Java frame named `Cacheҏ`).
         for r in RESERVED {
-            if name[i..].starts_with(r) {
+            if b[i..].starts_with(r.as_bytes()) {
                 i += r.len();
                 continue 'scan;
             }

@@ -560,6 +560,28 @@ def _():
     return head + b"1: 64 [1: 64] @ 0x401010\n\nMAPPED_LIBRARIES:\n00400000-00402000 r-xp 00000000 08:01 123 /opt/caf\xe9/app\n"
 
 
+@f("legacy_utf8_frame_name.heap")
+def _():
+    # Java heapz whose frame name has a non-ASCII letter in the first 256
+    # bytes: text all the same (fuzzing found the frame-name scan slicing
+    # inside the character).
+    return (
+        "--- heapz 1 ---\nformat = java\nresolution = bytes\n"
+        "     4096     2 @ 0x00000001 0x00000002\n\n"
+        " 0x00000001 com.example.Caf\u00e9\u048f.put (Cache.java:42)\n"
+        " 0x00000002 com.example.Main.main (Main.java:7)\n"
+    ).encode()
+
+
+@f("printable_head.pb")
+def _():
+    # A valid profile.proto whose first 260 bytes are printable (period,
+    # field 12, set 130 times to 65 = "`A"): it looks like text, no text
+    # format claims it, and it is read as profile.proto, as pprof would.
+    p = simple()
+    return b"`A" * 130 + p.raw()
+
+
 @f("legacy_bad_address.heap")
 def _():
     return b"heap profile: 1: 64 [ 1: 64] @ heapprofile\n1: 64 [1: 64] @ 0x401010 0x1ffffffffffffffffff\n"

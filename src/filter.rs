@@ -387,28 +387,6 @@ fn rewrite_samples(p: &mut Profile, f: &mut dyn FnMut(&[LocIdx], &mut Vec<LocIdx
     p.samples = out;
 }
 
-/// pprof's `simplifyFunc`: strips a leading '.' and the argument list
-/// (from the first '(' that does not open "(anonymous namespace)" or
-/// belong to "operator()").
-pub fn simplify_func(name: &str) -> &str {
-    let f = name.strip_prefix('.').unwrap_or(name);
-    let b = f.as_bytes();
-    let mut i = 0;
-    while i < b.len() {
-        let rest = &f[i..];
-        if rest.starts_with("(anonymous namespace)") {
-            i += "(anonymous namespace)".len();
-        } else if rest.starts_with("operator()") {
-            i += "operator()".len();
-        } else if b[i] == b'(' {
-            return &f[..i];
-        } else {
-            i += 1;
-        }
-    }
-    f
-}
-
 /// Applies the filters to `p` in pprof's order. Errors only for an
 /// expression that does not compile (before anything is changed).
 pub fn apply(p: &mut Profile, spec: &FilterSpec) -> Result<FilterOutcome, FilterError> {
@@ -675,7 +653,8 @@ fn prune_from_filter(p: &mut Profile, rx: &Regex) {
             if name.is_empty() {
                 continue;
             }
-            let hit = *cache[fi].get_or_insert_with(|| rx.is_match(simplify_func(name)));
+            let hit = *cache[fi]
+                .get_or_insert_with(|| rx.is_match(crate::profile::prune::simplify_func(name)));
             if hit {
                 beneath[li] = true;
                 drop_before[li] = k;
@@ -698,18 +677,6 @@ fn prune_from_filter(p: &mut Profile, rx: &Regex) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn simplify() {
-        assert_eq!(simplify_func("foo(int)"), "foo");
-        assert_eq!(simplify_func(".foo"), "foo");
-        assert_eq!(
-            simplify_func("(anonymous namespace)::bar(int)"),
-            "(anonymous namespace)::bar"
-        );
-        assert_eq!(simplify_func("A::operator()(int)"), "A::operator()");
-        assert_eq!(simplify_func("main.f"), "main.f");
-    }
 
     #[test]
     fn ranges() {

@@ -51,3 +51,26 @@ fn filters_change_the_json_rows_not_the_total() {
     assert!(header.contains(&"Active filters:"));
     assert!(header.contains(&"   focus=pathB"));
 }
+
+/// `--prune-from` reads function names without their argument lists, a
+/// byte scan that once sliced inside a multi-byte character. pprof prints
+/// the same row for this file.
+#[test]
+fn prune_from_with_non_ascii_names() {
+    let f = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("testdata/hostile/legacy_utf8_frame_name.heap");
+    let out = heapscope(&s(&[
+        "top",
+        "--prune-from",
+        "com.example.Main.main",
+        f.to_str().unwrap(),
+    ]));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("1MB   100%   100%        1MB   100%  com.example.Main.main"),
+        "{text}"
+    );
+    assert!(!text.contains("Caf"), "{text}");
+}

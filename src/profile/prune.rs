@@ -161,6 +161,13 @@ mod tests {
         );
         assert_eq!(simplify_func("X::operator()(int)"), "X::operator()");
         assert_eq!(simplify_func("main.f"), "main.f");
+        // Multi-byte characters before a '(' (fuzzing found a slice
+        // inside one).
+        assert_eq!(
+            simplify_func("com.Caf\u{e9}\u{48f}.put(int)"),
+            "com.Caf\u{e9}\u{48f}.put"
+        );
+        assert_eq!(simplify_func("\u{48f}"), "\u{48f}");
     }
 
     /// Sample 0 (leaf first): malloc, [operator new inlined into user],

@@ -147,6 +147,7 @@ const ROWS: &[Row] = &[
     with(INFO, "legacy_latin1_map_path.heap", "memory map path in Latin-1: read lossily", Ok("/opt/caf\u{fffd}/app")),
     row("legacy_utf8_frame_name.heap", "Java heapz with a frame name `Caf\u{e9}\u{48f}` in its first 256 bytes", Ok("com.example.Caf\u{e9}\u{48f}.put")),
     row("printable_head.pb", "profile.proto whose first 260 bytes are printable: not claimed as text, read as profile.proto", Ok("main.leaf")),
+    with(ADDRESSES, "legacy_many_map_attrs.heap", "20,000 memory map attributes and a map line of 40,000 `$` references (was quadratic)", Ok("000000000040100f [vvvv")),
     row("legacy_bad_address.heap", "stack address wider than 64 bits", Err("line 2: stack address \"0x1ffffffffffffffffff\" is not a 64-bit hex number")),
     row("go_heap_absurd_rate.txt", "Go debug=1 header with a 23-digit rate", Err("line 1: sampling rate \"99999999999999999999999\" is out of range")),
     row("jemalloc_absurd_counts.heap", "jemalloc t*: count past i64", Err("line 2: value \"99999999999999999999\" is out of range")),

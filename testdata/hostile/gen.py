@@ -582,6 +582,19 @@ def _():
     return b"`A" * 130 + p.raw()
 
 
+@f("legacy_many_map_attrs.heap")
+def _():
+    # 20,000 memory map attributes, then a map line of 40,000 `$`
+    # references: substituting every attribute at every byte (as Go's
+    # Replacer, rebuilt per line in pprof) took seconds; fuzzing found it.
+    attrs = "".join("k%d=v\n" % i for i in range(20000))
+    line = "00400000-00402000 r-xp 00000000 08:01 123 /opt/" + "$k7" * 20000 + "$" * 20000 + "\n"
+    return (
+        "heap profile: 1: 64 [ 1: 64] @ heapprofile\n1: 64 [1: 64] @ 0x401010\n\n"
+        "MAPPED_LIBRARIES:\n" + attrs + line
+    ).encode()
+
+
 @f("legacy_bad_address.heap")
 def _():
     return b"heap profile: 1: 64 [ 1: 64] @ heapprofile\n1: 64 [1: 64] @ 0x401010 0x1ffffffffffffffffff\n"

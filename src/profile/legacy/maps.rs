@@ -23,6 +23,7 @@
 use super::line_err;
 use crate::profile::DecodeError;
 use regex::Regex;
+use rustc_hash::FxHashMap;
 use std::sync::LazyLock;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -58,7 +59,7 @@ pub fn parse<'a>(
     first_lineno: usize,
 ) -> Result<Vec<RawMapping>, DecodeError> {
     let mut out = Vec::new();
-    let mut attrs: Vec<(String, String)> = Vec::new();
+    let mut attrs = Attrs::default();
     for (i, raw) in lines.enumerate() {
         let lineno = first_lineno + i;
         let raw = raw.trim_end_matches('\r');
@@ -66,7 +67,7 @@ pub fn parse<'a>(
             Some(m) => &raw[m.end()..],
             None => raw,
         };
-        let line = substitute(stripped, &attrs);
+        let line = attrs.substitute(stripped);
         let t = line.trim();
         if t.is_empty() || t.starts_with('#') {
             continue;
@@ -77,7 +78,7 @@ pub fn parse<'a>(
             Err(why) => {
                 if let Some((k, v)) = line.split_once('=') {
                     if why.is_none() {
-                        attrs.push((format!("${}", k.trim()), v.trim().to_string()));
+                        attrs.define(format!("${}", k.trim()), v.trim().to_string());
                         continue;
                     }
                 }
@@ -92,27 +93,65 @@ pub fn parse<'a>(
     Ok(out)
 }
 
-/// Replaces `$attr` with its value, the first defined pattern winning at
-/// each position (Go's `strings.NewReplacer`).
-fn substitute(line: &str, attrs: &[(String, String)]) -> String {
-    if attrs.is_empty() || !line.contains('$') {
-        return line.to_string();
-    }
-    let mut out = String::with_capacity(line.len());
-    let mut rest = line;
-    'outer: while !rest.is_empty() {
-        for (k, v) in attrs {
-            if rest.starts_with(k.as_str()) {
-                out.push_str(v);
-                rest = &rest[k.len()..];
-                continue 'outer;
+/// The `name=value` attributes of a memory map section, applied to the
+/// lines after them as `$name`.
+#[derive(Default)]
+struct Attrs {
+    /// `$name` -> (order of definition, value). A later definition of the
+    /// same name never wins (the earlier one matches first), so only the
+    /// first is kept.
+    first: FxHashMap<String, (usize, String)>,
+    /// The distinct key lengths, ascending.
+    lens: Vec<usize>,
+}
+
+impl Attrs {
+    fn define(&mut self, key: String, value: String) {
+        let order = self.first.len();
+        let len = key.len();
+        if let std::collections::hash_map::Entry::Vacant(e) = self.first.entry(key) {
+            e.insert((order, value));
+            if let Err(i) = self.lens.binary_search(&len) {
+                self.lens.insert(i, len);
             }
         }
-        let c = rest.chars().next().expect("non-empty");
-        out.push(c);
-        rest = &rest[c.len_utf8()..];
     }
-    out
+
+    /// Replaces `$name` with its value, the first defined name winning at
+    /// each position (Go's `strings.NewReplacer`, which pprof rebuilds for
+    /// each line). Only `$` positions are tried, each with one lookup per
+    /// distinct key length: a hostile section of thousands of attributes
+    /// and `$`s stays near-linear (fuzzing found the scan of every
+    /// attribute at every byte taking seconds).
+    fn substitute(&self, line: &str) -> String {
+        if self.first.is_empty() || !line.contains('$') {
+            return line.to_string();
+        }
+        let mut out = String::with_capacity(line.len());
+        let mut rest = line;
+        while let Some(p) = rest.find('$') {
+            out.push_str(&rest[..p]);
+            rest = &rest[p..];
+            let hit = self
+                .lens
+                .iter()
+                .take_while(|&&l| l <= rest.len())
+                .filter_map(|&l| self.first.get_key_value(rest.get(..l)?))
+                .min_by_key(|(_, (order, _))| *order);
+            match hit {
+                Some((k, (_, v))) => {
+                    out.push_str(v);
+                    rest = &rest[k.len()..];
+                }
+                None => {
+                    out.push('$');
+                    rest = &rest[1..];
+                }
+            }
+        }
+        out.push_str(rest);
+        out
+    }
 }
 
 /// One map line: `Ok(None)` for a non-executable entry, `Err(None)` when
@@ -290,6 +329,19 @@ mod tests {
         assert_eq!(ms[0].file, "/bin/app");
         assert_eq!((ms[0].start, ms[0].offset), (0x400000, 0));
         assert_eq!(a, vec![Some(0)]);
+    }
+
+    #[test]
+    fn attributes_first_defined_wins_as_go_replacer() {
+        let mut a = Attrs::default();
+        a.define("$a".into(), "1".into());
+        a.define("$ab".into(), "2".into());
+        a.define("$a".into(), "9".into()); // a redefinition never wins
+        assert_eq!(a.substitute("x$ab$a$$c\u{e9}$"), "x1b1$$c\u{e9}$");
+        let mut b = Attrs::default();
+        b.define("$ab".into(), "2".into());
+        b.define("$a".into(), "1".into());
+        assert_eq!(b.substitute("$ab$a"), "21");
     }
 
     #[test]

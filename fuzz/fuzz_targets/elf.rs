@@ -23,7 +23,12 @@ fuzz_target!(|data: &[u8]| {
         b.dwarf_frames(a, &mut frames);
         for f in &frames {
             let _ = f.name.as_ref().map(|n| n.as_str().len());
-            let _ = (f.file.as_ref().map(|x| x.len()), f.line, f.column, f.start_line);
+            let _ = (
+                f.file.as_ref().map(|x| x.len()),
+                f.line,
+                f.column,
+                f.start_line,
+            );
         }
         let _ = b.symbol_at(a);
     }

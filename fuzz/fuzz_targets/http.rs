@@ -17,9 +17,12 @@
 //! - byte 2: the body cap (`--max-input-size`), 64 << (byte % 16).
 #![no_main]
 
+#[path = "common.rs"]
+mod common;
+
+use heapscope::aggregate::Granularity;
 use heapscope::profile::decode::{self, DecodeOptions};
-use heapscope::profile::{legacy, prune};
-use heapscope::report::{self, TopOptions};
+use heapscope::profile::legacy;
 use heapscope::source::{self, ureq};
 use libfuzzer_sys::fuzz_target;
 use std::sync::Arc;
@@ -177,36 +180,20 @@ fuzz_target!(|data: &[u8]| {
             return;
         }
     };
-    assert!(fetched.body.len() as u64 <= max, "the body cap was not kept");
+    assert!(
+        fetched.body.len() as u64 <= max,
+        "the body cap was not kept"
+    );
     let opts = DecodeOptions {
         max_input_size: max,
         ..Default::default()
     };
-    let mut p = match decode::decode_bytes(&fetched.body, opts, &legacy::parse) {
-        Ok(p) => p,
+    match decode::decode_bytes(&fetched.body, opts, &legacy::parse) {
+        Ok(p) => common::prune_and_top(p, &[Granularity::Functions], false),
         Err(e) => {
-            let msg = heapscope::app::fetch::decode_error(
-                URL,
-                fetched.content_type.as_deref(),
-                e,
-            );
+            let msg = heapscope::app::fetch::decode_error(URL, fetched.content_type.as_deref(), e);
             let line = format!("{msg:#}");
             assert!(!line.contains('\n'), "a multi-line error: {line:?}");
-            return;
         }
-    };
-    if prune::remove_uninteresting(&mut p).is_err() {
-        return;
-    }
-    // As the commands do: a profile without sample types is an error
-    // before any report.
-    for idx in 0..p.sample_types.len().min(4) {
-        let o = TopOptions {
-            sample_index: idx,
-            ..Default::default()
-        };
-        let r = report::top(&p, &o);
-        let mut out = Vec::new();
-        let _ = heapscope::render::top_text(&r, &mut out);
     }
 });

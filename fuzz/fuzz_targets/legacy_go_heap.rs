@@ -1,29 +1,18 @@
 //! Arbitrary bytes -> one legacy text parser, called directly whatever the
 //! first line says: Go debug=1 heap text (`heap profile: ... @ heap/RATE`) ->
-//! drop_frames pruning -> `top` for every sample type -> text. Nothing may
-//! panic, hang or allocate without bound.
+//! pruning and `top` (`common.rs`). Nothing may panic, hang or allocate
+//! without bound.
 #![no_main]
 
+#[path = "common.rs"]
+mod common;
+
+use heapscope::aggregate::Granularity;
 use heapscope::profile::legacy::go_heap;
-use heapscope::profile::prune;
-use heapscope::report::{self, TopOptions};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let text = String::from_utf8_lossy(data);
-    let Some(Ok(mut p)) = go_heap::parse(&text) else {
-        return;
-    };
-    if prune::remove_uninteresting(&mut p).is_err() {
-        return;
-    }
-    for idx in 0..p.sample_types.len().min(4) {
-        let o = TopOptions {
-            sample_index: idx,
-            ..Default::default()
-        };
-        let r = report::top(&p, &o);
-        let mut out = Vec::new();
-        let _ = heapscope::render::top_text(&r, &mut out);
+    if let Some(Ok(p)) = go_heap::parse(&String::from_utf8_lossy(data)) {
+        common::prune_and_top(p, &[Granularity::Functions], false);
     }
 });

@@ -515,6 +515,7 @@ pub fn apply(p: &mut Profile, spec: &FilterSpec) -> Result<FilterOutcome, Filter
     if let Some(rx) = &prune_from {
         prune_from_filter(p, rx);
     }
+    crate::profile::debug_assert_valid(p);
     Ok(out)
 }
 

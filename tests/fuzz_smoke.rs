@@ -2,10 +2,12 @@
 //! mutated real profiles (bit flips, truncations, splices, inserted
 //! varints, raw and gzip) go through decode, and whatever decodes goes
 //! through every granularity of `top`. Nothing may panic; every failure
-//! must be a typed error. The same for mutated HTTP responses over a real
+//! must be a typed error, and every profile that decodes must pass
+//! `check_valid`. The same for mutated HTTP responses over a real
 //! socket and for mutated binaries given to the symbolizer.
 
 use heapscope::aggregate::Granularity;
+use heapscope::profile::check_valid;
 use heapscope::profile::decode::{self, DecodeOptions};
 use heapscope::report::{self, TopOptions};
 use proptest::prelude::*;
@@ -103,6 +105,7 @@ proptest! {
         let input = apply(seeds[seed % seeds.len()].clone(), &ms);
         let opts = DecodeOptions { max_input_size: 16 << 20, ..Default::default() };
         if let Ok(p) = decode::decode_bytes(&input, opts, &heapscope::profile::legacy::parse) {
+            prop_assert_eq!(check_valid(&p), Ok(()));
             for idx in 0..p.sample_types.len() {
                 let mut o = TopOptions { sample_index: idx, ..Default::default() };
                 o.nodes.granularity = [Granularity::Functions, Granularity::FileFunctions, Granularity::Files, Granularity::Lines, Granularity::Addresses][g];
@@ -140,9 +143,11 @@ fn fuzz_regressions() {
         let decoded = decode::decode_bytes(&bytes, opts, &heapscope::profile::legacy::parse);
         let direct = heapscope::profile::legacy::parse(&bytes);
         for mut p in [decoded, direct].into_iter().flatten() {
+            assert_eq!(check_valid(&p), Ok(()), "{}", path.display());
             if heapscope::profile::prune::remove_uninteresting(&mut p).is_err() {
                 continue;
             }
+            assert_eq!(check_valid(&p), Ok(()), "{}", path.display());
             for idx in 0..p.sample_types.len() {
                 let o = TopOptions {
                     sample_index: idx,

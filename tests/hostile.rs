@@ -422,3 +422,121 @@ fn inflate_prefix(b: &[u8]) -> Vec<u8> {
     let _ = flate2::read::MultiGzDecoder::new(b).read_to_end(&mut out);
     out
 }
+
+/// The library's errors are typed: the same files, decoded in-process,
+/// fail with the variant that names the fault (no message matching).
+#[test]
+fn decode_errors_are_typed() {
+    use heapscope::profile::decode::{self, DecodeOptions};
+    use heapscope::profile::error::{DecodeError as D, Invalid as I, Malformed as M, Table};
+    let decode = |file: &str| {
+        let bytes = fs::read(dir().join(file)).unwrap();
+        decode::decode_bytes(
+            &bytes,
+            DecodeOptions::default(),
+            &heapscope::profile::legacy::parse,
+        )
+        .expect_err(file)
+    };
+    let cases: Vec<(&str, fn(&D) -> bool)> = vec![
+        ("varint_11_bytes.pb", |e| {
+            matches!(e, D::Malformed(M::VarintOverflow))
+        }),
+        ("varint_truncated.pb", |e| {
+            matches!(e, D::Malformed(M::TruncatedVarintAtEnd))
+        }),
+        ("length_past_eof.pb", |e| {
+            matches!(
+                e,
+                D::Malformed(M::TruncatedInput {
+                    declared: 1099511627776,
+                    available: 3
+                })
+            )
+        }),
+        ("length_past_message.pb", |e| {
+            matches!(
+                e,
+                D::Malformed(M::TruncatedMessage {
+                    declared: 1000,
+                    remaining: 2
+                })
+            )
+        }),
+        ("wrong_wire_type.pb", |e| {
+            matches!(
+                e,
+                D::Malformed(M::WireType {
+                    field: 1,
+                    wire: 0,
+                    expected: 2
+                })
+            )
+        }),
+        ("wire_type_6.pb", |e| {
+            matches!(e, D::Malformed(M::UnsupportedWireType(6)))
+        }),
+        ("field_number_zero.pb", |e| {
+            matches!(e, D::Malformed(M::FieldZero))
+        }),
+        ("concatenated_profiles.pb", |e| {
+            matches!(e, D::Malformed(M::Concatenated))
+        }),
+        ("gzip_empty_member.pb.gz", |e| matches!(e, D::Empty)),
+        ("gzip_header_only.pb.gz", |e| matches!(e, D::Gzip(_))),
+        ("location_id_max_dangling.pb", |e| {
+            matches!(
+                e,
+                D::Invalid(I::UnknownLocation {
+                    location: u64::MAX,
+                    ..
+                })
+            )
+        }),
+        ("duplicate_function_ids.pb", |e| {
+            matches!(
+                e,
+                D::Invalid(I::DuplicateId {
+                    table: Table::Function,
+                    id: 1
+                })
+            )
+        }),
+        ("duplicate_mapping_ids.pb", |e| {
+            matches!(
+                e,
+                D::Invalid(I::DuplicateId {
+                    table: Table::Mapping,
+                    id: 7
+                })
+            )
+        }),
+        ("id_cycle_across_tables.pb", |e| {
+            matches!(e, D::Invalid(I::UnknownFunction { function: 3, .. }))
+        }),
+        ("sample_type_index_out_of_range.pb", |e| {
+            matches!(
+                e,
+                D::Invalid(I::StringIndex {
+                    field: "sample type",
+                    index: 99,
+                    table_len: 9
+                })
+            )
+        }),
+        ("string_index_negative.pb", |e| {
+            matches!(e, D::Invalid(I::StringIndexOverflow { index: -1, .. }))
+        }),
+        ("no_sample_types_with_samples.pb", |e| {
+            matches!(e, D::Invalid(I::NoSampleTypes))
+        }),
+        ("legacy_bad_address.heap", |e| {
+            matches!(e, D::BadLine { line: 2, .. })
+        }),
+        ("html_page.pb.gz", |e| matches!(e, D::NotAProfile(_))),
+    ];
+    for (file, ok) in cases {
+        let e = decode(file);
+        assert!(ok(&e), "{file}: {e:?}");
+    }
+}

@@ -2,10 +2,9 @@
 
 use super::{Outcome, stdout_writer};
 use crate::cli::{Format, InfoArgs};
-use crate::info;
 use crate::profile::decode::{self, DecodeOptions};
 use crate::profile::{legacy, prune};
-use crate::source;
+use crate::{render, report, source};
 use anyhow::{Context, Result};
 use std::io::{Read, Write};
 
@@ -25,12 +24,12 @@ pub(crate) fn run(a: InfoArgs) -> Result<Outcome> {
         let mut p = decode::decode_reader(head[..n].chain(r), opts, &legacy::parse)
             .map_err(|e| super::fetch::decode_error(shown, o.content_type.as_deref(), e))?;
         prune::remove_uninteresting(&mut p).with_context(|| shown.to_string())?;
-        infos.push(info::info(shown, &p, gzipped));
+        infos.push(report::info::info(shown, &p, gzipped));
     }
     let mut w = stdout_writer();
     match a.format {
-        Format::Text => info::render_text(&infos, &mut w)?,
-        Format::Json => info::render_json(&infos, &mut w)?,
+        Format::Text => render::info::render_text(&infos, &mut w)?,
+        Format::Json => render::info::render_json(&infos, &mut w)?,
     }
     w.flush()?;
     Ok(Outcome::Ok)

@@ -16,7 +16,8 @@
 //! binary in report headers.
 
 use super::{
-    FuncIdx, Function, Label, Line, LocIdx, Location, MapIdx, Mapping, Profile, StrIdx, ValueType,
+    Builder, FuncIdx, Function, Label, Line, LocIdx, Location, MapIdx, Mapping, Profile, StrIdx,
+    ValueType,
 };
 use rustc_hash::FxHashMap;
 
@@ -164,8 +165,7 @@ pub fn compatibilize_sample_types(ps: &mut [Profile]) -> Result<(), MergeError> 
 type LocationKey = (Option<MapIdx>, u64, bool, Vec<(FuncIdx, i64, i64)>);
 
 struct Merger {
-    out: Profile,
-    strings: FxHashMap<Box<str>, StrIdx>,
+    out: Builder,
     mappings: FxHashMap<(u64, u64, String), MapIdx>,
     functions: FxHashMap<(i64, StrIdx, StrIdx, StrIdx), FuncIdx>,
     locations: FxHashMap<LocationKey, LocIdx>,
@@ -175,16 +175,10 @@ struct Merger {
 
 impl Merger {
     fn new(ps: &[Profile]) -> Merger {
-        let mut out = Profile {
-            strings: vec!["".into()],
-            ..Default::default()
-        };
-        let mut strings = FxHashMap::default();
-        strings.insert(Box::<str>::from(""), StrIdx(0));
+        let mut out = Builder::new();
         let first = &ps[0];
         let mut m = Merger {
-            out: Profile::default(),
-            strings,
+            out: Builder::new(),
             mappings: FxHashMap::default(),
             functions: FxHashMap::default(),
             locations: FxHashMap::default(),
@@ -192,22 +186,19 @@ impl Merger {
             seen_comments: FxHashMap::default(),
         };
         // Header.
-        let s =
-            |p: &Profile, i: StrIdx, out: &mut Profile, tbl: &mut FxHashMap<Box<str>, StrIdx>| {
-                out.intern(tbl, p.str(i))
-            };
+        let s = |p: &Profile, i: StrIdx, out: &mut Builder| out.intern(p.str(i));
         for &vt in &first.sample_types {
-            let t = s(first, vt.r#type, &mut out, &mut m.strings);
-            let u = s(first, vt.unit, &mut out, &mut m.strings);
+            let t = s(first, vt.r#type, &mut out);
+            let u = s(first, vt.unit, &mut out);
             out.sample_types.push(ValueType { r#type: t, unit: u });
         }
         out.samples.stride = out.sample_types.len();
         out.period_type = ValueType {
-            r#type: s(first, first.period_type.r#type, &mut out, &mut m.strings),
-            unit: s(first, first.period_type.unit, &mut out, &mut m.strings),
+            r#type: s(first, first.period_type.r#type, &mut out),
+            unit: s(first, first.period_type.unit, &mut out),
         };
-        out.drop_frames = s(first, first.drop_frames, &mut out, &mut m.strings);
-        out.keep_frames = s(first, first.keep_frames, &mut out, &mut m.strings);
+        out.drop_frames = s(first, first.drop_frames, &mut out);
+        out.keep_frames = s(first, first.keep_frames, &mut out);
         let (mut time, mut dur, mut period) = (0i64, 0i64, 0i64);
         let mut dst = String::new();
         let mut doc = String::new();
@@ -222,7 +213,7 @@ impl Merger {
             for &c in &p.comments {
                 let c = p.str(c).to_string();
                 if m.seen_comments.insert(c.clone(), ()).is_none() {
-                    let i = out.intern(&mut m.strings, &c);
+                    let i = out.intern(&c);
                     out.comments.push(i);
                 }
             }
@@ -236,14 +227,14 @@ impl Merger {
         out.time_nanos = time;
         out.duration_nanos = dur;
         out.period = period;
-        out.default_sample_type = out.intern(&mut m.strings, &dst);
-        out.doc_url = out.intern(&mut m.strings, &doc);
+        out.default_sample_type = out.intern(&dst);
+        out.doc_url = out.intern(&doc);
         m.out = out;
         m
     }
 
     fn string(&mut self, p: &Profile, i: StrIdx) -> StrIdx {
-        self.out.intern(&mut self.strings, p.str(i))
+        self.out.intern(p.str(i))
     }
 
     /// Returns the merged mapping and the address offset to apply.
@@ -292,7 +283,7 @@ impl Merger {
         }
         let idx = FuncIdx(self.out.functions.len() as u32);
         self.out.functions.push(Function {
-            id: self.out.functions.len() as u64 + 1,
+            id: u64::from(idx.0) + 1,
             name: key.1,
             system_name: key.2,
             filename: key.3,
@@ -337,12 +328,13 @@ impl Merger {
             });
         }
         let idx = LocIdx(self.out.locations.len() as u32);
+        let end = self.out.lines.len() as u32;
         self.out.locations.push(Location {
-            id: self.out.locations.len() as u64 + 1,
+            id: u64::from(idx.0) + 1,
             mapping,
             address,
             lines_start: start,
-            lines_end: self.out.lines.len() as u32,
+            lines_end: end,
             is_folded: src.is_folded,
         });
         self.locations.insert(key, idx);
@@ -431,6 +423,6 @@ impl Merger {
             }
             self.out.samples = kept;
         }
-        self.out
+        self.out.finish()
     }
 }

@@ -8,7 +8,14 @@
 //! Samples are stored flat (one array of location indices, one array of
 //! values with a fixed stride, one array of labels) so a profile with
 //! millions of samples costs a handful of allocations, not millions.
+//!
+//! The model's invariants live in [`check`]: [`decode`] returns only
+//! profiles that pass [`check_valid`], and every in-memory producer (the
+//! [`Builder`] with its string interner, [`legacy`], [`merge`], [`prune`],
+//! the filters and the symbolizer) asserts them in debug builds.
 
+pub mod builder;
+pub mod check;
 pub mod decode;
 pub mod encode;
 pub mod error;
@@ -16,7 +23,9 @@ pub mod legacy;
 pub mod merge;
 pub mod prune;
 
-pub use error::DecodeError;
+pub use builder::Builder;
+pub use check::{check_valid, debug_assert_valid};
+pub use error::{DecodeError, Invalid, Malformed};
 
 /// Index into [`Profile::strings`].
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -228,7 +237,9 @@ impl Profile {
     }
 
     /// Adds `s` to the string table (deduplicated through `index`) and
-    /// returns its index.
+    /// returns its index. For callers that keep their own index next to a
+    /// profile they rewrite in place; new producers use [`Builder`], which
+    /// owns its index.
     pub fn intern(
         &mut self,
         index: &mut rustc_hash::FxHashMap<Box<str>, StrIdx>,
@@ -263,6 +274,7 @@ impl Profile {
             *v = v.wrapping_neg();
         }
         self.drop_zero_samples();
+        debug_assert_valid(self);
     }
 
     /// Removes samples whose values are all zero.
@@ -281,20 +293,16 @@ impl Profile {
             }
         }
         self.samples = kept;
+        debug_assert_valid(self);
     }
 
     /// Adds the string label `key=value` to every sample (pprof's
     /// `SetLabel`, used to mark `-diff_base` samples).
     pub fn set_label(&mut self, key: &str, value: &str) {
-        let mut index: rustc_hash::FxHashMap<Box<str>, StrIdx> = self
-            .strings
-            .iter()
-            .enumerate()
-            .map(|(i, s)| (s.clone(), StrIdx(i as u32)))
-            .collect();
-        let k = self.intern(&mut index, key);
-        let v = self.intern(&mut index, value);
-        let s = &self.samples;
+        let mut b = Builder::from_profile(std::mem::take(self));
+        let k = b.intern(key);
+        let v = b.intern(value);
+        let s = &b.samples;
         let mut out = Samples {
             stride: s.stride,
             ..Default::default()
@@ -311,7 +319,8 @@ impl Profile {
             });
             out.push(x.locs, x.values, &labels);
         }
-        self.samples = out;
+        b.samples = out;
+        *self = b.finish();
     }
 }
 

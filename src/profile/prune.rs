@@ -145,12 +145,13 @@ pub fn prune(p: &mut Profile, drop: &Regex, keep: Option<&Regex>) {
         out.push(locs, x.values, x.labels);
     }
     p.samples = out;
+    super::debug_assert_valid(p);
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::profile::{FuncIdx, Function, Line, Location, StrIdx};
+    use crate::profile::{FuncIdx, Function, Line, Location};
 
     #[test]
     fn simplify() {
@@ -173,20 +174,20 @@ mod tests {
     /// Sample 0 (leaf first): malloc, [operator new inlined into user],
     /// user, main. Sample 1: user, malloc (an allocator frame at the root).
     fn profile() -> Profile {
-        let mut p = Profile {
-            strings: ["", "malloc", "operator new", "user", "main"]
-                .iter()
-                .map(|s| Box::<str>::from(*s))
-                .collect(),
-            ..Default::default()
-        };
-        for (i, n) in [1u32, 2, 3, 4].iter().enumerate() {
+        let mut p = crate::profile::Builder::new();
+        for (i, n) in ["malloc", "operator new", "user", "main"]
+            .iter()
+            .enumerate()
+        {
+            let name = p.intern(n);
             p.functions.push(Function {
                 id: i as u64 + 1,
-                name: StrIdx(*n),
+                name,
                 ..Default::default()
             });
         }
+        let t = p.value_type("space", "bytes");
+        p.sample_types.push(t);
         let f = |i: u32| Line {
             function: FuncIdx(i),
             line: 0,
@@ -195,6 +196,7 @@ mod tests {
         // loc0: malloc; loc1: [operator new (inner), user (outer)]; loc2: user; loc3: main.
         p.lines = vec![f(0), f(1), f(2), f(2), f(3)];
         let loc = |s: u32, e: u32| Location {
+            id: u64::from(s) + 1,
             lines_start: s,
             lines_end: e,
             ..Default::default()
@@ -205,7 +207,7 @@ mod tests {
             .push(&[LocIdx(0), LocIdx(1), LocIdx(2), LocIdx(3)], &[1], &[]);
         // A stack that is only allocator frames at its root: kept whole.
         p.samples.push(&[LocIdx(2), LocIdx(0)], &[1], &[]);
-        p
+        p.finish()
     }
 
     #[test]

@@ -5,6 +5,8 @@
 pub mod check;
 pub mod diff;
 pub mod flame;
+pub mod info;
+pub mod list;
 pub mod reports;
 mod table;
 pub mod trend;

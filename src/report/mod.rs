@@ -11,6 +11,8 @@
 pub mod check;
 pub mod diff;
 pub mod folded;
+pub mod info;
+pub mod list;
 pub mod nodes;
 pub mod tags;
 pub mod traces;

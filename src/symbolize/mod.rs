@@ -143,6 +143,7 @@ pub fn symbolize(p: &mut Profile, o: &Options) -> Summary {
         return s.summary;
     }
     s.run(p);
+    debug_assert_eq!(crate::profile::check_valid(p), Ok(()));
     s.summary.failures.sort();
     s.summary
 }

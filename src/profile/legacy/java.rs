@@ -21,8 +21,8 @@
 
 use super::{LegacyFormat, add_frame_info, line_err, parse_addresses, scale_heap_sample};
 use crate::profile::{
-    DecodeError, FuncIdx, Function, Label, Line, LocIdx, Location, MapIdx, Mapping, Profile,
-    Samples, StrIdx, ValueType,
+    Builder, DecodeError, FuncIdx, Function, Label, Line, LocIdx, Location, MapIdx, Mapping,
+    Profile, Samples, StrIdx,
 };
 use regex::Regex;
 use rustc_hash::FxHashMap;
@@ -147,21 +147,13 @@ fn parse_heapz(text: &str) -> Result<Profile, DecodeError> {
     }
 
     // Build the model.
-    let mut p = Profile {
-        strings: vec!["".into()],
-        legacy_format: Some(LegacyFormat::JavaHeapz),
-        ..Default::default()
-    };
-    let mut index: FxHashMap<Box<str>, StrIdx> = FxHashMap::default();
-    index.insert("".into(), StrIdx(0));
+    let mut p = Builder::new();
+    p.legacy_format = Some(LegacyFormat::JavaHeapz);
     for (t, u) in [("inuse_objects", "count"), ("inuse_space", unit.as_str())] {
-        let vt = ValueType {
-            r#type: p.intern(&mut index, t),
-            unit: p.intern(&mut index, u),
-        };
+        let vt = p.value_type(t, u);
         p.sample_types.push(vt);
     }
-    let bytes_key = p.intern(&mut index, "bytes");
+    let bytes_key = p.intern("bytes");
     let mut fn_of: FxHashMap<String, FuncIdx> = FxHashMap::default();
     let mut loc_by_line: FxHashMap<(FuncIdx, i64), LocIdx> = FxHashMap::default();
     let mut new_loc: Vec<Option<LocIdx>> = vec![None; loc_ids.len()];
@@ -182,8 +174,8 @@ fn parse_heapz(text: &str) -> Result<Profile, DecodeError> {
                             let f = match fn_of.get(name) {
                                 Some(&f) => f,
                                 None => {
-                                    let n = p.intern(&mut index, name);
-                                    let fl = p.intern(&mut index, file);
+                                    let n = p.intern(name);
+                                    let fl = p.intern(file);
                                     let f = FuncIdx(p.functions.len() as u32);
                                     p.functions.push(Function {
                                         id: f.0 as u64 + 1,
@@ -203,8 +195,9 @@ fn parse_heapz(text: &str) -> Result<Profile, DecodeError> {
                                     line: *line,
                                     column: 0,
                                 });
+                                let id = p.locations.len() as u64 + 1;
                                 p.locations.push(Location {
-                                    id: p.locations.len() as u64 + 1,
+                                    id,
                                     lines_start: start,
                                     lines_end: start + 1,
                                     ..Default::default()
@@ -223,8 +216,9 @@ fn parse_heapz(text: &str) -> Result<Profile, DecodeError> {
                                 });
                                 MapIdx(0)
                             });
+                            let id = p.locations.len() as u64 + 1;
                             p.locations.push(Location {
-                                id: p.locations.len() as u64 + 1,
+                                id,
                                 mapping: Some(m),
                                 address: loc_ids[li as usize],
                                 ..Default::default()
@@ -247,8 +241,8 @@ fn parse_heapz(text: &str) -> Result<Profile, DecodeError> {
         out.push(&locs, &s.values, &[label]);
     }
     p.samples = out;
-    add_frame_info(&mut p, &mut index);
-    Ok(p)
+    add_frame_info(&mut p);
+    Ok(p.finish())
 }
 
 #[cfg(test)]

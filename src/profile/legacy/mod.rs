@@ -25,7 +25,7 @@ pub mod jemalloc;
 pub mod maps;
 pub mod tcmalloc;
 
-use super::{DecodeError, Label, LocIdx, Location, MapIdx, Mapping, Profile, Samples, ValueType};
+use super::{Builder, DecodeError, Label, LocIdx, Location, MapIdx, Mapping, Profile, Samples};
 use rustc_hash::FxHashMap;
 
 /// Which text format a profile was read from.
@@ -127,7 +127,10 @@ pub fn parse(text: &[u8]) -> Result<Profile, DecodeError> {
 
 /// An error at a 1-based line of a legacy profile.
 pub(crate) fn line_err(line: usize, msg: impl std::fmt::Display) -> DecodeError {
-    DecodeError::Invalid(format!("line {line}: {msg}"))
+    DecodeError::BadLine {
+        line,
+        message: msg.to_string(),
+    }
 }
 
 /// The first line of `text` (without its line ending).
@@ -239,23 +242,12 @@ impl RawLegacy {
     /// Builds the model: locations, mappings (pprof's `massageMappings`
     /// and `remapMappingIDs`), frame expressions.
     pub fn finish(self) -> Profile {
-        let mut p = Profile {
-            strings: vec!["".into()],
-            ..Default::default()
-        };
-        let mut index: FxHashMap<Box<str>, super::StrIdx> = FxHashMap::default();
-        index.insert("".into(), super::StrIdx(0));
+        let mut p = Builder::new();
         for &(t, u) in &self.sample_types {
-            let vt = ValueType {
-                r#type: p.intern(&mut index, t),
-                unit: p.intern(&mut index, u),
-            };
+            let vt = p.value_type(t, u);
             p.sample_types.push(vt);
         }
-        p.period_type = ValueType {
-            r#type: p.intern(&mut index, self.period_type.0),
-            unit: p.intern(&mut index, self.period_type.1),
-        };
+        p.period_type = p.value_type(self.period_type.0, self.period_type.1);
         p.period = self.period;
         p.legacy_format = Some(self.format);
         p.memstats = self.memstats;
@@ -268,7 +260,7 @@ impl RawLegacy {
             stride,
             ..Default::default()
         };
-        let bytes_key = p.intern(&mut index, "bytes");
+        let bytes_key = p.intern("bytes");
         let mut locs: Vec<LocIdx> = Vec::new();
         let mut start = 0usize;
         for (i, &end) in self.addr_ends.iter().enumerate() {
@@ -293,8 +285,8 @@ impl RawLegacy {
 
         let (mappings, assign) = maps::assign(self.mappings, &addrs_of_loc);
         for (i, m) in mappings.iter().enumerate() {
-            let filename = p.intern(&mut index, &m.file);
-            let build_id = p.intern(&mut index, &m.build_id);
+            let filename = p.intern(&m.file);
+            let build_id = p.intern(&m.build_id);
             p.mappings.push(Mapping {
                 id: i as u64 + 1,
                 memory_start: m.start,
@@ -315,14 +307,14 @@ impl RawLegacy {
                 is_folded: false,
             });
         }
-        add_frame_info(&mut p, &mut index);
-        p
+        add_frame_info(&mut p);
+        p.finish()
     }
 }
 
 /// pprof's `addLegacyFrameInfo`: heap profiles get the allocator
 /// expressions; other legacy profiles get the CPU profiler's.
-pub(crate) fn add_frame_info(p: &mut Profile, index: &mut FxHashMap<Box<str>, super::StrIdx>) {
+pub(crate) fn add_frame_info(p: &mut Builder) {
     let names: Vec<&str> = (0..p.sample_types.len())
         .map(|i| p.sample_type_name(i))
         .collect();
@@ -332,8 +324,8 @@ pub(crate) fn add_frame_info(p: &mut Profile, index: &mut FxHashMap<Box<str>, su
     } else {
         (CPU_DROP_FRAMES, "")
     };
-    p.drop_frames = p.intern(index, drop);
-    p.keep_frames = p.intern(index, keep);
+    p.drop_frames = p.intern(drop);
+    p.keep_frames = p.intern(keep);
 }
 
 #[cfg(test)]

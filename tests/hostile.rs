@@ -438,7 +438,8 @@ fn decode_errors_are_typed() {
         )
         .expect_err(file)
     };
-    let cases: Vec<(&str, fn(&D) -> bool)> = vec![
+    type IsExpected = fn(&D) -> bool;
+    let cases: Vec<(&str, IsExpected)> = vec![
         ("varint_11_bytes.pb", |e| {
             matches!(e, D::Malformed(M::VarintOverflow))
         }),

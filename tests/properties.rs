@@ -1,7 +1,8 @@
 //! Property tests of the aggregation core on random profiles without
 //! negative values: untrimmed, the flat column sums to the total, and every
 //! node's cum is at least its flat and at most the total. Also: encoding a
-//! decoded profile and decoding it again gives the same report.
+//! decoded profile and decoding it again gives the same report, and every
+//! transformation keeps the profile valid (`check_valid`).
 
 mod common;
 
@@ -101,6 +102,36 @@ proptest! {
             prop_assert_eq!(x.flat * 2, y.flat);
             prop_assert_eq!(x.cum * 2, y.cum);
         }
+    }
+
+    /// Every transformation keeps the model's invariants (checked here
+    /// explicitly, so release-mode test runs check them too): merge,
+    /// subtracting a base (relabel, negate, drop zeros), the filters and
+    /// drop_frames pruning.
+    #[test]
+    fn transformations_keep_the_profile_valid(a in stacks(), b in stacks(), focus in 0..NAMES.len(), hide in 0..NAMES.len()) {
+        use heapscope::profile::check_valid;
+        use heapscope::profile::merge::{self, BaseMode};
+        let (p, q) = (build(&a), build(&b));
+        prop_assert_eq!(check_valid(&p), Ok(()));
+        let m = merge::merge(vec![p.clone(), q.clone()]).unwrap();
+        prop_assert_eq!(check_valid(&m), Ok(()));
+        for mode in [BaseMode::Subtract, BaseMode::Diff] {
+            let d = merge::subtract_base(p.clone(), q.clone(), mode).unwrap();
+            prop_assert_eq!(check_valid(&d), Ok(()));
+        }
+        let mut f = m.clone();
+        let spec = heapscope::filter::FilterSpec {
+            focus: regex::escape(NAMES[focus]),
+            hide: regex::escape(NAMES[hide]),
+            ..Default::default()
+        };
+        heapscope::filter::apply(&mut f, &spec).unwrap();
+        prop_assert_eq!(check_valid(&f), Ok(()));
+        let mut g = m;
+        let drop = regex::Regex::new("^runtime\\..*$").unwrap();
+        heapscope::profile::prune::prune(&mut g, &drop, None);
+        prop_assert_eq!(check_valid(&g), Ok(()));
     }
 }
 

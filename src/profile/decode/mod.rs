@@ -1,13 +1,13 @@
 //! Bytes -> [`Profile`]: the decoder, split by job.
 //!
-//! - [`input`]: gzip sniffing and inflation (on a second thread for big
+//! - `input`: gzip sniffing and inflation (on a second thread for big
 //!   inputs) and the size cap on decompressed bytes;
-//! - [`wire`]: the protobuf wire format (varints, length-delimited and
+//! - `wire`: the protobuf wire format (varints, length-delimited and
 //!   packed fields, skipping unknown fields);
-//! - [`fields`]: profile.proto's messages into the model's tables, ids as
+//! - `fields`: profile.proto's messages into the model's tables, ids as
 //!   written;
-//! - [`resolve`]: ids into dense indices, then
-//!   [`check_valid`](super::check::check_valid).
+//! - `resolve`: ids into dense indices, then
+//!   [`check_valid`].
 //!
 //! This file routes the input: text goes to the legacy parsers (the
 //! `text_fallback`), everything else to the profile.proto decoder.
@@ -160,7 +160,7 @@ fn decode_stream<R: BufRead>(
 /// ASCII, and bytes of 0x80 and up (UTF-8 function names, Latin-1 paths),
 /// which pprof's text parsers take as they are. A profile.proto message
 /// begins with a field key and a length, which are control bytes for any
-/// realistic profile (and [`decode_stream`] still tries profile.proto when
+/// realistic profile (and `decode_stream` still tries profile.proto when
 /// no text format claims the input).
 pub fn sniff(head: &[u8]) -> Sniff {
     let n = head.len().min(256);

@@ -65,7 +65,6 @@ impl<R: BufRead> Input<R> {
 }
 
 /// An in-memory cursor over one message (a sub-message of the profile).
-
 pub(super) struct Slice<'a> {
     pub(super) b: &'a [u8],
     pub(super) i: usize,

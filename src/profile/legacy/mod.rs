@@ -3,7 +3,7 @@
 //! and fragmentation profiles), plus jemalloc's own `heap_v2` dump, which
 //! pprof rejects and only jeprof reads.
 //!
-//! Each format has its own file; they share [`RawLegacy`], the parsed
+//! Each format has its own file; they share `RawLegacy`, the parsed
 //! samples before the model is built, and [`maps`], the memory map section
 //! that becomes Mappings. [`parse`] tries the formats in pprof's order
 //! (`parseLegacy`: heap text first, Java heapz last), jemalloc after them.

@@ -307,6 +307,110 @@ pub fn trim_source_path<'a>(path: &'a str, trim: &str, search: &str) -> &'a str 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::profile::{FuncIdx, Function, Line, LocIdx, Location, StrIdx};
+
+    /// Sources served from memory: `a.go` has 30 numbered lines; any other
+    /// file is missing.
+    struct Fake(Vec<String>);
+
+    impl SourceFiles for Fake {
+        fn lines(&mut self, path: &str) -> Result<&[String], String> {
+            match path {
+                "a.go" => Ok(&self.0),
+                _ => Err(format!("open {path}: no such file or directory")),
+            }
+        }
+    }
+
+    /// main.f (a.go, starts at line 10) allocates at line 12, called from
+    /// main.main at line 20; main.g has no file.
+    fn profile() -> Profile {
+        let mut b = Builder::new();
+        let t = b.value_type("inuse_space", "bytes");
+        b.sample_types.push(t);
+        b.samples.stride = 1;
+        let file = b.intern("a.go");
+        for (i, (name, start)) in [("main.f", 10), ("main.main", 18), ("main.g", 0)]
+            .iter()
+            .enumerate()
+        {
+            let name = b.intern(name);
+            b.functions.push(Function {
+                id: i as u64 + 1,
+                name,
+                system_name: name,
+                filename: if *start == 0 { StrIdx(0) } else { file },
+                start_line: *start,
+            });
+        }
+        for (i, (f, line)) in [(0u32, 12i64), (1, 20), (2, 0)].iter().enumerate() {
+            b.lines.push(Line {
+                function: FuncIdx(*f),
+                line: *line,
+                column: 0,
+            });
+            b.locations.push(Location {
+                id: i as u64 + 1,
+                lines_start: i as u32,
+                lines_end: i as u32 + 1,
+                ..Default::default()
+            });
+        }
+        b.samples.push(&[LocIdx(0), LocIdx(1)], &[100], &[]);
+        b.samples.push(&[LocIdx(2), LocIdx(1)], &[7], &[]);
+        b.finish()
+    }
+
+    fn run(rx: &str) -> Result<ListReport, NoMatches> {
+        let p = profile();
+        let regex = Regex::new(rx).unwrap();
+        let o = ListOptions {
+            regex: &regex,
+            sample_index: 0,
+            total: 107,
+            unit: "minimum".into(),
+        };
+        let mut src = Fake((1..=30).map(|i| format!("line {i}")).collect());
+        list(&p, &o, &mut src)
+    }
+
+    #[test]
+    fn windows_values_and_missing_sources() {
+        let r = run("main\\.").unwrap();
+        assert_eq!((r.sample_type.as_str(), r.total), ("inuse_space", 107));
+        assert_eq!(r.routines.len(), 3);
+        // main.f: from its start line 10 to 12 + 5.
+        let Routine::Listed(f) = &r.routines[0] else {
+            panic!("{:?}", r.routines[0])
+        };
+        assert_eq!((f.function.as_str(), f.flat, f.cum), ("main.f", 100, 100));
+        let lines = f.lines.as_ref().unwrap();
+        assert_eq!(lines.first().map(|l| l.line), Some(10));
+        assert_eq!(lines.last().map(|l| l.line), Some(17));
+        let hot: Vec<_> = lines.iter().filter(|l| l.cum != 0).collect();
+        assert_eq!(hot.len(), 1);
+        assert_eq!(
+            (hot[0].line, hot[0].flat, hot[0].source.as_str()),
+            (12, 100, "line 12")
+        );
+        // main.g has no file: no source information.
+        assert_eq!(
+            r.routines[1],
+            Routine::NoSource {
+                function: "main.g".into()
+            }
+        );
+        let Routine::Listed(m) = &r.routines[2] else {
+            panic!("{:?}", r.routines[2])
+        };
+        assert_eq!((m.flat, m.cum), (0, 107));
+        assert_eq!(r.source_errors().count(), 0);
+    }
+
+    #[test]
+    fn no_match_is_typed() {
+        assert_eq!(run("zzz").unwrap_err(), NoMatches("zzz".into()));
+    }
 
     #[test]
     fn trims_as_pprof() {

@@ -655,7 +655,10 @@ mod tests {
             cum: vec![v],
             flat_var: vec![0.0],
             cum_var: vec![0.0],
-            total: super::super::nodes::Measured { value: v, var: 0.0 },
+            total: super::super::nodes::Measured {
+                value: v,
+                ..Default::default()
+            },
             time_nanos: t,
             ..Default::default()
         };

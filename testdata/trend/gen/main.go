@@ -20,8 +20,9 @@
 //	flatSite     4 MiB of 1 MiB objects allocated at start             flat
 //
 // check: a steady workload of a dozen sites, objects of 48 B to 6 MiB,
-// one heap profile at the end. -grow scales the site of 4 MiB objects
-// (fourMiBSite): -grow 1.25 is a real +25% there.
+// one heap profile at the end. -grow scales the site of sixteen 4 MiB
+// objects (fourMiBSite): -grow 1.25 is a real +25% there (twenty).
+// check_rates.sh runs it many times and checks the pairs.
 package main
 
 import (
@@ -272,7 +273,7 @@ func check(out string, grow float64) {
 	var live [][][]byte
 	live = append(live, s48(40000), s256(8000), s1k(4000), s4k(1000), s16k(256),
 		s64k(64), s128k(32), s512k(8), s1m(4), s2m(2), s6m(1))
-	live = append(live, fourMiBSite(int(4*grow+0.5)))
+	live = append(live, fourMiBSite(int(16*grow+0.5)))
 	// Garbage: short-lived objects the profile must not keep.
 	for i := 0; i < 200; i++ {
 		_ = s4k(100)

@@ -473,7 +473,7 @@ pub struct DiffArgs {
 
 #[derive(Args, Debug)]
 pub struct CheckArgs {
-    /// [BASE] NEW: the rules about growth need BASE; --budget and
+    /// BASE and NEW, or NEW alone: the rules about growth need BASE; --budget and
     /// --max-total work on NEW alone.
     #[arg(value_name = "PROFILE", num_args = 1..=2, required = true)]
     pub profiles: Vec<String>,

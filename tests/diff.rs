@@ -654,6 +654,15 @@ fn trend_is_the_same_in_any_argument_order() {
         .find(|r| r["name"] == "main.leakSite")
         .unwrap();
     assert_eq!(leak["kind"], "shrinks");
+    // The span stays positive in any order.
+    let mut args = vec!["trend".to_string()];
+    args.extend(snaps("default", &[8, 7, 6, 5, 4, 3, 2, 1]));
+    args.push("--keep-order".into());
+    let a: Vec<&str> = args.iter().map(String::as_str).collect();
+    let t = stdout(&run_in(&trend_dir(), &a, None));
+    let span = t.lines().find(|l| l.starts_with("Span: ")).unwrap();
+    assert!(!span.contains('-'), "{span}");
+    assert!(t.contains("Order: as given (--keep-order)"), "{t}");
 }
 
 #[test]

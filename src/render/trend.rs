@@ -38,13 +38,14 @@ pub fn header_lines(r: &TrendReport) -> Vec<String> {
             sparkline(&r.totals, SPARK_WIDTH)
         ));
     }
-    if let (Some(&t0), Some(&t1)) = (r.times.first(), r.times.last()) {
-        if t0 != 0 && t1 != 0 {
-            out.push(format!(
-                "Span: {}",
-                crate::units::label(t1.wrapping_sub(t0), "nanoseconds")
-            ));
-        }
+    // The span of the recorded times (never negative, whatever the order).
+    if !r.times.is_empty() && r.times.iter().all(|&t| t != 0) {
+        let t0 = r.times.iter().copied().min().unwrap_or(0);
+        let t1 = r.times.iter().copied().max().unwrap_or(0);
+        out.push(format!(
+            "Span: {}",
+            crate::units::label(t1.wrapping_sub(t0), "nanoseconds")
+        ));
     }
     out.push(format!("Order: {}", order_text(r.order)));
     if let Some((limit, reach)) = r.limit {

@@ -70,12 +70,13 @@ pub fn certainty(r: &RuleResult) -> String {
             String::new()
         }
     } else if r.verdict == Verdict::Fail && !noise_only(r) {
+        let m = (FAMILY_ALPHA / r.alpha_each).round();
         format!(
-            "sure: sampling noise alone does this with probability {} (fails at {}: {}% over {} comparisons)",
+            "sure: sampling noise alone does this with probability {} (fails at {}: {}% over {m} comparison{})",
             prob_text(r.p_noise),
             prob_text(r.alpha_each),
             FAMILY_ALPHA * 100.0,
-            (FAMILY_ALPHA / r.alpha_each).round()
+            if m == 1.0 { "" } else { "s" }
         )
     } else if over {
         format!(

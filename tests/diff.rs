@@ -714,6 +714,32 @@ fn trend_projects_the_limit() {
 }
 
 #[test]
+fn snapshots_without_times_keep_argument_order_and_say_so() {
+    let d = tempfile::tempdir().unwrap();
+    let a = synth(d.path(), "a.pb", 1000, 10, 0, 10);
+    let snap = trend_dir().join("default/snap-1.pb.gz");
+    let snap = snap.to_str().unwrap();
+    let o = run(&["trend", snap, &a, "--format", "json"]);
+    assert_eq!(code(&o), 0);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("note: 1 of 2 snapshots record no time: kept in argument order"),
+        "{err}"
+    );
+    assert_eq!(json(&o)["order"], "arguments (no times)");
+    // None with a time: nothing to say.
+    let b = synth(d.path(), "b.pb", 2000, 10, 0, 10);
+    let o = run(&["trend", &b, &a]);
+    assert_eq!(code(&o), 0);
+    assert!(
+        o.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(stdout(&o).contains("Order: as given (2 snapshot(s) record no time)"));
+}
+
+#[test]
 fn trend_needs_two_snapshots() {
     let d = tempfile::tempdir().unwrap();
     let a = synth(d.path(), "a.pb", 1000, 10, 0, 10);

@@ -473,7 +473,7 @@ pub struct DiffArgs {
 
 #[derive(Args, Debug)]
 pub struct CheckArgs {
-    /// [BASE] NEW: the rules about growth need BASE; --budget and
+    /// BASE and NEW, or NEW alone: the rules about growth need BASE; --budget and
     /// --max-total work on NEW alone.
     #[arg(value_name = "PROFILE", num_args = 1..=2, required = true)]
     pub profiles: Vec<String>,
@@ -558,9 +558,19 @@ fn parse_budget_arg(s: &str) -> Result<crate::report::check::Rule, String> {
 
 #[derive(Args, Debug)]
 pub struct TrendArgs {
-    /// Snapshots of one process, oldest first.
-    #[arg(value_name = "SNAPSHOT", num_args = 2.., required = true)]
+    /// Snapshots of one process, or a folder of them (what `watch`
+    /// writes). Put in time order when every snapshot records its time.
+    #[arg(value_name = "SNAPSHOT", num_args = 1.., required = true)]
     pub profiles: Vec<String>,
+
+    /// Keep the snapshots in argument order, even when they record times.
+    #[arg(long)]
+    pub keep_order: bool,
+
+    /// Project when the total and each growing node reach SIZE at the
+    /// fitted rate (needs snapshots that record their time).
+    #[arg(long, value_name = "SIZE", value_parser = parse_size_arg)]
+    pub limit: Option<i64>,
 
     #[command(flatten)]
     pub sample: SampleArgs,

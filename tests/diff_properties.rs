@@ -1,6 +1,7 @@
 //! Property tests of `diff` on random profiles: diff(a, a) is all zero,
 //! diff(a, b) = -diff(b, a) row by row, and the untrimmed flat deltas sum
-//! to the total delta.
+//! to the total delta; `trend` over snapshots that record their times
+//! gives the same report in any argument order.
 
 mod common;
 
@@ -9,6 +10,7 @@ use heapscope::aggregate::NodeOptions;
 use heapscope::profile::decode::{self, DecodeOptions};
 use heapscope::report::diff::{self, DiffOptions};
 use heapscope::report::nodes::{self, NodeValues};
+use heapscope::report::trend::{Order, TrendBuilder, TrendOptions};
 use proptest::prelude::*;
 use std::collections::BTreeMap;
 
@@ -94,5 +96,45 @@ proptest! {
         for w in r.rows.windows(2) {
             prop_assert!(diff::compare_rows(&w[0], &w[1]) == std::cmp::Ordering::Less);
         }
+    }
+
+    #[test]
+    fn trend_ignores_argument_order(
+        snaps in prop::collection::vec(stacks(), 2..7),
+        idx in 0usize..4,
+        cum: bool,
+        seed in 0u64..1000,
+    ) {
+        let vals: Vec<NodeValues> = snaps
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                let mut v = values(s, idx);
+                v.time_nanos = (i as i64 + 1) * 1_000_000_000;
+                v
+            })
+            .collect();
+        // A permutation of the snapshots, from the seed.
+        let mut order: Vec<usize> = (0..vals.len()).collect();
+        let mut x = seed;
+        for i in (1..order.len()).rev() {
+            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            order.swap(i, (x >> 33) as usize % (i + 1));
+        }
+        let build = |ord: &[usize]| {
+            let mut b = TrendBuilder::new(cum);
+            for &i in ord {
+                b.add(&vals[i], &format!("s{i}"));
+            }
+            b.finish(&TrendOptions { limit: Some(1 << 20), ..Default::default() })
+        };
+        let sorted: Vec<usize> = (0..vals.len()).collect();
+        let (a, b) = (build(&sorted), build(&order));
+        prop_assert_eq!(a.order, Order::Time { moved: false });
+        prop_assert_eq!(b.order, Order::Time { moved: order != sorted });
+        prop_assert_eq!(&a.rows, &b.rows);
+        prop_assert_eq!(&a.totals, &b.totals);
+        prop_assert_eq!(&a.labels, &b.labels);
+        prop_assert_eq!(a.limit, b.limit);
     }
 }

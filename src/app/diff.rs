@@ -30,15 +30,37 @@ pub(super) fn load_values(
     Ok(nodes::node_values(&p, idx, opts))
 }
 
-/// Refuses to compare different sample types.
+/// Refuses to compare different sample types, naming the types both
+/// profiles have, or saying that they have none in common.
 pub(super) fn same_type(a: &NodeValues, an: &str, b: &NodeValues, bn: &str) -> Result<()> {
     if a.sample_type != b.sample_type || a.sample_unit != b.sample_unit {
+        let (an, bn) = (
+            crate::source::display_name(an),
+            crate::source::display_name(bn),
+        );
+        let lower = |t: &String| t.to_lowercase();
+        let common: Vec<&str> = a
+            .sample_types
+            .iter()
+            .filter(|t| b.sample_types.iter().any(|u| lower(u) == lower(t)))
+            .map(|t| t.split('/').next().unwrap_or(t))
+            .collect();
+        if common.is_empty() {
+            bail!(
+                "{an} and {bn} have no sample type in common, so they cannot be compared: \
+                 {an} has {}; {bn} has {}",
+                a.sample_types.join(", "),
+                b.sample_types.join(", ")
+            );
+        }
         bail!(
-            "{an} reports {}/{} but {bn} reports {}/{}: choose one with --sample-index",
+            "{an} reports {}/{} but {bn} reports {}/{}: choose a type both have with \
+             --sample-index ({})",
             a.sample_type,
             a.sample_unit,
             b.sample_type,
-            b.sample_unit
+            b.sample_unit,
+            common.join(", ")
         );
     }
     Ok(())

@@ -11,7 +11,7 @@ use crate::output::write_atomic;
 use crate::profile;
 use crate::render;
 use crate::report::nodes::{self, NodeValues};
-use crate::report::trend::TrendBuilder;
+use crate::report::trend::{TrendBuilder, TrendOptions};
 use crate::source;
 use anyhow::{Context, Result, anyhow};
 use std::io::Write;
@@ -40,7 +40,7 @@ pub(crate) fn run(a: WatchArgs) -> Result<Outcome> {
                 if let Some(f) = &first {
                     same_type(f, "the first snapshot", &nv, &path.display().to_string())?;
                 }
-                b.add(&nv);
+                b.add(&nv, &path.display().to_string());
                 let n = done + 1;
                 let mut w = stdout_writer();
                 if a.format == TableFormat::Text {
@@ -57,7 +57,10 @@ pub(crate) fn run(a: WatchArgs) -> Result<Outcome> {
                         writeln!(w, "The trend starts with the next scrape.")?;
                     }
                 } else {
-                    let r = b.clone().finish(a.nodecount);
+                    let r = b.clone().finish(&TrendOptions {
+                        nodecount: a.nodecount,
+                        ..Default::default()
+                    });
                     match a.format {
                         TableFormat::Text => render::trend::text(&r, color, &mut w)?,
                         TableFormat::Json => render::trend::json(&r, &mut w)?,

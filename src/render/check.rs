@@ -3,7 +3,7 @@
 
 use super::SCHEMA_VERSION;
 use super::table::{self, md, xml};
-use crate::report::check::{CheckReport, NOISE_SIGMAS, RuleResult, Verdict};
+use crate::report::check::{CheckReport, FAMILY_ALPHA, RuleResult, Verdict};
 use serde::Serialize;
 use std::io::{self, Write};
 
@@ -18,9 +18,75 @@ fn label(v: Verdict) -> &'static str {
 /// True when a failed value is over its limit by no more than the noise
 /// (so it failed only because of --strict).
 fn noise_only(r: &RuleResult) -> bool {
-    r.observed > r.limit
-        && r.sigma > 0.0
-        && r.observed.abs_diff(r.limit) as f64 <= NOISE_SIGMAS * r.sigma
+    r.alpha_each > 0.0 && r.observed > r.limit && r.p_noise > r.alpha_each
+}
+
+/// A small probability: `3.6%`, `2e-9`.
+fn prob_text(p: f64) -> String {
+    if p >= 0.001 {
+        let s = format!("{:.2}", p * 100.0);
+        format!("{}%", s.trim_end_matches('0').trim_end_matches('.'))
+    } else {
+        format!("{p:.0e}")
+    }
+}
+
+/// A probability in words: `66%`, `>99.9%`, `<0.1%`.
+fn pct_text(p: f64) -> String {
+    if p > 0.999 {
+        ">99.9%".into()
+    } else if p < 0.001 {
+        "<0.1%".into()
+    } else if (0.1..=0.9).contains(&p) {
+        format!("{:.0}%", p * 100.0)
+    } else {
+        format!("{:.1}%", p * 100.0)
+    }
+}
+
+/// How sure the verdict is, in words (empty when there is nothing to
+/// say: an exact value, or a pass far from the limit).
+pub fn certainty(r: &RuleResult) -> String {
+    let over = r.observed > r.limit;
+    if r.sigma <= 0.0 && r.p_noise <= 0.0 {
+        return if over {
+            "exact value (no sampling noise)".into()
+        } else {
+            String::new()
+        };
+    }
+    if r.bar == 0.0 {
+        // A hard cap: the estimate decides, the probability qualifies it.
+        let p = pct_text(r.p_over);
+        if over && r.p_over >= 0.99 {
+            format!("sure: the true value is over the cap with probability {p}")
+        } else if over {
+            format!(
+                "NOT SURE: the estimate is over the cap; the true value is over it with probability {p}"
+            )
+        } else if r.p_over >= 0.01 {
+            format!("not sure: the true value may be over the cap (probability {p})")
+        } else {
+            String::new()
+        }
+    } else if r.verdict == Verdict::Fail && !noise_only(r) {
+        let m = (FAMILY_ALPHA / r.alpha_each).round();
+        format!(
+            "sure: sampling noise alone does this with probability {} (fails at {}: {}% over {m} comparison{})",
+            prob_text(r.p_noise),
+            prob_text(r.alpha_each),
+            FAMILY_ALPHA * 100.0,
+            if m == 1.0 { "" } else { "s" }
+        )
+    } else if over {
+        format!(
+            "sampling noise alone does this with probability {} (fails at {})",
+            prob_text(r.p_noise),
+            prob_text(r.alpha_each)
+        )
+    } else {
+        String::new()
+    }
 }
 
 /// The first line of the summary.
@@ -83,6 +149,10 @@ pub fn detail(r: &RuleResult, unit: &str) -> String {
         Verdict::Fail if noise_only(r) => s.push_str(": within noise, failed because of --strict"),
         _ => {}
     }
+    let c = certainty(r);
+    if !c.is_empty() {
+        s.push_str(&format!(" [{c}]"));
+    }
     s
 }
 
@@ -144,6 +214,15 @@ struct JsonRule<'a> {
     kind: &'static str,
     verdict: &'static str,
     passed: bool,
+    /// Standard errors over the limit a comparison fails past (0: a
+    /// hard cap, any excess fails).
+    fail_past_sigmas: f64,
+    /// Probability that the true value is over the limit.
+    p_over: f64,
+    /// Probability that sampling noise alone puts the value this far
+    /// over (comparisons), and the level a comparison fails at.
+    p_noise: f64,
+    fail_at_p: f64,
     observed: i64,
     limit: i64,
     sigma: f64,
@@ -160,6 +239,8 @@ struct JsonCheck<'a> {
     command: &'static str,
     passed: bool,
     strict: bool,
+    family_false_alarm_rate: f64,
+    comparisons: usize,
     noise_sigmas: f64,
     sample_type: super::JsonSampleTypeOwned<'a>,
     base: Option<&'a str>,
@@ -176,7 +257,9 @@ pub fn json(r: &CheckReport, w: &mut dyn Write) -> io::Result<()> {
         command: "check",
         passed: r.passed(),
         strict: r.strict,
-        noise_sigmas: NOISE_SIGMAS,
+        family_false_alarm_rate: FAMILY_ALPHA,
+        comparisons: r.comparisons,
+        noise_sigmas: table::round(r.bar, 4),
         sample_type: super::JsonSampleTypeOwned {
             r#type: &r.sample_type,
             unit: &r.sample_unit,
@@ -193,6 +276,10 @@ pub fn json(r: &CheckReport, w: &mut dyn Write) -> io::Result<()> {
                 kind: x.kind,
                 verdict: x.verdict.as_str(),
                 passed: !x.failed(),
+                fail_past_sigmas: table::round(x.bar, 4),
+                p_over: table::round(x.p_over, 4),
+                p_noise: x.p_noise,
+                fail_at_p: x.alpha_each,
                 observed: x.observed,
                 limit: x.limit,
                 sigma: table::round(x.sigma, 1),

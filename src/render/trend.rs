@@ -2,7 +2,7 @@
 
 use super::SCHEMA_VERSION;
 use super::table::{self, csv, md};
-use crate::report::trend::{Kind, TrendReport, TrendRow, sparkline};
+use crate::report::trend::{Kind, Order, Reach, TrendReport, TrendRow, human_duration, sparkline};
 use comfy_table::{Cell, Color};
 use serde::Serialize;
 use std::io::{self, Write};
@@ -38,15 +38,73 @@ pub fn header_lines(r: &TrendReport) -> Vec<String> {
             sparkline(&r.totals, SPARK_WIDTH)
         ));
     }
-    if let (Some(&t0), Some(&t1)) = (r.times.first(), r.times.last()) {
-        if t0 != 0 && t1 != 0 {
-            out.push(format!(
-                "Span: {}",
-                crate::units::label(t1.wrapping_sub(t0), "nanoseconds")
-            ));
-        }
+    // The span of the recorded times (never negative, whatever the order).
+    if !r.times.is_empty() && r.times.iter().all(|&t| t != 0) {
+        let t0 = r.times.iter().copied().min().unwrap_or(0);
+        let t1 = r.times.iter().copied().max().unwrap_or(0);
+        out.push(format!(
+            "Span: {}",
+            crate::units::label(t1.wrapping_sub(t0), "nanoseconds")
+        ));
+    }
+    out.push(format!("Order: {}", order_text(r.order)));
+    if let Some((limit, reach)) = r.limit {
+        let l = table::value(limit, u);
+        out.push(match reach {
+            Reach::NoTimes => format!(
+                "Limit {l}: cannot project, the snapshots record no times (no rate per second)"
+            ),
+            _ => format!(
+                "Limit {l}: the total {}{}",
+                reach_text(reach, &l),
+                r.total_slope_per_sec
+                    .filter(|s| *s > 0.0)
+                    .map(|s| format!(" (at {})", slope_text(s, u, "/s")))
+                    .unwrap_or_default()
+            ),
+        });
     }
     out
+}
+
+/// How the series was ordered, in words.
+pub fn order_text(o: Order) -> String {
+    match o {
+        Order::Time { moved: false } => "by recorded time (as given)".into(),
+        Order::Time { moved: true } => "by recorded time (not argument order)".into(),
+        Order::Kept => "as given (--keep-order)".into(),
+        Order::NoTimes { missing } => {
+            format!("as given ({missing} snapshot(s) record no time)")
+        }
+    }
+}
+
+/// "reaches 2GiB in about 3h10m", "is already over 2GiB", ...
+pub fn reach_text(r: Reach, limit: &str) -> String {
+    match r {
+        Reach::Already => format!("is already at or over {limit}"),
+        Reach::In(s) => format!("reaches {limit} in about {}", human_duration(s)),
+        Reach::Never => format!("is not growing: never reaches {limit} at this rate"),
+        Reach::NoTimes => "cannot be projected: the snapshots record no times".into(),
+    }
+}
+
+fn reach_cell(r: Option<Reach>) -> String {
+    match r {
+        Some(Reach::Already) => "already".into(),
+        Some(Reach::In(s)) => format!("~{}", human_duration(s)),
+        Some(Reach::Never) => "never".into(),
+        Some(Reach::NoTimes) => "no times".into(),
+        None => "-".into(),
+    }
+}
+
+fn reach_seconds(r: Option<Reach>) -> Option<f64> {
+    match r {
+        Some(Reach::In(s)) => Some(table::round(s, 1)),
+        Some(Reach::Already) => Some(0.0),
+        _ => None,
+    }
 }
 
 /// The terminal table, suspects first.
@@ -55,20 +113,20 @@ pub fn text(r: &TrendReport, color: bool, w: &mut dyn Write) -> io::Result<()> {
         writeln!(w, "{l}")?;
     }
     let u = &r.sample_unit;
-    let mut t = table::new_table(
-        &[
-            "kind",
-            "score",
-            "slope/snap",
-            "slope/s",
-            "first",
-            "last",
-            "trend",
-            "name",
-        ],
-        &[1, 2, 3, 4, 5],
-        color,
-    );
+    let mut head = vec![
+        "kind",
+        "score",
+        "slope/snap",
+        "slope/s",
+        "first",
+        "last",
+        "trend",
+        "name",
+    ];
+    if r.limit.is_some() {
+        head.insert(6, "reaches in");
+    }
+    let mut t = table::new_table(&head, &[1, 2, 3, 4, 5], color);
     for row in &r.rows {
         let kind = Cell::new(row.kind.as_str());
         let kind = match (color, row.kind) {
@@ -76,7 +134,7 @@ pub fn text(r: &TrendReport, color: bool, w: &mut dyn Write) -> io::Result<()> {
             (true, Kind::Shrinks) => kind.fg(Color::Green),
             _ => kind,
         };
-        t.add_row(vec![
+        let mut cells = vec![
             kind,
             Cell::new(format!("{:.2}", row.score)),
             Cell::new(slope_text(row.slope, u, "")),
@@ -85,7 +143,11 @@ pub fn text(r: &TrendReport, color: bool, w: &mut dyn Write) -> io::Result<()> {
             Cell::new(table::value(*row.values.last().unwrap_or(&0), u)),
             Cell::new(sparkline(&row.values, SPARK_WIDTH)),
             Cell::new(&row.name),
-        ]);
+        ];
+        if r.limit.is_some() {
+            cells.insert(6, Cell::new(reach_cell(row.reach)));
+        }
+        t.add_row(cells);
     }
     table::write_rows(&t, r.rows.is_empty(), r.hidden, w)
 }
@@ -100,6 +162,17 @@ struct JsonRow<'a> {
     monotonicity: f64,
     r2: f64,
     kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reaches_limit_in_seconds: Option<f64>,
+}
+
+#[derive(Serialize)]
+struct JsonLimit {
+    limit: i64,
+    /// Seconds until the total reaches the limit (0: already), null when
+    /// it does not grow or cannot be projected.
+    total_reaches_in_seconds: Option<f64>,
+    projection: &'static str,
 }
 
 #[derive(Serialize)]
@@ -109,8 +182,12 @@ struct JsonTrend<'a> {
     sample_type: super::JsonSampleTypeOwned<'a>,
     compare: &'static str,
     snapshots: usize,
+    order: &'static str,
+    files: &'a [String],
     time_nanos: &'a [i64],
     totals: &'a [i64],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    limit: Option<JsonLimit>,
     hidden_rows: usize,
     rows: Vec<JsonRow<'a>>,
 }
@@ -127,8 +204,24 @@ pub fn json(r: &TrendReport, w: &mut dyn Write) -> io::Result<()> {
         },
         compare: if r.cum { "cum" } else { "flat" },
         snapshots: r.snapshots,
+        order: match r.order {
+            Order::Time { .. } => "time",
+            Order::Kept => "arguments",
+            Order::NoTimes { .. } => "arguments (no times)",
+        },
+        files: &r.labels,
         time_nanos: &r.times,
         totals: &r.totals,
+        limit: r.limit.map(|(limit, reach)| JsonLimit {
+            limit,
+            total_reaches_in_seconds: reach_seconds(Some(reach)),
+            projection: match reach {
+                Reach::Already => "already",
+                Reach::In(_) => "projected",
+                Reach::Never => "not growing",
+                Reach::NoTimes => "no times",
+            },
+        }),
         hidden_rows: r.hidden,
         rows: r
             .rows
@@ -142,6 +235,7 @@ pub fn json(r: &TrendReport, w: &mut dyn Write) -> io::Result<()> {
                 monotonicity: table::round(x.monotonicity, 4),
                 r2: table::round(x.r2, 4),
                 kind: x.kind.as_str(),
+                reaches_limit_in_seconds: reach_seconds(x.reach),
             })
             .collect(),
     };

@@ -35,6 +35,10 @@ pub struct DiffRow {
     pub delta: i64,
     /// Standard error of `delta` from sampling (0 when unsampled).
     pub sigma: f64,
+    /// Expected missed large objects in BASE and NEW, and the largest
+    /// value one miss takes away (see `nodes`).
+    pub miss: (f64, f64),
+    pub miss_unit: f64,
     pub status: Status,
 }
 
@@ -151,6 +155,8 @@ pub fn rows(base: &NodeValues, new: &NodeValues, cum: bool) -> Vec<DiffRow> {
             new: n.value,
             delta: n.value.wrapping_sub(b.value),
             sigma: (b.var + n.var).sqrt(),
+            miss: (b.miss, n.miss),
+            miss_unit: b.unit.max(n.unit),
             status,
         });
     }

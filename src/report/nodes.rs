@@ -37,6 +37,18 @@
 //! Without a positive byte `period` the profile is taken as unsampled
 //! (variance 0); a byte value without an object count uses the `V * P`
 //! bound; an object count without sizes gets no estimate (variance 0).
+//!
+//! # Missed large objects
+//!
+//! The normal approximation fails for objects that are nearly always
+//! recorded (`q > 1/2`, objects over ~363 KiB at Go's default period):
+//! their noise is the rare object that went unrecorded, a whole object at
+//! once. A 2 MiB object is missed 1.8% of the time, which a standard error
+//! of a tenth of an object cannot express. So values also carry `miss`,
+//! the expected number of such objects missed (`N * (1-q)` summed over
+//! those samples, the number of misses being Poisson), and `unit`, the
+//! largest value one missed object takes away (`s/q` bytes, `1/q`
+//! objects). `check` asks how likely misses alone explain a growth.
 
 use crate::aggregate::{self, NodeOptions};
 use crate::profile::Profile;
@@ -90,6 +102,35 @@ impl NoiseModel {
         !matches!(self, NoiseModel::None)
     }
 
+    /// For a sample of objects recorded with probability over 1/2: the
+    /// expected number of them missed and the value one miss takes away.
+    #[inline]
+    pub fn miss(&self, values: &[i64], idx: usize) -> Option<(f64, f64)> {
+        let v = (values[idx] as f64).abs();
+        if v == 0.0 {
+            return None;
+        }
+        let (objs, bytes, period, is_bytes) = match *self {
+            NoiseModel::None => return None,
+            NoiseModel::Bytes { period, objects } => {
+                (objects.map(|o| (values[o] as f64).abs())?, v, period, true)
+            }
+            NoiseModel::Objects { period, bytes } => {
+                (v, (values[bytes] as f64).abs(), period, false)
+            }
+        };
+        if objs <= 0.0 || bytes <= 0.0 {
+            return None;
+        }
+        let s = bytes / objs;
+        let miss = (-s / period).exp();
+        if miss >= 0.5 {
+            return None;
+        }
+        let q = 1.0 - miss;
+        Some((objs * miss, if is_bytes { s / q } else { 1.0 / q }))
+    }
+
     /// The variance of the value `values[idx]` of one sample.
     #[inline]
     pub fn variance(&self, values: &[i64], idx: usize) -> f64 {
@@ -126,6 +167,10 @@ impl NoiseModel {
 pub struct Measured {
     pub value: i64,
     pub var: f64,
+    /// Expected number of nearly-always-recorded objects missed (see the
+    /// module doc), and the largest value one such miss takes away.
+    pub miss: f64,
+    pub unit: f64,
 }
 
 impl Measured {
@@ -144,11 +189,17 @@ pub struct NodeValues {
     pub cum: Vec<i64>,
     pub flat_var: Vec<f64>,
     pub cum_var: Vec<f64>,
+    /// (expected misses, value of one miss) of flat and cum (see
+    /// [`Measured`]); may be empty (no misses).
+    pub flat_miss: Vec<(f64, f64)>,
+    pub cum_miss: Vec<(f64, f64)>,
     /// Σ value over all samples (signed), with its variance.
     pub total: Measured,
     pub sample_type: String,
     /// The sample type's unit, lower-cased as pprof does.
     pub sample_unit: String,
+    /// Every sample type of the profile, as `type/unit`.
+    pub sample_types: Vec<String>,
     /// `profile.time_nanos` (0: unknown).
     pub time_nanos: i64,
     pub sampled: bool,
@@ -162,15 +213,23 @@ impl NodeValues {
 
     /// Flat (or cum) value and variance of node `i`.
     pub fn get(&self, i: usize, cum: bool) -> Measured {
+        let (miss, unit) = match (cum, self.flat_miss.get(i), self.cum_miss.get(i)) {
+            (false, Some(&m), _) | (true, _, Some(&m)) => m,
+            _ => (0.0, 0.0),
+        };
         if cum {
             Measured {
                 value: self.cum[i],
                 var: self.cum_var[i],
+                miss,
+                unit,
             }
         } else {
             Measured {
                 value: self.flat[i],
                 var: self.flat_var[i],
+                miss,
+                unit,
             }
         }
     }
@@ -186,6 +245,12 @@ pub fn node_values(p: &Profile, idx: usize, opts: NodeOptions) -> NodeValues {
     // of the leaf location, cum once per node per sample), in f64.
     let mut flat_var = vec![0f64; n];
     let mut cum_var = vec![0f64; n];
+    let mut flat_miss = vec![(0f64, 0f64); n];
+    let mut cum_miss = vec![(0f64, 0f64); n];
+    let add = |m: &mut (f64, f64), x: (f64, f64)| {
+        m.0 += x.0;
+        m.1 = m.1.max(x.1);
+    };
     let mut total = Measured::default();
     let mut seen = vec![0u32; n];
     let mut stamp = 0u32;
@@ -199,9 +264,18 @@ pub fn node_values(p: &Profile, idx: usize, opts: NodeOptions) -> NodeValues {
             continue;
         }
         let var = model.variance(s.values, idx);
+        let miss = model.miss(s.values, idx);
         total.var += var;
+        if let Some(x) = miss {
+            total.miss += x.0;
+            total.unit = total.unit.max(x.1);
+        }
         if let Some(leaf) = s.locs.first() {
-            flat_var[table.nodes_of(leaf.0 as usize)[0] as usize] += var;
+            let leaf = table.nodes_of(leaf.0 as usize)[0] as usize;
+            flat_var[leaf] += var;
+            if let Some(x) = miss {
+                add(&mut flat_miss[leaf], x);
+            }
         }
         stamp = stamp.wrapping_add(1);
         if stamp == 0 {
@@ -213,13 +287,17 @@ pub fn node_values(p: &Profile, idx: usize, opts: NodeOptions) -> NodeValues {
                 if seen[node as usize] != stamp {
                     seen[node as usize] = stamp;
                     cum_var[node as usize] += var;
+                    if let Some(x) = miss {
+                        add(&mut cum_miss[node as usize], x);
+                    }
                 }
             }
         }
     }
     // Group present nodes by printable name.
     let mut by_name: FxHashMap<String, usize> = FxHashMap::default();
-    let mut entries: Vec<(String, i64, i64, f64, f64)> = Vec::new();
+    type Entry = (String, i64, i64, f64, f64, (f64, f64), (f64, f64));
+    let mut entries: Vec<Entry> = Vec::new();
     for i in 0..n {
         if flat[i] == 0 && cum[i] == 0 {
             continue;
@@ -229,7 +307,7 @@ pub fn node_values(p: &Profile, idx: usize, opts: NodeOptions) -> NodeValues {
             Some(&j) => &mut entries[j],
             None => {
                 by_name.insert(name.clone(), entries.len());
-                entries.push((name, 0, 0, 0.0, 0.0));
+                entries.push((name, 0, 0, 0.0, 0.0, (0.0, 0.0), (0.0, 0.0)));
                 entries.last_mut().expect("just pushed")
             }
         };
@@ -237,30 +315,43 @@ pub fn node_values(p: &Profile, idx: usize, opts: NodeOptions) -> NodeValues {
         e.2 = e.2.wrapping_add(cum[i]);
         e.3 += flat_var[i];
         e.4 += cum_var[i];
+        add(&mut e.5, flat_miss[i]);
+        add(&mut e.6, cum_miss[i]);
     }
     entries.sort_by(|a, b| a.0.cmp(&b.0));
     let mut out = NodeValues {
         total,
         sample_type: p.sample_type_name(idx).to_string(),
         sample_unit: p.sample_type_unit(idx).to_lowercase(),
+        sample_types: (0..p.sample_types.len())
+            .map(|i| format!("{}/{}", p.sample_type_name(i), p.sample_type_unit(i)))
+            .collect(),
         time_nanos: p.time_nanos,
         sampled: model.is_sampled(),
         ..Default::default()
     };
-    for (name, f, c, fv, cv) in entries {
+    for (name, f, c, fv, cv, fm, cm) in entries {
         out.names.push(name);
         out.flat.push(f);
         out.cum.push(c);
         out.flat_var.push(fv);
         out.cum_var.push(cv);
+        out.flat_miss.push(fm);
+        out.cum_miss.push(cm);
     }
     out
 }
 
 /// The value of the samples whose stack holds a node whose printable name
 /// matches `re` (each sample counted once: the cum of that set of nodes,
-/// as pprof's `-focus` keeps them), with its variance.
-pub fn matching_value(p: &Profile, idx: usize, opts: NodeOptions, re: &regex::Regex) -> Measured {
+/// as pprof's `-focus` keeps them), with its variance, and how many nodes
+/// of the profile match.
+pub fn matching_value(
+    p: &Profile,
+    idx: usize,
+    opts: NodeOptions,
+    re: &regex::Regex,
+) -> (Measured, usize) {
     let table = aggregate::node_table(p, opts);
     let mask: Vec<bool> = table
         .infos
@@ -283,9 +374,13 @@ pub fn matching_value(p: &Profile, idx: usize, opts: NodeOptions, re: &regex::Re
         if hit {
             m.value = m.value.wrapping_add(w);
             m.var += model.variance(s.values, idx);
+            if let Some(x) = model.miss(s.values, idx) {
+                m.miss += x.0;
+                m.unit = m.unit.max(x.1);
+            }
         }
     }
-    m
+    (m, mask.iter().filter(|&&b| b).count())
 }
 
 #[cfg(test)]

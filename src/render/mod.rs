@@ -4,7 +4,9 @@
 
 pub mod check;
 pub mod diff;
+pub mod dot;
 pub mod flame;
+pub mod graph_svg;
 pub mod reports;
 mod table;
 pub mod trend;

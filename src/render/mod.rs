@@ -7,6 +7,7 @@ pub mod diff;
 pub mod dot;
 pub mod flame;
 pub mod graph_svg;
+pub mod layout;
 pub mod reports;
 mod table;
 pub mod trend;

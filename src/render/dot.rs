@@ -477,27 +477,47 @@ mod tests {
 
     #[test]
     fn shorten_like_pprof() {
-        // Cases from pprof's graph_test.go TestShortenFunctionName.
+        // Cases from pprof's internal/graph/graph_test.go (TestShortenFunctionName).
         for (input, want) in [
-            ("foo", "foo"),
-            ("foo.bar", "foo.bar"),
-            ("foo/bar.Baz", "bar.Baz"),
-            ("foo/bar/v2.Baz", "bar.Baz"),
-            ("foo/bar/v2/baz.Qux", "baz.Qux"),
+            ("runtime.main", "runtime.main"),
+            ("net/http.(*conn).serve", "http.(*conn).serve"),
             (
-                "github.com/blah/blah/vendor/gopkg.in/yaml.v2.(*parser).parse",
-                "yaml.(*parser).parse",
+                "github.com/blah-blah/foo_bar.(*FooBar).Foo",
+                "foo_bar.(*FooBar).Foo",
             ),
-            ("java.lang.String.indexOf", "String.indexOf"),
-            ("java.lang.String.<init>", "String.<init>"),
+            (
+                "encoding/json.(*structEncoder).(encoding/json.encode)-fm",
+                "json.(*structEncoder).(encoding/json.encode)-fm",
+            ),
+            ("github.com/foo/bar/v4.(*Foo).Bar", "bar.(*Foo).Bar"),
+            ("github.com/foo/bar/v4/baz.Foo.Bar", "baz.Foo.Bar"),
+            ("github.com/foobar/v1.(*Foo).Bar", "v1.(*Foo).Bar"),
+            ("example.org/v2xyz.Foo", "v2xyz.Foo"),
+            (
+                "github.com/foo/bar/v4/foo/bar/v4.(*Foo).Bar",
+                "v4.(*Foo).Bar",
+            ),
             (
                 "java.util.concurrent.ThreadPoolExecutor$Worker.run",
                 "ThreadPoolExecutor$Worker.run",
             ),
-            ("com.google.Foo.bar$1", "Foo.bar$1"),
-            ("cpp::namespace::Class::method()::$_100", "Class::method"),
+            ("java.bar.foo.FooBar.run(java.lang.Runnable)", "FooBar.run"),
             ("(anonymous namespace)::Bar::Foo", "Bar::Foo"),
-            ("std::vector<int>::push_back", "std::vector<int>::push_back"),
+            ("(anonymous namespace)::foo", "foo"),
+            (
+                "cpp::namespace::Class::method()::$_100::operator()",
+                "Class::method",
+            ),
+            ("foo_bar::Foo::bar", "Foo::bar"),
+            (
+                "cpp::namespace::Class::method<float, long, int>()",
+                "Class::method<float, long, int>",
+            ),
+            ("foo/xyz", "foo/xyz"),
+            (
+                "com.google.perftools.gwp.benchmark.FloatBench.lambda$run$0",
+                "FloatBench.lambda$run$0",
+            ),
         ] {
             assert_eq!(shorten_function_name(input), want, "{input}");
         }

@@ -678,7 +678,9 @@ fn edge_entropy(weights: &[i64], self_w: i64) -> f64 {
 /// Go's float64 -> int64 conversion on amd64: NaN and out-of-range values
 /// become the minimum int64 (Rust's `as` saturates instead).
 fn go_f64_to_i64(x: f64) -> i64 {
-    if x.is_nan() || x >= 9.223_372_036_854_775_807e18 || x < -9.223_372_036_854_775_808e18 {
+    // 2^63 as f64 is exact.
+    const LIMIT: f64 = 9_223_372_036_854_775_808.0;
+    if x.is_nan() || !(-LIMIT..LIMIT).contains(&x) {
         i64::MIN
     } else {
         x as i64
@@ -707,7 +709,15 @@ pub fn trimmed_graph_with_table(p: &Profile, t: NodeTable, o: &GraphOptions) -> 
     let names = printable_names(&t);
     let n = t.len();
 
-    let b = build(p, &t, idx, None, tags.as_ref());
+    // Tags cost a hash update per frame: the first pass, which only finds
+    // the total and the nodes to drop, goes without them when nodes may
+    // be dropped (the graph is then rebuilt anyway).
+    let first_tags = if o.nodefraction == 0.0 {
+        tags.as_ref()
+    } else {
+        None
+    };
+    let b = build(p, &t, idx, None, first_tags);
     let total_value = b
         .present
         .iter()
@@ -717,6 +727,7 @@ pub fn trimmed_graph_with_table(p: &Profile, t: NodeTable, o: &GraphOptions) -> 
 
     let mut dropped_nodes = 0;
     let mut b = b;
+    let mut has_tags = first_tags.is_some() || tags.is_none();
     if node_cutoff > 0 {
         let mut kept = vec![false; n];
         let mut count = 0;
@@ -729,7 +740,11 @@ pub fn trimmed_graph_with_table(p: &Profile, t: NodeTable, o: &GraphOptions) -> 
         if count != b.present.len() {
             dropped_nodes = b.present.len() - count;
             b = build(p, &t, idx, Some(&kept), tags.as_ref());
+            has_tags = true;
         }
+    }
+    if !has_tags {
+        b = build(p, &t, idx, None, tags.as_ref());
     }
     let mut w = Work::new(&t, &names, b);
     let orig_count = w.order.len();

@@ -495,9 +495,8 @@ pub fn svg_to_png(svg: &str) -> io::Result<Vec<u8>> {
     opt.fontdb_mut().load_system_fonts();
     let tree = usvg::Tree::from_str(svg, &opt).map_err(|e| io::Error::other(e.to_string()))?;
     let size = tree.size();
-    let scale = (MAX_PNG_SIDE / f64::from(size.width().max(size.height())))
-        .min(1.0)
-        .max(1e-3) as f32;
+    let scale = (MAX_PNG_SIDE / f64::from(size.width().max(size.height()).max(1.0)))
+        .clamp(1e-3, 1.0) as f32;
     let (pw, ph) = (
         ((size.width() * scale).ceil() as u32).max(1),
         ((size.height() * scale).ceil() as u32).max(1),

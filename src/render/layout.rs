@@ -19,7 +19,7 @@ use std::fmt;
 /// Most boxes (nodes and tag boxes) a picture is drawn with.
 pub const MAX_BOXES: usize = 4000;
 /// Most virtual nodes (boxes plus edge bends).
-pub const MAX_VIRTUAL: usize = 200_000;
+pub const MAX_VIRTUAL: usize = 1_000_000;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct LayoutEdge {
@@ -182,15 +182,50 @@ pub fn layout(inp: &LayoutInput) -> Result<Layout, LayoutError> {
             }
         }
     }
-    for &u in topo.iter().rev() {
-        if !has_pred[u] && !succ[u].is_empty() {
-            let r = succ[u]
-                .iter()
-                .map(|&(v, ml)| rank[v].saturating_sub(ml))
-                .min()
-                .unwrap_or(0);
-            rank[u] = r.max(rank[u]);
+    let _ = has_pred;
+    // Shorten edges: a node moves within the ranks its edges allow to the
+    // end with more edges (each rank moved changes the total length by
+    // #callers - #callees); a few passes of this coordinate descent.
+    let mut pred: Vec<Vec<(usize, usize)>> = vec![Vec::new(); n];
+    for (u, list) in succ.iter().enumerate() {
+        for &(v, ml) in list {
+            pred[v].push((u, ml));
         }
+    }
+    for _ in 0..8 {
+        let mut moved = false;
+        for &v in topo.iter().rev() {
+            let lo = pred[v]
+                .iter()
+                .map(|&(u, ml)| rank[u] + ml)
+                .max()
+                .unwrap_or(0);
+            let hi = succ[v]
+                .iter()
+                .map(|&(w, ml)| rank[w].saturating_sub(ml))
+                .min();
+            let Some(hi) = hi else { continue };
+            let (np, ns) = (pred[v].len(), succ[v].len());
+            let want = if ns > np {
+                hi
+            } else if ns < np {
+                lo
+            } else {
+                rank[v]
+            };
+            let want = want.clamp(lo, hi.max(lo));
+            if want != rank[v] {
+                rank[v] = want;
+                moved = true;
+            }
+        }
+        if !moved {
+            break;
+        }
+    }
+    // Ranks start at 0.
+    if let Some(m) = rank.iter().copied().min() {
+        rank.iter_mut().for_each(|r| *r -= m);
     }
 
     // 3. Virtual nodes: ranks doubled; each edge gets a chain of bends.

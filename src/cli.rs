@@ -53,6 +53,9 @@ pub enum Command {
     /// Symbolize an address-only profile with its binaries and write it as
     /// profile.proto, readable without the binaries.
     Symbolize(SymbolizeArgs),
+    /// The call graph: DOT exactly as `pprof -dot`, or an SVG/PNG laid out
+    /// in-process (no Graphviz needed).
+    Graph(GraphArgs),
 }
 
 #[derive(Args, Debug)]
@@ -903,4 +906,65 @@ mod tests {
         assert_eq!(s, "inuse_objects");
         assert_eq!(w.len(), 1);
     }
+}
+
+/// Output formats of `graph`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum GraphFormat {
+    /// Graphviz DOT, as `go tool pprof -dot` prints it.
+    Dot,
+    /// An SVG laid out in-process.
+    Svg,
+    /// A PNG of the SVG.
+    Png,
+}
+
+#[derive(Args, Debug)]
+pub struct GraphArgs {
+    /// Profiles to read (paths, or - for standard input); several are merged.
+    #[arg(value_name = "PROFILE", required = true)]
+    pub profiles: Vec<String>,
+
+    #[command(flatten)]
+    pub nodes: NodeArgs,
+
+    /// Show at most N nodes (tag boxes count as nodes; 0: no limit).
+    #[arg(long, value_name = "N", default_value_t = 80)]
+    pub nodecount: usize,
+
+    /// Hide nodes whose cum is below this fraction of the total.
+    #[arg(long, value_name = "F", default_value_t = 0.005)]
+    pub nodefraction: f64,
+
+    /// Hide edges whose weight is below this fraction of the total.
+    #[arg(long, value_name = "F", default_value_t = 0.001)]
+    pub edgefraction: f64,
+
+    /// Show every node and edge (pprof's -trim=false).
+    #[arg(long)]
+    pub no_trim: bool,
+
+    /// Output format; default: from the -o file's extension, else dot.
+    #[arg(long, value_enum)]
+    pub format: Option<GraphFormat>,
+
+    /// Write to FILE (atomically) instead of standard output; - is stdout.
+    #[arg(short = 'o', long, value_name = "FILE")]
+    pub output: Option<std::path::PathBuf>,
+
+    #[command(flatten)]
+    pub sample: SampleArgs,
+
+    #[command(flatten)]
+    pub base: BaseArgs,
+
+    #[command(flatten)]
+    pub filters: FilterArgs,
+
+    /// Output unit: minimum, auto, or a unit such as B, kB, MB, GB.
+    #[arg(long, default_value = "minimum")]
+    pub unit: String,
+
+    #[command(flatten)]
+    pub input: InputArgs,
 }

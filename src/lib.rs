@@ -9,6 +9,7 @@ pub mod aggregate;
 pub mod app;
 pub mod cli;
 pub mod filter;
+pub mod graph;
 pub mod info;
 pub mod output;
 pub mod profile;

@@ -9,6 +9,7 @@ mod diff;
 pub mod fetch;
 mod filtering;
 mod flame;
+mod graph;
 mod info;
 mod list;
 mod reports;
@@ -50,6 +51,7 @@ pub fn run(cmd: Command) -> Result<Outcome> {
         Command::Symbolize(a) => symbolize::run(a),
         Command::Watch(a) => watch::run(a),
         Command::List(a) => list::run(a),
+        Command::Graph(a) => graph::run(a),
     }
 }
 

@@ -4,8 +4,11 @@
 
 pub mod check;
 pub mod diff;
+pub mod dot;
 pub mod flame;
+pub mod graph_svg;
 pub mod info;
+pub mod layout;
 pub mod list;
 pub mod reports;
 mod table;

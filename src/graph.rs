@@ -1,0 +1,1005 @@
+//! pprof's trimmed call graph, once: nodes with flat/cum and tags, edges
+//! with weights and their residual/inline marks, and the trimming of
+//! `newTrimmedGraph` (`internal/report/report.go`) with the rules of
+//! `internal/graph/graph.go`.
+//!
+//! Why a module of its own: the call graph (DOT, SVG) needs everything a
+//! text report skips: residual edges (edges that jump over trimmed
+//! nodes), the `bytes` tags shown as nodelets, the entropy order that
+//! picks the nodes worth drawing, and the removal of redundant residual
+//! edges. Each trimming step rebuilds the graph from the samples with
+//! the kept nodes, as pprof does, because a trimmed graph does not hold
+//! enough to recompute residual edges and flat values.
+//!
+//! Steps ([`trimmed_graph`]):
+//! 1. build with every node; `total = Σ flat`; cutoffs are
+//!    `|total * nodefraction|` and `|total * edgefraction|`;
+//! 2. keep nodes with `|cum| >= node cutoff` (rebuild when any is dropped);
+//! 3. sort (entropy order for pictures, else flat or cum);
+//! 4. with a node count: drop low tags and edges, keep the top nodes
+//!    (pictures count up to four tags per node as nodes), rebuild, re-sort;
+//! 5. drop low tags and edges (the count is reported), and for pictures
+//!    remove residual edges whose target stays reachable another way.
+//!
+//! Node identity is the [`NodeTable`] index, so "kept" is a dense mask.
+//! Every sort ends in a total order (names, then `fmt.Sprint` of the node
+//! info), so output is deterministic where pprof's map order is not.
+
+use crate::aggregate::{self, NodeInfo, NodeOptions, NodeTable};
+use crate::filter;
+use crate::profile::{Profile, StrIdx};
+use crate::report;
+use crate::units;
+use rustc_hash::FxHashMap;
+use std::cmp::Ordering;
+
+/// At most this many tag boxes per node (pprof's `maxNodelets`).
+pub const MAX_NODELETS: usize = 4;
+
+/// What to build and how to trim it.
+#[derive(Clone, Debug)]
+pub struct GraphOptions {
+    pub sample_index: usize,
+    pub nodes: NodeOptions,
+    /// Keep at most this many nodes; 0 = no limit.
+    pub nodecount: usize,
+    pub nodefraction: f64,
+    pub edgefraction: f64,
+    /// A picture (DOT/SVG): entropy order, tags count as nodes, redundant
+    /// residual edges removed. Text reports use flat/cum order.
+    pub visual: bool,
+    /// Sort by cum (text reports only).
+    pub cum_sort: bool,
+    /// The `--unit` the tag names are printed in (pprof formats tags with
+    /// the requested unit, before "minimum" is resolved).
+    pub unit: String,
+    /// Collect tags (label and `bytes` nodelets).
+    pub tags: bool,
+}
+
+impl Default for GraphOptions {
+    fn default() -> Self {
+        GraphOptions {
+            sample_index: 0,
+            nodes: NodeOptions::default(),
+            nodecount: 80,
+            nodefraction: 0.005,
+            edgefraction: 0.001,
+            visual: true,
+            cum_sort: false,
+            unit: "minimum".into(),
+            tags: true,
+        }
+    }
+}
+
+impl GraphOptions {
+    /// pprof's `-trim=false`.
+    pub fn no_trim(&mut self) {
+        self.nodecount = 0;
+        self.nodefraction = 0.0;
+        self.edgefraction = 0.0;
+    }
+}
+
+/// A sample annotation summed over the samples through a node: a string
+/// label set (`key:value` lines) or one numeric `bytes` value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Tag {
+    /// The label as shown (for numbers, the value in the requested unit).
+    pub name: String,
+    /// The numeric unit; empty for string labels.
+    pub unit: String,
+    /// The numeric value of the first sample that gave this name.
+    pub value: i64,
+    pub flat: i64,
+    pub cum: i64,
+}
+
+/// A node of the final graph.
+#[derive(Clone, Debug)]
+pub struct Node {
+    /// Index into [`CallGraph::infos`] (the node table).
+    pub info: u32,
+    pub flat: i64,
+    pub cum: i64,
+    /// String-label tags (joined `key:value` lines).
+    pub label_tags: Vec<Tag>,
+    /// Numeric tags, grouped by the string-label set of their samples
+    /// ("" for samples without string labels).
+    pub numeric_tags: Vec<(String, Vec<Tag>)>,
+    /// Edge indices into [`CallGraph::edges`].
+    pub out_edges: Vec<u32>,
+    pub in_edges: Vec<u32>,
+}
+
+/// An edge of the final graph; `src`/`dst` index [`CallGraph::nodes`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Edge {
+    pub src: u32,
+    pub dst: u32,
+    pub weight: i64,
+    /// Jumps over one or more trimmed nodes.
+    pub residual: bool,
+    /// Every call it stands for was inlined.
+    pub inline: bool,
+}
+
+/// The trimmed graph with what the report labels need.
+#[derive(Clone, Debug, Default)]
+pub struct CallGraph {
+    pub infos: Vec<NodeInfo>,
+    /// In pprof's order (entropy for pictures); DOT ids are position + 1.
+    pub nodes: Vec<Node>,
+    /// In pprof's edge order: |weight| desc, then source and target names.
+    pub edges: Vec<Edge>,
+    /// Nodes after the nodefraction cut, before the node count.
+    pub orig_count: usize,
+    pub dropped_nodes: usize,
+    pub dropped_edges: usize,
+}
+
+impl CallGraph {
+    pub fn info(&self, n: &Node) -> &NodeInfo {
+        &self.infos[n.info as usize]
+    }
+
+    /// Σ flat of the nodes shown.
+    pub fn shown_total(&self) -> i64 {
+        self.nodes.iter().fold(0i64, |a, n| a.wrapping_add(n.flat))
+    }
+}
+
+// ---------------------------------------------------------------------
+// One build: pprof's newGraph over a kept mask.
+
+#[derive(Clone, Copy, Debug, Default)]
+struct TagAcc {
+    flat: i64,
+    cum: i64,
+}
+
+/// The interned tags of a profile: `(label set, name) -> id`.
+#[derive(Default)]
+struct TagTable {
+    /// For each id: (label set index, name, unit, value); label set
+    /// `NO_LABEL` marks a string-label tag (its name is the label set).
+    tags: Vec<(u32, String, String, i64)>,
+    label_sets: Vec<String>,
+    /// Per sample: the string-label tag id (or NONE) and numeric tag ids.
+    sample_label: Vec<u32>,
+    sample_nums: Vec<u32>,
+    sample_nums_end: Vec<u32>,
+}
+
+const NONE: u32 = u32::MAX;
+const NO_LABEL: u32 = u32::MAX;
+
+impl TagTable {
+    fn new(p: &Profile, unit: &str) -> TagTable {
+        let mut t = TagTable {
+            label_sets: vec![String::new()],
+            ..TagTable::default()
+        };
+        let (num_units, _) = filter::num_label_units(p);
+        let bytes_key: Option<StrIdx> = p
+            .strings
+            .iter()
+            .position(|s| &**s == "bytes")
+            .map(|i| StrIdx(i as u32));
+        let bytes_unit = bytes_key
+            .and_then(|k| num_units.get(&k).cloned())
+            .unwrap_or_else(|| "bytes".to_string());
+        let mut set_ids: FxHashMap<String, u32> = FxHashMap::default();
+        let mut label_tag_ids: FxHashMap<u32, u32> = FxHashMap::default();
+        let mut num_ids: FxHashMap<(u32, String), u32> = FxHashMap::default();
+        let mut name_cache: FxHashMap<i64, String> = FxHashMap::default();
+        let mut parts: Vec<String> = Vec::new();
+        for s in p.samples.iter() {
+            parts.clear();
+            for l in s.labels {
+                if l.str.0 != 0 {
+                    let k = p.str(l.key);
+                    if k == "pprof::base" {
+                        continue;
+                    }
+                    parts.push(format!("{k}:{}", p.str(l.str)));
+                }
+            }
+            let set = if parts.is_empty() {
+                String::new()
+            } else {
+                parts.sort();
+                parts.join("\\n")
+            };
+            let set_id = if set.is_empty() {
+                0
+            } else {
+                let next = t.label_sets.len() as u32;
+                let id = *set_ids.entry(set.clone()).or_insert(next);
+                if id == next {
+                    t.label_sets.push(set.clone());
+                }
+                id
+            };
+            let label_tag = if set_id == 0 {
+                NONE
+            } else {
+                let next = t.tags.len() as u32;
+                let id = *label_tag_ids.entry(set_id).or_insert(next);
+                if id == next {
+                    t.tags.push((NO_LABEL, set.clone(), String::new(), 0));
+                }
+                id
+            };
+            t.sample_label.push(label_tag);
+            if let Some(bk) = bytes_key {
+                for l in s.labels {
+                    if l.str.0 != 0 || l.key != bk {
+                        continue;
+                    }
+                    let name = name_cache
+                        .entry(l.num)
+                        .or_insert_with(|| units::scaled_label(l.num, &bytes_unit, unit))
+                        .clone();
+                    let next = t.tags.len() as u32;
+                    let id = *num_ids.entry((set_id, name.clone())).or_insert(next);
+                    if id == next {
+                        t.tags.push((set_id, name, bytes_unit.clone(), l.num));
+                    }
+                    t.sample_nums.push(id);
+                }
+            }
+            t.sample_nums_end.push(t.sample_nums.len() as u32);
+        }
+        t
+    }
+}
+
+/// One graph over the kept nodes; per-node values are dense over the table.
+struct Built {
+    flat: Vec<i64>,
+    cum: Vec<i64>,
+    /// Nodes with a value, in table order.
+    present: Vec<u32>,
+    edges: Vec<WEdge>,
+    /// Per node: (tag id -> acc), only when tags are collected.
+    tags: FxHashMap<(u32, u32), TagAcc>,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct WEdge {
+    src: u32,
+    dst: u32,
+    weight: i64,
+    residual: bool,
+    inline: bool,
+    alive: bool,
+}
+
+fn build(
+    p: &Profile,
+    t: &NodeTable,
+    idx: usize,
+    kept: Option<&[bool]>,
+    tags: Option<&TagTable>,
+) -> Built {
+    let n = t.len();
+    let mut flat = vec![0i64; n];
+    let mut cum = vec![0i64; n];
+    let mut edge_ix: FxHashMap<(u32, u32), u32> = FxHashMap::default();
+    let mut edges: Vec<WEdge> = Vec::new();
+    let mut tag_acc: FxHashMap<(u32, u32), TagAcc> = FxHashMap::default();
+    let mut seen = vec![0u32; n];
+    let mut stamp = 0u32;
+    let mut seen_edges: Vec<(u32, u32)> = Vec::new();
+    let stride = p.samples.stride;
+    let samples = &p.samples;
+    let mut start = 0usize;
+    for (si, &end) in samples.loc_ends.iter().enumerate() {
+        let end = end as usize;
+        let locs = &samples.locs[start..end];
+        start = end;
+        let w = samples.values[si * stride + idx];
+        if w == 0 {
+            continue;
+        }
+        stamp = stamp.wrapping_add(1);
+        if stamp == 0 {
+            seen.iter_mut().for_each(|s| *s = 0);
+            stamp = 1;
+        }
+        seen_edges.clear();
+        let sample_tags: &[u32] = match tags {
+            Some(tt) => {
+                let a = if si == 0 {
+                    0
+                } else {
+                    tt.sample_nums_end[si - 1] as usize
+                };
+                &tt.sample_nums[a..tt.sample_nums_end[si] as usize]
+            }
+            None => &[],
+        };
+        let label_tag = tags.map_or(NONE, |tt| tt.sample_label[si]);
+        let add_tags = |acc: &mut FxHashMap<(u32, u32), TagAcc>, node: u32, is_flat: bool| {
+            if tags.is_none() {
+                return;
+            }
+            let mut bump = |id: u32| {
+                let e = acc.entry((node, id)).or_default();
+                if is_flat {
+                    e.flat = e.flat.wrapping_add(w);
+                } else {
+                    e.cum = e.cum.wrapping_add(w);
+                }
+            };
+            if label_tag != NONE {
+                bump(label_tag);
+            }
+            for &id in sample_tags {
+                bump(id);
+            }
+        };
+        let mut parent: Option<u32> = None;
+        let mut residual = false;
+        for &loc in locs.iter().rev() {
+            let nodes = t.nodes_of(loc.0 as usize);
+            let last = nodes.len() - 1;
+            for (ni, &node) in nodes.iter().enumerate().rev() {
+                if kept.is_some_and(|k| !k[node as usize]) {
+                    residual = true;
+                    continue;
+                }
+                let nu = node as usize;
+                let first_visit = seen[nu] != stamp;
+                if first_visit {
+                    seen[nu] = stamp;
+                    cum[nu] = cum[nu].wrapping_add(w);
+                    add_tags(&mut tag_acc, node, false);
+                }
+                if let Some(par) = parent {
+                    // An edge into a node first seen now cannot have been
+                    // counted in this sample; only recursion searches.
+                    if par != node && (first_visit || !seen_edges.contains(&(node, par))) {
+                        seen_edges.push((node, par));
+                        let inline = ni != last;
+                        let next = edges.len() as u32;
+                        let e = *edge_ix.entry((par, node)).or_insert(next);
+                        if e == next {
+                            edges.push(WEdge {
+                                src: par,
+                                dst: node,
+                                weight: w,
+                                residual,
+                                inline,
+                                alive: true,
+                            });
+                        } else {
+                            let e = &mut edges[e as usize];
+                            e.weight = e.weight.wrapping_add(w);
+                            e.residual |= residual;
+                            e.inline &= inline;
+                        }
+                    }
+                }
+                parent = Some(node);
+                residual = false;
+            }
+        }
+        if let Some(par) = parent {
+            if !residual {
+                flat[par as usize] = flat[par as usize].wrapping_add(w);
+                add_tags(&mut tag_acc, par, true);
+            }
+        }
+    }
+    let present = (0..n as u32)
+        .filter(|&i| flat[i as usize] != 0 || cum[i as usize] != 0)
+        .collect();
+    Built {
+        flat,
+        cum,
+        present,
+        edges,
+        tags: tag_acc,
+    }
+}
+
+// ---------------------------------------------------------------------
+// The working graph: nodes in order, edges with per-node in/out lists.
+
+struct Work<'a> {
+    t: &'a NodeTable,
+    names: &'a [String],
+    b: Built,
+    /// Current node order (table indices).
+    order: Vec<u32>,
+    ins: FxHashMap<u32, Vec<u32>>,
+    outs: FxHashMap<u32, Vec<u32>>,
+    /// Per node: tags kept, as (tag id, acc), after trimming.
+    node_tags: FxHashMap<u32, Vec<(u32, TagAcc)>>,
+}
+
+impl<'a> Work<'a> {
+    fn new(t: &'a NodeTable, names: &'a [String], b: Built) -> Work<'a> {
+        let mut ins: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
+        let mut outs: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
+        for (i, e) in b.edges.iter().enumerate() {
+            ins.entry(e.dst).or_default().push(i as u32);
+            outs.entry(e.src).or_default().push(i as u32);
+        }
+        let mut node_tags: FxHashMap<u32, Vec<(u32, TagAcc)>> = FxHashMap::default();
+        for (&(node, id), &acc) in &b.tags {
+            node_tags.entry(node).or_default().push((id, acc));
+        }
+        for v in node_tags.values_mut() {
+            v.sort_by_key(|x| x.0);
+        }
+        let order = b.present.clone();
+        Work {
+            t,
+            names,
+            b,
+            order,
+            ins,
+            outs,
+            node_tags,
+        }
+    }
+
+    fn live_in(&self, n: u32) -> impl Iterator<Item = &WEdge> {
+        self.ins
+            .get(&n)
+            .into_iter()
+            .flatten()
+            .map(|&e| &self.b.edges[e as usize])
+            .filter(|e| e.alive)
+    }
+
+    fn live_out(&self, n: u32) -> impl Iterator<Item = &WEdge> {
+        self.outs
+            .get(&n)
+            .into_iter()
+            .flatten()
+            .map(|&e| &self.b.edges[e as usize])
+            .filter(|e| e.alive)
+    }
+
+    /// pprof's `comparePrintableName`: (equal, less).
+    fn name_cmp(&self, a: u32, b: u32) -> Ordering {
+        let (ia, ib) = (&self.t.infos[a as usize], &self.t.infos[b as usize]);
+        if a == b || ia == ib {
+            return Ordering::Equal;
+        }
+        if ia.address != 0 && ib.address != 0 && ia.address != ib.address {
+            return ia.address.cmp(&ib.address);
+        }
+        self.names[a as usize].cmp(&self.names[b as usize])
+    }
+
+    fn sprint_cmp(&self, a: u32, b: u32) -> Ordering {
+        self.t.infos[a as usize]
+            .sprint()
+            .cmp(&self.t.infos[b as usize].sprint())
+    }
+
+    fn sort(&mut self, visual: bool, cum_sort: bool) {
+        let flat = &self.b.flat;
+        let cum = &self.b.cum;
+        let score: FxHashMap<u32, i64> = if visual {
+            self.order
+                .iter()
+                .map(|&n| (n, self.entropy_score(n)))
+                .collect()
+        } else {
+            FxHashMap::default()
+        };
+        let mut order = std::mem::take(&mut self.order);
+        order.sort_by(|&a, &b| {
+            let (au, bu) = (a as usize, b as usize);
+            if visual || cum_sort {
+                let (sa, sb) = if visual {
+                    (score[&a], score[&b])
+                } else {
+                    (cum[au], cum[bu])
+                };
+                sb.wrapping_abs()
+                    .cmp(&sa.wrapping_abs())
+                    .then_with(|| self.name_cmp(a, b))
+                    .then_with(|| flat[bu].wrapping_abs().cmp(&flat[au].wrapping_abs()))
+                    .then_with(|| self.sprint_cmp(a, b))
+            } else {
+                flat[bu]
+                    .wrapping_abs()
+                    .cmp(&flat[au].wrapping_abs())
+                    .then_with(|| self.name_cmp(a, b))
+                    .then_with(|| cum[bu].wrapping_abs().cmp(&cum[au].wrapping_abs()))
+                    .then_with(|| self.sprint_cmp(a, b))
+            }
+        });
+        self.order = order;
+    }
+
+    /// pprof's `entropyScore`: favours entry and leaf nodes and nodes
+    /// whose edges spread their weight, over plain fall-through nodes.
+    fn entropy_score(&self, n: u32) -> i64 {
+        let flat = self.b.flat[n as usize];
+        let cum = self.b.cum[n as usize];
+        let mut score = 0f64;
+        let ins: Vec<i64> = self.live_in(n).map(|e| e.weight).collect();
+        let outs: Vec<i64> = self.live_out(n).map(|e| e.weight).collect();
+        if ins.is_empty() {
+            score += 1.0;
+        } else {
+            score += edge_entropy(&ins, 0);
+        }
+        if outs.is_empty() {
+            score += 1.0;
+        } else {
+            score += edge_entropy(&outs, flat);
+        }
+        go_f64_to_i64(score * cum as f64).wrapping_add(flat)
+    }
+
+    /// Tags whose |flat| and |cum| are both below `cutoff` go.
+    fn trim_tags(&mut self, cutoff: i64) {
+        for v in self.node_tags.values_mut() {
+            v.retain(|(_, a)| a.flat.wrapping_abs() >= cutoff || a.cum.wrapping_abs() >= cutoff);
+        }
+    }
+
+    /// Removes edges below `cutoff` into the nodes of the graph; returns
+    /// how many.
+    fn trim_edges(&mut self, cutoff: i64) -> usize {
+        let mut dropped = 0;
+        for &n in &self.order {
+            if let Some(list) = self.ins.get(&n) {
+                for &e in list {
+                    let e = &mut self.b.edges[e as usize];
+                    if e.alive && e.weight.wrapping_abs() < cutoff {
+                        e.alive = false;
+                        dropped += 1;
+                    }
+                }
+            }
+        }
+        dropped
+    }
+
+    /// pprof's `countTags`: tags with a flat value.
+    fn count_tags(&self, n: u32) -> usize {
+        self.node_tags
+            .get(&n)
+            .map_or(0, |v| v.iter().filter(|(_, a)| a.flat != 0).count())
+    }
+
+    fn select_top(&self, mut max: usize, visual: bool) -> usize {
+        if max > 0 && visual {
+            let mut count = 0;
+            for (i, &n) in self.order.iter().enumerate() {
+                count += self.count_tags(n).min(MAX_NODELETS) + 1;
+                if count >= max {
+                    max = i + 1;
+                    break;
+                }
+            }
+        }
+        max.min(self.order.len())
+    }
+
+    /// pprof's edge order: |weight| desc, then source and target names.
+    fn edge_cmp(&self, a: &WEdge, b: &WEdge) -> Ordering {
+        let ord = if a.weight != b.weight {
+            b.weight.wrapping_abs().cmp(&a.weight.wrapping_abs())
+        } else {
+            Ordering::Equal
+        };
+        ord.then_with(|| self.names[a.src as usize].cmp(&self.names[b.src as usize]))
+            .then_with(|| self.names[a.dst as usize].cmp(&self.names[b.dst as usize]))
+            .then_with(|| self.sprint_cmp(a.src, b.src))
+            .then_with(|| self.sprint_cmp(a.dst, b.dst))
+    }
+
+    fn sorted_in(&self, n: u32) -> Vec<u32> {
+        let mut v: Vec<u32> = self
+            .ins
+            .get(&n)
+            .into_iter()
+            .flatten()
+            .copied()
+            .filter(|&e| self.b.edges[e as usize].alive)
+            .collect();
+        v.sort_by(|&a, &b| self.edge_cmp(&self.b.edges[a as usize], &self.b.edges[b as usize]));
+        v
+    }
+
+    /// pprof's `RemoveRedundantEdges`: from the last node up, and from the
+    /// lightest incoming edge up to the first non-residual one, drop
+    /// residual edges whose target the source still reaches another way.
+    fn remove_redundant_edges(&mut self) {
+        for i in (0..self.order.len()).rev() {
+            let n = self.order[i];
+            let ins = self.sorted_in(n);
+            for &e in ins.iter().rev() {
+                if !self.b.edges[e as usize].residual {
+                    break;
+                }
+                if self.is_redundant(e) {
+                    self.b.edges[e as usize].alive = false;
+                }
+            }
+        }
+    }
+
+    fn is_redundant(&self, e: u32) -> bool {
+        let WEdge { src, dst, .. } = self.b.edges[e as usize];
+        let mut seen: FxHashMap<u32, ()> = FxHashMap::default();
+        seen.insert(dst, ());
+        let mut queue = std::collections::VecDeque::from([dst]);
+        while let Some(n) = queue.pop_front() {
+            for &ie in self.ins.get(&n).into_iter().flatten() {
+                let edge = &self.b.edges[ie as usize];
+                if !edge.alive || ie == e || seen.contains_key(&edge.src) {
+                    continue;
+                }
+                if edge.src == src {
+                    return true;
+                }
+                seen.insert(edge.src, ());
+                queue.push_back(edge.src);
+            }
+        }
+        false
+    }
+}
+
+fn edge_entropy(weights: &[i64], self_w: i64) -> f64 {
+    let mut score = 0f64;
+    let mut total = self_w;
+    for &w in weights {
+        if w > 0 {
+            total = total.wrapping_add(w.wrapping_abs());
+        }
+    }
+    if total != 0 {
+        for &w in weights {
+            let frac = w.wrapping_abs() as f64 / total as f64;
+            score += -frac * frac.log2();
+        }
+        if self_w > 0 {
+            let frac = self_w.wrapping_abs() as f64 / total as f64;
+            score += -frac * frac.log2();
+        }
+    }
+    score
+}
+
+/// Go's float64 -> int64 conversion on amd64: NaN and out-of-range values
+/// become the minimum int64 (Rust's `as` saturates instead).
+fn go_f64_to_i64(x: f64) -> i64 {
+    // 2^63 as f64 is exact.
+    const LIMIT: f64 = 9_223_372_036_854_775_808.0;
+    if x.is_nan() || !(-LIMIT..LIMIT).contains(&x) {
+        i64::MIN
+    } else {
+        x as i64
+    }
+}
+
+/// The printable name of every node of a table (what sorts compare).
+pub fn printable_names(t: &NodeTable) -> Vec<String> {
+    t.infos.iter().map(|i| i.printable_name()).collect()
+}
+
+/// Builds the graph of `p` trimmed as pprof's `newTrimmedGraph` does.
+pub fn trimmed_graph(p: &Profile, o: &GraphOptions) -> CallGraph {
+    let t = aggregate::node_table(p, o.nodes);
+    trimmed_graph_with_table(p, t, o)
+}
+
+/// [`trimmed_graph`] over an already built node table.
+pub fn trimmed_graph_with_table(p: &Profile, t: NodeTable, o: &GraphOptions) -> CallGraph {
+    let idx = o.sample_index;
+    let tags = if o.tags {
+        Some(TagTable::new(p, &o.unit))
+    } else {
+        None
+    };
+    let names = printable_names(&t);
+    let n = t.len();
+
+    // Tags cost a hash update per frame: the first pass, which only finds
+    // the total and the nodes to drop, goes without them when nodes may
+    // be dropped (the graph is then rebuilt anyway).
+    let first_tags = if o.nodefraction == 0.0 {
+        tags.as_ref()
+    } else {
+        None
+    };
+    let b = build(p, &t, idx, None, first_tags);
+    let total_value = b
+        .present
+        .iter()
+        .fold(0i64, |a, &i| a.wrapping_add(b.flat[i as usize]));
+    let node_cutoff = ((total_value as f64 * o.nodefraction) as i64).wrapping_abs();
+    let edge_cutoff = ((total_value as f64 * o.edgefraction) as i64).wrapping_abs();
+
+    let mut dropped_nodes = 0;
+    let mut b = b;
+    let mut has_tags = first_tags.is_some() || tags.is_none();
+    if node_cutoff > 0 {
+        let mut kept = vec![false; n];
+        let mut count = 0;
+        for &i in &b.present {
+            if b.cum[i as usize].wrapping_abs() >= node_cutoff {
+                kept[i as usize] = true;
+                count += 1;
+            }
+        }
+        if count != b.present.len() {
+            dropped_nodes = b.present.len() - count;
+            b = build(p, &t, idx, Some(&kept), tags.as_ref());
+            has_tags = true;
+        }
+    }
+    if !has_tags {
+        b = build(p, &t, idx, None, tags.as_ref());
+    }
+    let mut w = Work::new(&t, &names, b);
+    let orig_count = w.order.len();
+    w.sort(o.visual, o.cum_sort);
+    if o.nodecount > 0 {
+        w.trim_tags(node_cutoff);
+        w.trim_edges(edge_cutoff);
+        let top = w.select_top(o.nodecount, o.visual);
+        if top != w.order.len() {
+            let mut kept = vec![false; n];
+            for &i in &w.order[..top] {
+                kept[i as usize] = true;
+            }
+            let b = build(p, &t, idx, Some(&kept), tags.as_ref());
+            w = Work::new(&t, &names, b);
+            w.sort(o.visual, o.cum_sort);
+        }
+    }
+    w.trim_tags(node_cutoff);
+    let dropped_edges = w.trim_edges(edge_cutoff);
+    if o.visual {
+        w.remove_redundant_edges();
+    }
+    finish(w, tags.as_ref(), orig_count, dropped_nodes, dropped_edges)
+}
+
+fn finish(
+    w: Work<'_>,
+    tags: Option<&TagTable>,
+    orig_count: usize,
+    dropped_nodes: usize,
+    dropped_edges: usize,
+) -> CallGraph {
+    let mut pos: FxHashMap<u32, u32> = FxHashMap::default();
+    for (i, &n) in w.order.iter().enumerate() {
+        pos.insert(n, i as u32);
+    }
+    // Live edges between nodes of the graph, in pprof's edge order.
+    let mut live: Vec<&WEdge> =
+        w.b.edges
+            .iter()
+            .filter(|e| e.alive && pos.contains_key(&e.src) && pos.contains_key(&e.dst))
+            .collect();
+    live.sort_by(|a, b| w.edge_cmp(a, b));
+    let edges: Vec<Edge> = live
+        .iter()
+        .map(|e| Edge {
+            src: pos[&e.src],
+            dst: pos[&e.dst],
+            weight: e.weight,
+            residual: e.residual,
+            inline: e.inline,
+        })
+        .collect();
+    let mut nodes: Vec<Node> = w
+        .order
+        .iter()
+        .map(|&n| {
+            let mut label_tags = Vec::new();
+            let mut numeric: Vec<(u32, Vec<Tag>)> = Vec::new();
+            if let (Some(tt), Some(list)) = (tags, w.node_tags.get(&n)) {
+                for &(id, acc) in list {
+                    let (set, name, unit, value) = &tt.tags[id as usize];
+                    let tag = Tag {
+                        name: name.clone(),
+                        unit: unit.clone(),
+                        value: *value,
+                        flat: acc.flat,
+                        cum: acc.cum,
+                    };
+                    if *set == NO_LABEL {
+                        label_tags.push(tag);
+                    } else {
+                        match numeric.iter_mut().find(|(s, _)| s == set) {
+                            Some((_, v)) => v.push(tag),
+                            None => numeric.push((*set, vec![tag])),
+                        }
+                    }
+                }
+            }
+            numeric.sort_by_key(|x| x.0);
+            Node {
+                info: n,
+                flat: w.b.flat[n as usize],
+                cum: w.b.cum[n as usize],
+                label_tags,
+                numeric_tags: numeric
+                    .into_iter()
+                    .map(|(s, v)| {
+                        (
+                            tags.map_or(String::new(), |t| t.label_sets[s as usize].clone()),
+                            v,
+                        )
+                    })
+                    .collect(),
+                out_edges: Vec::new(),
+                in_edges: Vec::new(),
+            }
+        })
+        .collect();
+    for (i, e) in edges.iter().enumerate() {
+        nodes[e.src as usize].out_edges.push(i as u32);
+        nodes[e.dst as usize].in_edges.push(i as u32);
+    }
+    CallGraph {
+        infos: w.t.infos.clone(),
+        nodes,
+        edges,
+        orig_count,
+        dropped_nodes,
+        dropped_edges,
+    }
+}
+
+/// pprof's `SortTags`: by |cum| (unless `flat`), then |flat|, then name.
+pub fn sort_tags(ts: &mut [Tag], flat: bool) {
+    ts.sort_by(|a, b| {
+        let mut o = Ordering::Equal;
+        if !flat && a.cum != b.cum {
+            o = b.cum.wrapping_abs().cmp(&a.cum.wrapping_abs());
+        }
+        o.then_with(|| {
+            if a.flat != b.flat {
+                b.flat.wrapping_abs().cmp(&a.flat.wrapping_abs())
+            } else {
+                Ordering::Equal
+            }
+        })
+        .then_with(|| a.name.cmp(&b.name))
+        .then_with(|| a.value.cmp(&b.value))
+    });
+}
+
+/// The header lines of a graph report (pprof's `reportLabels` with full
+/// headers): the profile labels, active filters, what is shown and
+/// dropped, and the pointer to how to read the graph.
+#[allow(clippy::too_many_arguments)]
+pub fn report_labels(
+    profile_labels: &[String],
+    g: &CallGraph,
+    total: i64,
+    nodefraction: f64,
+    edgefraction: f64,
+    format_value: &dyn Fn(i64) -> String,
+    full_headers: bool,
+) -> Vec<String> {
+    let mut out = profile_labels.to_vec();
+    let shown = g.shown_total();
+    out.push(format!(
+        "Showing nodes accounting for {}, {} of {} total",
+        format_value(shown),
+        units::percentage(shown, total).trim(),
+        format_value(total)
+    ));
+    if total != 0 {
+        let plural = |d: usize, n: &str| {
+            if d > 1 {
+                format!("{n}s")
+            } else {
+                n.to_string()
+            }
+        };
+        if g.dropped_nodes > 0 {
+            out.push(format!(
+                "Dropped {} {} (cum <= {})",
+                g.dropped_nodes,
+                plural(g.dropped_nodes, "node"),
+                format_value(((total as f64 * nodefraction) as i64).wrapping_abs())
+            ));
+        }
+        if g.dropped_edges > 0 {
+            out.push(format!(
+                "Dropped {} {} (freq <= {})",
+                g.dropped_edges,
+                plural(g.dropped_edges, "edge"),
+                format_value(((total as f64 * edgefraction) as i64).wrapping_abs())
+            ));
+        }
+        let shown_nodes = g.nodes.len();
+        if shown_nodes > 0 && shown_nodes < g.orig_count {
+            out.push(format!(
+                "Showing top {} nodes out of {}",
+                shown_nodes, g.orig_count
+            ));
+        }
+    }
+    if full_headers {
+        out.push("\nSee https://git.io/JfYMW for how to read the graph".to_string());
+    }
+    out
+}
+
+/// Everything a call-graph picture needs: the graph, its unit, total and
+/// legend.
+#[derive(Clone, Debug)]
+pub struct GraphReport {
+    pub graph: CallGraph,
+    /// The graph's name: the base name of the main binary, or empty.
+    pub title: String,
+    pub labels: Vec<String>,
+    pub total: i64,
+    pub sample_unit: String,
+    pub output_unit: String,
+}
+
+impl GraphReport {
+    pub fn format_value(&self, v: i64) -> String {
+        units::scaled_label(v, &self.sample_unit, &self.output_unit)
+    }
+}
+
+/// Builds the call-graph report: pprof's `GetDOT`. `total` is the
+/// percentage denominator (taken before filtering), `extra_labels` the
+/// active-filter lines.
+pub fn graph_report(
+    p: &Profile,
+    o: &GraphOptions,
+    total: i64,
+    extra_labels: &[String],
+) -> GraphReport {
+    let graph = trimmed_graph(p, o);
+    let idx = o.sample_index;
+    let sample_type = p.sample_type_name(idx).to_string();
+    let sample_unit = p.sample_type_unit(idx).to_lowercase();
+    let output_unit = report::select_output_unit(
+        &sample_unit,
+        &o.unit,
+        total,
+        graph.nodes.iter().map(|n| (n.flat, n.cum)),
+    );
+    let mut plabels = report::profile_labels(p, &sample_type, total, &sample_unit, &output_unit);
+    plabels.extend(extra_labels.iter().cloned());
+    let fv = |v: i64| units::scaled_label(v, &sample_unit, &output_unit);
+    let labels = report_labels(
+        &plabels,
+        &graph,
+        total,
+        o.nodefraction,
+        o.edgefraction,
+        &fv,
+        true,
+    );
+    let title = p
+        .mappings
+        .first()
+        .map(|m| p.str(m.filename))
+        .filter(|f| !f.is_empty())
+        .map(|f| aggregate::go_base(f).to_string())
+        .unwrap_or_default();
+    GraphReport {
+        graph,
+        title,
+        labels,
+        total,
+        sample_unit,
+        output_unit,
+    }
+}

@@ -144,7 +144,52 @@ pub fn symbolize(p: &mut Profile, o: &Options) -> Summary {
     }
     s.run(p);
     s.summary.failures.sort();
+    demangle_names(p, o);
     s.summary
+}
+
+/// pprof's `Demangle` pass, which runs over every function of the profile
+/// after symbolization (names read from the profile included), unless
+/// symbolization is off: with `force` (or a style other than `default`)
+/// names go back to their system names first; then each function whose
+/// name is empty or equal to its system name gets the system name
+/// demangled, or, if it does not demangle but looks like demangled C++,
+/// simplified (`(...)` and `<...>` groups removed). That is how a Go
+/// generic instantiation such as
+/// `pkg.New[go.shape.interface { At() T; Err() error }]` prints as
+/// `pkg.New[go.shape.interface { At T; Err error }]`, while method names
+/// on generic receivers (`pkg.(*Box[...]).Fill`) stay whole.
+fn demangle_names(p: &mut Profile, o: &Options) {
+    let force = o.mode == Mode::Force || o.demangle != DemangleStyle::Default;
+    let mut idx: Option<FxHashMap<Box<str>, StrIdx>> = None;
+    let mut memo: FxHashMap<StrIdx, StrIdx> = FxHashMap::default();
+    for fi in 0..p.functions.len() {
+        let f = &p.functions[fi];
+        let (name, sys) = (f.name, f.system_name);
+        let sys_str = p.str(sys);
+        if sys_str.is_empty() {
+            continue;
+        }
+        let name_str = p.str(name);
+        if !(force || name_str.is_empty() || name_str == sys_str) {
+            continue; // already demangled
+        }
+        let new = match memo.get(&sys) {
+            Some(&n) => n,
+            None => {
+                let n = match demangle::demangle(sys_str, o.demangle) {
+                    Some(d) => {
+                        let idx = idx.get_or_insert_with(|| string_index(p));
+                        p.intern(idx, &d)
+                    }
+                    None => sys,
+                };
+                memo.insert(sys, n);
+                n
+            }
+        };
+        p.functions[fi].name = new;
+    }
 }
 
 /// The binary of a mapping, and its separate debug file if it has one.

@@ -101,6 +101,11 @@ pub struct SymbolizeArgs {
     #[arg(short, long, value_name = "OUT")]
     pub output: std::path::PathBuf,
 
+    /// Fail (exit 2, nothing written) if any location stays unresolved or
+    /// a binary may not belong to its mapping.
+    #[arg(long)]
+    pub strict: bool,
+
     #[command(flatten)]
     pub input: InputArgs,
 }

@@ -184,3 +184,71 @@ fn flame_output_into_missing_dir_is_a_clean_error() {
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(String::from_utf8_lossy(&out.stderr).lines().count(), 1);
 }
+
+mod common;
+
+/// A Go-like heap profile in which everything allocated was freed: the
+/// alloc_* values are non-zero, every inuse_* value is zero.
+fn all_freed(dir: &std::path::Path) {
+    let mut b = common::Builder::default();
+    b.sample(&["main.leaf", "main.main"], &[3, 3072, 0, 0]);
+    b.sample(&["main.other", "main.main"], &[1, 512, 0, 0]);
+    std::fs::write(dir.join("freed.pb.gz"), b.gzip()).unwrap();
+}
+
+#[test]
+fn folded_and_flame_refuse_an_all_zero_sample_type_alike() {
+    let d = tempfile::tempdir().unwrap();
+    all_freed(d.path());
+    let want = "freed.pb.gz: every inuse_space value is zero: no stack to show (sample types: \
+                alloc_objects, alloc_space, inuse_objects, inuse_space; choose one with --sample-index)";
+    let f = common::run_in(d.path(), &["folded", "freed.pb.gz"], None);
+    assert_eq!(f.status.code(), Some(2));
+    assert!(f.stdout.is_empty());
+    let ferr = String::from_utf8_lossy(&f.stderr);
+    assert!(ferr.contains(want), "{ferr}");
+    let g = common::run_in(d.path(), &["flame", "freed.pb.gz", "-o", "f.svg"], None);
+    assert_eq!(g.status.code(), Some(2));
+    let gerr = String::from_utf8_lossy(&g.stderr);
+    assert!(gerr.contains(want), "{gerr}");
+    assert!(!gerr.contains("No stack counts"), "{gerr}");
+    assert!(!d.path().join("f.svg").exists());
+    // Another sample type of the same profile works.
+    let ok = common::run_in(
+        d.path(),
+        &["folded", "--sample-index", "alloc_space", "freed.pb.gz"],
+        None,
+    );
+    assert!(ok.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&ok.stdout),
+        "main.main;main.leaf 3072\nmain.main;main.other 512\n"
+    );
+}
+
+#[test]
+fn folded_and_flame_say_when_filters_leave_nothing() {
+    let d = tempfile::tempdir().unwrap();
+    all_freed(d.path());
+    let args = [
+        "--sample-index",
+        "alloc_space",
+        "--focus",
+        "main.leaf",
+        "--ignore",
+        "main.main",
+    ];
+    let mut fa = vec!["folded"];
+    fa.extend(args);
+    fa.push("freed.pb.gz");
+    let f = common::run_in(d.path(), &fa, None);
+    assert_eq!(f.status.code(), Some(2));
+    let want = "freed.pb.gz: no stack with a non-zero alloc_space value is left after the filters";
+    assert!(String::from_utf8_lossy(&f.stderr).contains(want));
+    let mut ga = vec!["flame"];
+    ga.extend(args);
+    ga.extend(["-o", "f.svg", "freed.pb.gz"]);
+    let g = common::run_in(d.path(), &ga, None);
+    assert_eq!(g.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&g.stderr).contains(want));
+}

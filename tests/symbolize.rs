@@ -702,3 +702,267 @@ fn bless_start_lines(golden: &Path, addrs: impl Iterator<Item = u64>) {
     }
     std::fs::write(golden, out).unwrap();
 }
+
+/// The warning lines of a run that must succeed.
+fn warnings(o: &Output) -> Vec<String> {
+    assert!(
+        o.status.success(),
+        "exit {:?}: {}",
+        o.status,
+        text(&o.stderr)
+    );
+    text(&o.stderr)
+        .lines()
+        .filter(|l| l.contains("warning"))
+        .map(str::to_string)
+        .collect()
+}
+
+fn suspect_line<'a>(w: &'a [String], binary: &str) -> &'a str {
+    w.iter()
+        .find(|l| l.contains(&format!("{binary} may not be the binary of mapping")))
+        .unwrap_or_else(|| panic!("no suspect warning for {binary}: {w:?}"))
+}
+
+#[test]
+fn wrong_binary_for_a_profile_without_build_ids_warns() {
+    // Go's debug=1 text has no mappings and no build IDs: a C++ PIE binary
+    // has no executable segment where Go's addresses are.
+    let d = tempfile::tempdir().unwrap();
+    let prof = root().join("testdata/legacy/heap_debug1.txt");
+    let o = heapscope(
+        &[
+            "top",
+            "--binary",
+            fixture("heapdemo_pie").to_str().unwrap(),
+            prof.to_str().unwrap(),
+        ],
+        d.path(),
+    );
+    let w = warnings(&o);
+    let l = suspect_line(&w, "heapdemo_pie");
+    assert!(
+        l.contains("addresses fall outside its executable segments"),
+        "{l}"
+    );
+    assert!(l.contains("its frames may be wrong"), "{l}");
+}
+
+#[test]
+fn pie_profile_against_the_non_pie_build_warns() {
+    let d = tempfile::tempdir().unwrap();
+    let prof = fixture("gperftools_pie.pb.gz");
+    let o = heapscope(
+        &[
+            "top",
+            "--binary",
+            fixture("heapdemo_nopie").to_str().unwrap(),
+            prof.to_str().unwrap(),
+        ],
+        d.path(),
+    );
+    let w = warnings(&o);
+    let l = suspect_line(&w, "heapdemo_nopie");
+    assert!(
+        l.contains("the profile's mapping is heapdemo_pie, the binary is heapdemo_nopie"),
+        "{l}"
+    );
+    assert!(l.contains("fixed-address (non-PIE) executable"), "{l}");
+    // Renamed to the mapping's name, the build still gives itself away.
+    std::fs::copy(fixture("heapdemo_nopie"), d.path().join("heapdemo_pie")).unwrap();
+    let o = heapscope(
+        &["top", "--binary", "heapdemo_pie", prof.to_str().unwrap()],
+        d.path(),
+    );
+    let w = warnings(&o);
+    let l = suspect_line(&w, "heapdemo_pie");
+    assert!(!l.contains("the profile's mapping is"), "{l}");
+    assert!(l.contains("fixed-address (non-PIE) executable"), "{l}");
+    assert!(l.contains("outside its executable segments"), "{l}");
+}
+
+#[test]
+fn non_pie_profile_against_the_pie_build_warns() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::copy(fixture("heapdemo_pie"), d.path().join("heapdemo_nopie")).unwrap();
+    let o = heapscope(
+        &[
+            "top",
+            "--binary",
+            "heapdemo_nopie",
+            fixture("gperftools_nopie.pb.gz").to_str().unwrap(),
+        ],
+        d.path(),
+    );
+    let w = warnings(&o);
+    let l = suspect_line(&w, "heapdemo_nopie");
+    assert!(l.contains("outside its executable segments"), "{l}");
+}
+
+#[test]
+fn right_binaries_raise_no_suspicion() {
+    let d = tempfile::tempdir().unwrap();
+    for (p, b) in [
+        ("gperftools_pie.pb.gz", "heapdemo_pie"),
+        ("gperftools_nopie.pb.gz", "heapdemo_nopie"),
+    ] {
+        let o = heapscope(
+            &[
+                "top",
+                "--binary",
+                fixture(b).to_str().unwrap(),
+                fixture(p).to_str().unwrap(),
+            ],
+            d.path(),
+        );
+        let w = warnings(&o);
+        assert!(
+            !w.iter().any(|l| l.contains(&format!("{b} may not be"))),
+            "{p}: {w:?}"
+        );
+    }
+}
+
+#[test]
+fn build_id_mismatch_is_named_even_when_the_file_names_differ() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        root().join("testdata/rust_jemalloc.pb.gz"),
+        d.path().join("p.pb.gz"),
+    )
+    .unwrap();
+    let other = heapscope::symbolize::binary::Binary::open(&fixture("heapdemo_pie")).unwrap();
+    let bin = fixture("heapdemo_pie");
+    let o = heapscope(
+        &["top", "--binary", bin.to_str().unwrap(), "p.pb.gz"],
+        d.path(),
+    );
+    let out = assert_partial(&o, &[]);
+    let err = text(&o.stderr);
+    let want = format!(
+        "./rust_heap_demo: build ID mismatch: the profile wants {RUST_BUILD_ID}, {} has {}",
+        bin.display(),
+        other.build_id
+    );
+    assert!(err.contains(&want), "{err}");
+    assert!(!err.contains("./rust_heap_demo: binary not found"), "{err}");
+    assert!(out.contains("[rust_heap_demo]"), "{out}");
+}
+
+/// `symbolize` on `profile` in a fresh folder; (exit code, stderr, whether
+/// OUT was written).
+fn symbolize_cmd(profile: &Path, extra: &[&str]) -> (Option<i32>, String, bool) {
+    let d = tempfile::tempdir().unwrap();
+    let mut args = vec!["symbolize", profile.to_str().unwrap(), "-o", "out.pb.gz"];
+    args.extend(extra);
+    let o = heapscope(&args, d.path());
+    (
+        o.status.code(),
+        text(&o.stderr),
+        d.path().join("out.pb.gz").exists(),
+    )
+}
+
+#[test]
+fn symbolize_fails_when_the_main_mapping_stays_unresolved() {
+    let prof = root().join("testdata/rust_jemalloc.pb.gz");
+    let (code, err, written) = symbolize_cmd(&prof, &[]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(!written);
+    assert!(
+        err.contains(
+            "the main binary's mapping ./rust_heap_demo stayed unresolved (binary not found"
+        ),
+        "{err}"
+    );
+    // A binary with another build ID: the mismatch is the reason given.
+    let (code, err, written) = symbolize_cmd(
+        &prof,
+        &["--binary", fixture("heapdemo_pie").to_str().unwrap()],
+    );
+    assert_eq!(code, Some(2), "{err}");
+    assert!(!written);
+    assert!(
+        err.contains(&format!(
+            "stayed unresolved (build ID mismatch: the profile wants {RUST_BUILD_ID}"
+        )),
+        "{err}"
+    );
+}
+
+#[test]
+fn symbolize_fails_when_nothing_resolves() {
+    let prof = root().join("testdata/legacy/heap_debug1.txt");
+    let (code, err, written) = symbolize_cmd(&prof, &[]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(!written);
+    assert!(
+        err.contains("heap_debug1.txt: none of its 89 locations could be symbolized"),
+        "{err}"
+    );
+}
+
+/// gperftools_pie.pb.gz with its C++ runtime mapping renamed to a file
+/// that exists nowhere: the main binary resolves, that mapping does not.
+fn with_missing_library(dir: &Path) -> PathBuf {
+    use prost::Message;
+    let raw = std::fs::read(fixture("gperftools_pie.pb.gz")).unwrap();
+    let mut gz = flate2::read::GzDecoder::new(&raw[..]);
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(&mut gz, &mut bytes).unwrap();
+    let mut p = proto::Profile::decode(&bytes[..]).unwrap();
+    let mut renamed = 0;
+    for s in &mut p.string_table {
+        if s.contains("libstdc++") {
+            *s = "/nonexistent/libstdc++.so.6".into();
+            renamed += 1;
+        }
+    }
+    assert_eq!(renamed, 1);
+    let out = dir.join("partial.pb");
+    std::fs::write(&out, p.encode_to_vec()).unwrap();
+    out
+}
+
+#[test]
+fn symbolize_warns_per_mapping_and_strict_fails() {
+    let d = tempfile::tempdir().unwrap();
+    let prof = with_missing_library(d.path());
+    let bin = fixture("heapdemo_pie");
+    let (code, err, written) = symbolize_cmd(&prof, &["--binary", bin.to_str().unwrap()]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(written);
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 1, "{err}");
+    assert!(lines[0].starts_with("heapscope: warning: "), "{err}");
+    assert!(
+        lines[0].contains(
+            "partial.pb: /nonexistent/libstdc++.so.6: 3 of 3 locations left unsymbolized: binary \
+             not found"
+        ),
+        "{err}"
+    );
+    let (code, err, written) =
+        symbolize_cmd(&prof, &["--binary", bin.to_str().unwrap(), "--strict"]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(!written);
+    assert!(
+        err.contains("partial.pb: --strict: 3 of 46 locations left unsymbolized; nothing written"),
+        "{err}"
+    );
+    // A suspect binary fails --strict too, even where every location got
+    // a frame.
+    let (code, err, _) = symbolize_cmd(
+        &fixture("gperftools_pie.pb.gz"),
+        &[
+            "--binary",
+            fixture("heapdemo_nopie").to_str().unwrap(),
+            "--strict",
+        ],
+    );
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.contains("1 binary may not belong to its mapping"),
+        "{err}"
+    );
+}

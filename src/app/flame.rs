@@ -1,5 +1,9 @@
 //! `heapscope folded` and `heapscope flame`: folded stacks on stdout, and
 //! an SVG flame graph written atomically (differential with `--base`).
+//!
+//! Both refuse, with the same message and exit 2, a sample type that leaves
+//! nothing to show (every value zero, or nothing left after the filters):
+//! an empty folded output or an empty SVG would read as "no memory".
 
 use super::filtering::apply_filters;
 use super::{Outcome, load, stdout_writer};
@@ -18,11 +22,52 @@ fn sample_index(p: &Profile, s: &SampleArgs) -> Result<usize> {
     profile::sample_index(p, &req).map_err(anyhow::Error::msg)
 }
 
+/// Whether every sample's value of sample type `idx` is zero.
+fn all_zero(p: &Profile, idx: usize) -> bool {
+    p.samples.iter().all(|s| s.values[idx] == 0)
+}
+
+/// The error for a sample type that leaves no stack to show; the same for
+/// `folded` and `flame`. `zero` is [`all_zero`] before the filters;
+/// `negative` says the stacks left have only negative values (which a
+/// flame graph cannot draw).
+fn nothing_to_show(
+    p: &Profile,
+    idx: usize,
+    names: &[String],
+    zero: bool,
+    negative: bool,
+) -> anyhow::Error {
+    let shown = super::shown_names(names);
+    let t = p.sample_type_name(idx);
+    if zero {
+        let types: Vec<&str> = (0..p.sample_types.len())
+            .map(|i| p.sample_type_name(i))
+            .collect();
+        anyhow::anyhow!(
+            "{shown}: every {t} value is zero: no stack to show (sample types: {}; choose one with \
+             --sample-index)",
+            types.join(", ")
+        )
+    } else if negative {
+        anyhow::anyhow!(
+            "{shown}: every {t} stack is negative (a delta that only shrank): a flame graph draws \
+             positive values only (`folded` lists them; `flame --base` draws the change)"
+        )
+    } else {
+        anyhow::anyhow!("{shown}: no stack with a non-zero {t} value is left after the filters")
+    }
+}
+
 pub(crate) fn folded(a: FoldedArgs) -> Result<Outcome> {
     let mut p = load(&a.profiles, &a.input)?;
     let idx = sample_index(&p, &a.sample)?;
+    let zero = all_zero(&p, idx);
     apply_filters(&mut p, &a.filters)?;
     let stacks = report::folded::folded(&p, idx, a.nodes.to_options());
+    if stacks.is_empty() {
+        return Err(nothing_to_show(&p, idx, &a.profiles, zero, false));
+    }
     let mut w = stdout_writer();
     fr::folded_text(&stacks, &mut w)?;
     w.flush()?;
@@ -34,9 +79,15 @@ pub(crate) fn flame(a: FlameArgs) -> Result<Outcome> {
     let idx = sample_index(&p, &a.sample)?;
     let sample_type = p.sample_type_name(idx).to_string();
     let unit = p.sample_type_unit(idx).to_lowercase();
+    let zero = all_zero(&p, idx);
     apply_filters(&mut p, &a.filters)?;
     let nodes = a.nodes.to_options();
     let stacks = report::folded::folded(&p, idx, nodes);
+    // A flame graph draws positive values only.
+    if !stacks.iter().any(|(_, v)| *v > 0) {
+        let negative = !stacks.is_empty();
+        return Err(nothing_to_show(&p, idx, &a.profiles, zero, negative));
+    }
     let total: i64 = stacks.iter().map(|(_, v)| (*v).max(0)).sum();
     let count_name = if unit == "count" {
         "objects"

@@ -62,14 +62,23 @@ pub fn load_one(name: &str, input: &InputArgs) -> Result<Profile> {
     load_opened(shown, o, input)
 }
 
-/// Decodes, symbolizes and prunes an opened source.
-pub(crate) fn load_opened(shown: &str, o: fetch::Opened<'_>, input: &InputArgs) -> Result<Profile> {
+/// Decodes an opened source (no symbolization, no pruning).
+pub(crate) fn decode_opened(
+    shown: &str,
+    o: fetch::Opened<'_>,
+    input: &InputArgs,
+) -> Result<Profile> {
     let opts = DecodeOptions {
         max_input_size: input.max_input_size,
         ..Default::default()
     };
-    let mut p = decode::decode_reader(o.reader, opts, &legacy::parse)
-        .map_err(|e| fetch::decode_error(shown, o.content_type.as_deref(), e))?;
+    decode::decode_reader(o.reader, opts, &legacy::parse)
+        .map_err(|e| fetch::decode_error(shown, o.content_type.as_deref(), e))
+}
+
+/// Decodes, symbolizes and prunes an opened source.
+pub(crate) fn load_opened(shown: &str, o: fetch::Opened<'_>, input: &InputArgs) -> Result<Profile> {
+    let mut p = decode_opened(shown, o, input)?;
     // pprof symbolizes first, then applies drop_frames/keep_frames, whose
     // regexes match function names.
     symbolize_profile(&mut p, shown, input)?;
@@ -79,8 +88,21 @@ pub(crate) fn load_opened(shown: &str, o: fetch::Opened<'_>, input: &InputArgs) 
 
 /// Symbolizes a freshly loaded profile in place (a no-op for profiles whose
 /// mappings already have functions); what is left undone is one warning
-/// line on stderr, never an error.
+/// line on stderr, never an error, and so is each binary that may not be
+/// the one of its mapping.
 pub fn symbolize_profile(p: &mut Profile, shown: &str, input: &InputArgs) -> Result<()> {
+    let summary = symbolize_quietly(p, input)?;
+    if let Some(w) = summary.warning() {
+        eprintln!("heapscope: warning: {shown}: {w}");
+    }
+    for w in summary.suspect_warnings() {
+        eprintln!("heapscope: warning: {shown}: {w}");
+    }
+    Ok(())
+}
+
+/// Symbolizes `p` in place and returns what happened, printing nothing.
+pub(crate) fn symbolize_quietly(p: &mut Profile, input: &InputArgs) -> Result<sym::Summary> {
     let mut o = input.symbolize_options().map_err(anyhow::Error::msg)?;
     for var in ["HEAPSCOPE_BINARY_PATH", "PPROF_BINARY_PATH"] {
         if let Some(v) = std::env::var_os(var) {
@@ -88,11 +110,7 @@ pub fn symbolize_profile(p: &mut Profile, shown: &str, input: &InputArgs) -> Res
                 .extend(std::env::split_paths(&v).filter(|d| !d.as_os_str().is_empty()));
         }
     }
-    let summary = sym::symbolize(p, &o);
-    if let Some(w) = summary.warning() {
-        eprintln!("heapscope: warning: {shown}: {w}");
-    }
-    Ok(())
+    Ok(sym::symbolize(p, &o))
 }
 
 /// Reads several profiles and merges them as pprof does.

@@ -145,15 +145,10 @@ pub fn tree(
         .collect();
     let dropped_nodes = present.len() - kept.len();
     let orig_count = kept.len();
-    let names: Vec<String> = (0..n)
-        .map(|i| {
-            if g.present(i) {
-                table.infos[i].printable_name()
-            } else {
-                String::new()
-            }
-        })
-        .collect();
+    // Every node is named, present or not: an edge whose weight nets to 0
+    // (delta and diff profiles) can lead to a node pprof dropped for having
+    // no value, and pprof still prints that neighbour's name.
+    let names: Vec<String> = (0..n).map(|i| table.infos[i].printable_name()).collect();
     kept.sort_by(|&a, &b| compare_nodes(&table, &names, &g.flat, &g.cum, o.cum, a, b));
     if o.nodecount > 0 && kept.len() > o.nodecount {
         kept.truncate(o.nodecount);
@@ -179,7 +174,10 @@ pub fn tree(
     let mut ins: Vec<Vec<(usize, aggregate::Edge)>> = vec![Vec::new(); n];
     let mut outs: Vec<Vec<(usize, aggregate::Edge)>> = vec![Vec::new(); n];
     for (&(src, dst), &e) in &ge.edges {
-        if e.weight.wrapping_abs() < edge_cutoff {
+        // pprof's TrimLowFrequencyEdges walks the incoming edges of the
+        // graph's nodes only; an edge into a node dropped for having no
+        // value (its weights netted to 0) is never trimmed.
+        if ge.present(dst as usize) && e.weight.wrapping_abs() < edge_cutoff {
             continue;
         }
         outs[src as usize].push((dst as usize, e));

@@ -226,6 +226,31 @@ impl Binary {
         }
     }
 
+    /// Whether a symbol with a size holds `probe` (a size-0 symbol such as
+    /// `_fini` "holds" every address after it, which proves nothing).
+    pub fn sized_symbol_holds(&self, probe: u64) -> bool {
+        let i = self.symbols.partition_point(|s| s.addr <= probe);
+        i.checked_sub(1)
+            .and_then(|i| self.symbols.get(i))
+            .is_some_and(|s| s.size != 0 && probe < s.addr.saturating_add(s.size))
+    }
+
+    /// Whether `probe` lies in an executable `PT_LOAD` segment; None when
+    /// the format has no program headers to tell.
+    pub fn in_executable_segment(&self, probe: u64) -> Option<bool> {
+        match &self.layout {
+            Layout::Elf { phdrs, .. } if phdrs.iter().any(|p| p.is_load && p.executable) => {
+                Some(phdrs.iter().any(|p| {
+                    p.is_load
+                        && p.executable
+                        && probe >= p.vaddr
+                        && probe < p.vaddr.saturating_add(p.memsz)
+                }))
+            }
+            _ => None,
+        }
+    }
+
     /// The symbol table entry holding `probe`.
     pub fn symbol_at(&self, probe: u64) -> Option<&str> {
         let i = self.symbols.partition_point(|s| s.addr <= probe);

@@ -146,28 +146,37 @@ fn looks_like_demangled_cpp(s: &str) -> bool {
     s.contains(['<', '>', '[', ']']) || s.contains("::")
 }
 
-/// Removes nested `open..close` groups; returns `name` unchanged when the
-/// brackets do not balance.
+/// Removes nested `open..close` groups, left to right, as pprof's
+/// `removeMatching` does: a stray `close` stops the scan and returns what
+/// has been removed so far; an unclosed `open` stays with everything after
+/// it. (The delimiters are ASCII, so cutting at them keeps UTF-8 whole.)
 fn remove_matching(name: &str, open: u8, close: u8) -> String {
-    let b = name.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
+    let mut out = String::with_capacity(name.len());
     let mut depth = 0usize;
-    for &c in b {
+    // Start of the group being skipped, in `name`.
+    let mut first = 0usize;
+    // Start of the text not yet copied to `out`.
+    let mut copied = 0usize;
+    for (i, c) in name.bytes().enumerate() {
         if c == open {
             depth += 1;
+            if depth == 1 {
+                first = i;
+            }
         } else if c == close {
             if depth == 0 {
-                return name.to_string();
+                out.push_str(&name[copied..]);
+                return out;
             }
             depth -= 1;
-        } else if depth == 0 {
-            out.push(c);
+            if depth == 0 {
+                out.push_str(&name[copied..first]);
+                copied = i + 1;
+            }
         }
     }
-    if depth != 0 {
-        return name.to_string();
-    }
-    String::from_utf8(out).unwrap_or_else(|_| name.to_string())
+    out.push_str(&name[copied..]);
+    out
 }
 
 /// C++ without template arguments; the `<`/`>` of operator names survive.
@@ -362,6 +371,31 @@ mod tests {
             strip_rust_generics("core::ptr::drop_in_place::<fn(u8) -> u8>"),
             "core::ptr::drop_in_place::<>"
         );
+    }
+
+    #[test]
+    fn remove_matching_as_pprof() {
+        assert_eq!(remove_matching("a(b)c", b'(', b')'), "ac");
+        assert_eq!(remove_matching("a(b(c)d)e(f)", b'(', b')'), "ae");
+        // A stray close keeps what was removed before it.
+        assert_eq!(remove_matching("a(b)c)d(e)", b'(', b')'), "ac)d(e)");
+        // An unclosed open keeps the rest.
+        assert_eq!(remove_matching("a(b)c(d", b'(', b')'), "ac(d");
+        assert_eq!(remove_matching("é(x)ü", b'(', b')'), "éü");
+    }
+
+    #[test]
+    fn go_generic_names_lose_parenthesised_groups() {
+        let d = |s: &str| demangle(s, Style::Default);
+        assert_eq!(
+            d("main.New[go.shape.int,go.shape.interface { At() int; Err() error }]").as_deref(),
+            Some("main.New[go.shape.int,go.shape.interface { At int; Err error }]")
+        );
+        // pprof leaves Go method names on generic receivers alone.
+        assert_eq!(d("main.(*Box[go.shape.func(int) string]).Fill.func1"), None);
+        // Java constructors too.
+        assert_eq!(d("java.util.HashMap.<init>(int)"), None);
+        assert_eq!(d("main.makeSlice[go.shape.string]"), None);
     }
 
     #[test]

@@ -68,6 +68,27 @@ pub struct Failure {
     pub locations: usize,
 }
 
+/// What happened to the locations of one mapping the pass worked on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MappingResult {
+    pub mapping: String,
+    /// The main binary's mapping (the profile's first mapping, and the
+    /// mappings of the same file and build ID).
+    pub main: bool,
+    pub attempted: usize,
+    pub symbolized: usize,
+}
+
+/// A binary used for a mapping without a build ID to prove it is the
+/// right one, and what makes it look like the wrong one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Suspect {
+    pub mapping: String,
+    pub binary: String,
+    /// Each mismatch found, in words.
+    pub reasons: Vec<String>,
+}
+
 /// What a symbolization pass did.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Summary {
@@ -76,6 +97,10 @@ pub struct Summary {
     /// Locations that got at least one frame.
     pub symbolized: usize,
     pub failures: Vec<Failure>,
+    /// One entry per mapping the pass worked on, in mapping order.
+    pub mappings: Vec<MappingResult>,
+    /// Binaries that may not belong to the mapping they symbolized.
+    pub suspects: Vec<Suspect>,
 }
 
 impl Summary {
@@ -89,12 +114,12 @@ impl Summary {
             .failures
             .iter()
             .map(|f| {
-                let name = if f.mapping.is_empty() {
-                    "<unnamed mapping>"
-                } else {
-                    &f.mapping
-                };
-                format!("{name}: {} ({})", f.reason, f.locations)
+                format!(
+                    "{}: {} ({})",
+                    shown_mapping(&f.mapping),
+                    f.reason,
+                    f.locations
+                )
             })
             .collect();
         Some(format!(
@@ -102,6 +127,69 @@ impl Summary {
             self.attempted,
             parts.join("; ")
         ))
+    }
+
+    /// One line per binary that may not belong to its mapping.
+    pub fn suspect_warnings(&self) -> Vec<String> {
+        self.suspects
+            .iter()
+            .map(|x| {
+                format!(
+                    "{} may not be the binary of mapping {}: {}; its frames may be wrong",
+                    x.binary,
+                    shown_mapping(&x.mapping),
+                    x.reasons.join("; ")
+                )
+            })
+            .collect()
+    }
+
+    /// One line per mapping with unresolved locations: how many of its
+    /// locations, and why.
+    pub fn mapping_warnings(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for m in &self.mappings {
+            let failed: Vec<&Failure> = self
+                .failures
+                .iter()
+                .filter(|f| f.mapping == m.mapping)
+                .collect();
+            let n = m.attempted - m.symbolized;
+            if n == 0 || failed.is_empty() {
+                continue;
+            }
+            if out
+                .iter()
+                .any(|l: &String| l.starts_with(&shown_mapping(&m.mapping)))
+            {
+                continue; // a file mapped several times: one line
+            }
+            let (attempted, left) = self
+                .mappings
+                .iter()
+                .filter(|x| x.mapping == m.mapping)
+                .fold((0, 0), |(a, l), x| {
+                    (a + x.attempted, l + x.attempted - x.symbolized)
+                });
+            let why: Vec<String> = failed.iter().map(|f| f.reason.clone()).collect();
+            out.push(format!(
+                "{}: {left} of {attempted} locations left unsymbolized: {}",
+                shown_mapping(&m.mapping),
+                why.join("; ")
+            ));
+        }
+        out
+    }
+
+    /// The main binary's mappings had locations to symbolize and none got
+    /// a frame.
+    pub fn main_unresolved(&self) -> bool {
+        let (a, s) = self
+            .mappings
+            .iter()
+            .filter(|m| m.main)
+            .fold((0, 0), |(a, s), m| (a + m.attempted, s + m.symbolized));
+        a > 0 && s == 0
     }
 
     fn fail(&mut self, mapping: &str, reason: String, n: usize) {
@@ -119,6 +207,10 @@ impl Summary {
             });
         }
     }
+}
+
+fn shown_mapping(m: &str) -> &str {
+    if m.is_empty() { "<unnamed mapping>" } else { m }
 }
 
 /// pprof's `Unsymbolizable`: mappings that are not files on disk.
@@ -145,7 +237,52 @@ pub fn symbolize(p: &mut Profile, o: &Options) -> Summary {
     s.run(p);
     debug_assert_eq!(crate::profile::check_valid(p), Ok(()));
     s.summary.failures.sort();
+    demangle_names(p, o);
     s.summary
+}
+
+/// pprof's `Demangle` pass, which runs over every function of the profile
+/// after symbolization (names read from the profile included), unless
+/// symbolization is off: with `force` (or a style other than `default`)
+/// names go back to their system names first; then each function whose
+/// name is empty or equal to its system name gets the system name
+/// demangled, or, if it does not demangle but looks like demangled C++,
+/// simplified (`(...)` and `<...>` groups removed). That is how a Go
+/// generic instantiation such as
+/// `pkg.New[go.shape.interface { At() T; Err() error }]` prints as
+/// `pkg.New[go.shape.interface { At T; Err error }]`, while method names
+/// on generic receivers (`pkg.(*Box[...]).Fill`) stay whole.
+fn demangle_names(p: &mut Profile, o: &Options) {
+    let force = o.mode == Mode::Force || o.demangle != DemangleStyle::Default;
+    let mut idx: Option<FxHashMap<Box<str>, StrIdx>> = None;
+    let mut memo: FxHashMap<StrIdx, StrIdx> = FxHashMap::default();
+    for fi in 0..p.functions.len() {
+        let f = &p.functions[fi];
+        let (name, sys) = (f.name, f.system_name);
+        let sys_str = p.str(sys);
+        if sys_str.is_empty() {
+            continue;
+        }
+        let name_str = p.str(name);
+        if !(force || name_str.is_empty() || name_str == sys_str) {
+            continue; // already demangled
+        }
+        let new = match memo.get(&sys) {
+            Some(&n) => n,
+            None => {
+                let n = match demangle::demangle(sys_str, o.demangle) {
+                    Some(d) => {
+                        let idx = idx.get_or_insert_with(|| string_index(p));
+                        p.intern(idx, &d)
+                    }
+                    None => sys,
+                };
+                memo.insert(sys, n);
+                n
+            }
+        };
+        p.functions[fi].name = new;
+    }
 }
 
 /// The binary of a mapping, and its separate debug file if it has one.
@@ -381,10 +518,18 @@ impl Symbolizer<'_> {
             style: self.o.demangle,
             next_id: p.functions.iter().map(|f| f.id).max().unwrap_or(0) + 1,
         };
-        let mut first_with_file = true;
+        // The main binary: the first mapping (pprof's Mapping[0]), and the
+        // other segments of the same file (same name and build ID).
+        let main_key = p
+            .mappings
+            .first()
+            .map(|m| (p.str(m.filename).to_string(), p.str(m.build_id).to_string()));
         for (mi, locs) in by_map.iter().enumerate() {
             let m = &p.mappings[mi];
-            let is_main = std::mem::take(&mut first_with_file);
+            let is_main = mi == 0
+                || main_key.as_ref().is_some_and(|(f, b)| {
+                    !f.is_empty() && p.str(m.filename) == f && p.str(m.build_id) == b
+                });
             if locs.is_empty() {
                 continue;
             }
@@ -395,6 +540,13 @@ impl Symbolizer<'_> {
             let build_id = p.str(m.build_id).to_string();
             let (start, limit, offset) = (m.memory_start, m.memory_limit, m.file_offset);
             self.summary.attempted += locs.len();
+            let result = self.summary.mappings.len();
+            self.summary.mappings.push(MappingResult {
+                mapping: file.clone(),
+                main: is_main,
+                attempted: locs.len(),
+                symbolized: 0,
+            });
             if unsymbolizable(&file) && !(file.is_empty() && is_main && !self.o.binaries.is_empty())
             {
                 let why = if file.is_empty() {
@@ -440,13 +592,31 @@ impl Symbolizer<'_> {
             let (mut has_fn, mut has_file, mut has_line, mut has_inl) =
                 (false, false, false, false);
             let mut missed = 0usize;
+            let mut symbolized = 0usize;
+            // Over unique addresses: how many fall outside the binary's
+            // executable segments, how many land in a function it knows.
+            let (mut unique, mut outside, mut landed) = (0usize, 0usize, 0usize);
             for &li in locs {
                 let addr = p.locations[li.0 as usize].address;
                 let (ls, le) = match cache.get(&addr) {
                     Some(&r) => r,
                     None => {
                         frames.clear();
-                        bin.lookup(addr.wrapping_sub(base), &mut frames);
+                        let probe = addr.wrapping_sub(base);
+                        bin.lookup(probe, &mut frames);
+                        unique += 1;
+                        if bin.main.in_executable_segment(probe) == Some(false) {
+                            outside += 1;
+                        }
+                        if frames.iter().any(|f| f.file.is_some())
+                            || bin.main.sized_symbol_holds(probe)
+                            || bin
+                                .debug
+                                .as_deref()
+                                .is_some_and(|d| d.sized_symbol_holds(probe))
+                        {
+                            landed += 1;
+                        }
                         let ls = p.lines.len() as u32;
                         for f in &frames {
                             let raw = f.name.as_ref().map(|n| n.as_str());
@@ -479,7 +649,33 @@ impl Symbolizer<'_> {
                 l.lines_start = ls;
                 l.lines_end = le;
                 l.is_folded = false;
-                self.summary.symbolized += 1;
+                symbolized += 1;
+            }
+            self.summary.symbolized += symbolized;
+            self.summary.mappings[result].symbolized = symbolized;
+            // Without two build IDs to compare, check that the binary
+            // plausibly is the mapping's.
+            if build_id.is_empty() || bin.main.build_id.is_empty() {
+                let fake = start == 0 && limit == 0 && offset == 0;
+                let reasons = plausibility(
+                    &file,
+                    &bin.main,
+                    base,
+                    fake,
+                    Counts {
+                        unique,
+                        outside,
+                        landed,
+                        dwarf: bin.dwarf().has_dwarf(),
+                    },
+                );
+                if !reasons.is_empty() {
+                    self.summary.suspects.push(Suspect {
+                        mapping: file.clone(),
+                        binary: bin.main.path.display().to_string(),
+                        reasons,
+                    });
+                }
             }
             let m = &mut p.mappings[mi];
             m.has_functions |= has_fn;
@@ -498,6 +694,77 @@ impl Symbolizer<'_> {
             }
         }
     }
+}
+
+/// Address counts of one mapping, over its unique addresses.
+struct Counts {
+    unique: usize,
+    /// Outside every executable segment of the binary.
+    outside: usize,
+    /// With DWARF frames or inside a symbol that has a size.
+    landed: usize,
+    /// The binary has DWARF: only then is a low `landed` share telling
+    /// (a stripped library's dynamic symbols leave its internal functions
+    /// out).
+    dwarf: bool,
+}
+
+/// Below this share of addresses landing in a function the binary knows,
+/// the binary is suspect. The right binary places (almost) every address
+/// in a function; a wrong one often places them after its last function
+/// (where only a size-0 symbol such as `_fini` "holds" them). A system
+/// library's few addresses may miss now and then, hence the margin.
+const MIN_LANDED_SHARE: f64 = 0.5;
+
+/// What makes `bin` look like the wrong binary for a mapping of `file`
+/// whose addresses were shifted by `base`: a fixed-address executable
+/// loaded elsewhere (a PIE profile against a non-PIE build), addresses
+/// outside its executable segments, or too few addresses in its functions;
+/// with any of those, also another file name. Empty when nothing is wrong.
+fn plausibility(file: &str, bin: &Binary, base: u64, fake: bool, c: Counts) -> Vec<String> {
+    let mut reasons = Vec::new();
+    let base_name = |s: &str| -> String {
+        let b = Path::new(s)
+            .file_name()
+            .map(|b| b.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        b.strip_suffix(".debug").map(str::to_string).unwrap_or(b)
+    };
+    let (want, have) = (base_name(file), base_name(&bin.path.to_string_lossy()));
+    if let Layout::Elf {
+        ty: elfexec::ElfType::Exec,
+        ..
+    } = bin.layout
+    {
+        if !fake && base != 0 {
+            reasons.push(format!(
+                "it is a fixed-address (non-PIE) executable, but the profile loaded it {:#x} bytes \
+                 away from its link address (a PIE build's profile?)",
+                base
+            ));
+        }
+    }
+    if c.outside > 0 {
+        reasons.push(format!(
+            "{} of {} addresses fall outside its executable segments",
+            c.outside, c.unique
+        ));
+    }
+    if c.dwarf && c.unique > 0 && (c.landed as f64) < MIN_LANDED_SHARE * c.unique as f64 {
+        reasons.push(format!(
+            "only {} of {} addresses fall inside a function it describes",
+            c.landed, c.unique
+        ));
+    }
+    // Binaries are often renamed when deployed: another file name alone is
+    // no evidence, but it is worth naming next to evidence from addresses.
+    if !reasons.is_empty() && !fake && !want.is_empty() && want != have {
+        reasons.insert(
+            0,
+            format!("the profile's mapping is {want}, the binary is {have}"),
+        );
+    }
+    reasons
 }
 
 fn string_index(p: &Profile) -> FxHashMap<Box<str>, StrIdx> {

@@ -12,10 +12,12 @@ mod flame;
 mod info;
 mod list;
 mod reports;
+mod report_html;
 mod symbolize;
 mod top;
 mod trend;
 mod watch;
+mod web;
 
 use crate::cli::{BaseArgs, Command, InputArgs};
 use crate::profile::decode::{self, DecodeOptions};
@@ -50,6 +52,8 @@ pub fn run(cmd: Command) -> Result<Outcome> {
         Command::Symbolize(a) => symbolize::run(a),
         Command::Watch(a) => watch::run(a),
         Command::List(a) => list::run(a),
+        Command::Report(a) => report_html::run(a),
+        Command::Web(a) => web::run(a),
     }
 }
 

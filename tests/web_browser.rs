@@ -231,11 +231,7 @@ fn report(args: &[&str], out: &Path) {
         .arg(out)
         .output()
         .unwrap();
-    assert!(
-        o.status.success(),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 }
 
 /// `heapscope top` rows: (flat as printed, name).
@@ -271,7 +267,10 @@ fn top_flame_focus_in_browser() {
     let prof = testdata("go_shapes.pb.gz");
     report(&[&prof], &html);
     let body = std::fs::read_to_string(&html).unwrap();
-    assert!(body.contains("connect-src 'none'"), "a file makes no request");
+    assert!(
+        body.contains("connect-src 'none'"),
+        "a file makes no request"
+    );
     let url = format!("file://{}", html.display());
     let mut b = Cdp::launch(&bin);
     b.goto(&format!("{url}#v=top"));
@@ -279,7 +278,9 @@ fn top_flame_focus_in_browser() {
     // Top: the rows are `heapscope top`'s, in its order.
     let want = top_names(&[&prof, "--no-trim"]);
     assert!(want.len() >= 5);
-    let got = b.eval("[...document.querySelectorAll('#toptable tbody tr td.name')].map(t => t.textContent)");
+    let got = b.eval(
+        "[...document.querySelectorAll('#toptable tbody tr td.name')].map(t => t.textContent)",
+    );
     let got: Vec<String> = serde_json::from_value(got).unwrap();
     assert_eq!(&got[..want.len()], &want[..]);
     // Sorting by cum puts the largest cum first.
@@ -323,8 +324,13 @@ fn top_flame_focus_in_browser() {
     // Callers of the box.
     b.eval("[...document.querySelectorAll('#pick button')].find(x => x.textContent === 'Callers').click()");
     b.wait_for("location.hash.includes('c=main.allocBuf')");
-    let first = b.eval("document.querySelectorAll('#flame g.box:not(.reset)')[0].getAttribute('data-name')");
-    assert_eq!(first, json!(target), "the callers view starts at the function");
+    let first = b
+        .eval("document.querySelectorAll('#flame g.box:not(.reset)')[0].getAttribute('data-name')");
+    assert_eq!(
+        first,
+        json!(target),
+        "the callers view starts at the function"
+    );
     b.screenshot("flame-callers");
 
     // Focus from the regex box: the URL carries it and the rows obey it.
@@ -343,7 +349,12 @@ fn top_flame_focus_in_browser() {
     g.sort();
     w.sort();
     assert_eq!(g, w, "focused rows match `top --focus isOdd`");
-    assert!(b.eval("document.getElementById('active').textContent").as_str().unwrap().contains("focus=isOdd"));
+    assert!(
+        b.eval("document.getElementById('active').textContent")
+            .as_str()
+            .unwrap()
+            .contains("focus=isOdd")
+    );
     b.screenshot("top-focus");
     // The link reproduces the view.
     let link = b.eval("location.href").as_str().unwrap().to_string();
@@ -359,7 +370,10 @@ fn top_flame_focus_in_browser() {
     b.eval("const s = document.getElementById('sampletype'); s.value = '0'; s.dispatchEvent(new Event('change'))");
     b.wait_for("location.hash.includes('t=0')");
     let labels = b.eval("document.querySelector('.labels').textContent");
-    assert!(labels.as_str().unwrap().contains("Type: alloc_objects"), "{labels}");
+    assert!(
+        labels.as_str().unwrap().contains("Type: alloc_objects"),
+        "{labels}"
+    );
     // No request left the page.
     let n = b.eval("performance.getEntriesByType('resource').length");
     assert_eq!(n, json!(0));
@@ -370,7 +384,9 @@ fn diff_and_trend_views() {
     let Some(bin) = browser_or_skip() else { return };
     let dir = tempfile::tempdir().unwrap();
     let html = dir.path().join("trend.html");
-    let snaps: Vec<String> = (1..=5).map(|i| testdata(&format!("diff/snap{i}.pb.gz"))).collect();
+    let snaps: Vec<String> = (1..=5)
+        .map(|i| testdata(&format!("diff/snap{i}.pb.gz")))
+        .collect();
     let s: Vec<&str> = snaps.iter().map(|s| s.as_str()).collect();
     report(&s, &html);
     let two = dir.path().join("diff.html");
@@ -459,16 +475,17 @@ fn hostile_names_run_no_script() {
         let text = b.eval("document.body.innerText");
         if v != "peek&p=." {
             assert!(
-                text.as_str().unwrap().contains("window.__pwned=")
-                    || v == "flame"
-                    || v == "diff",
+                text.as_str().unwrap().contains("window.__pwned=") || v == "flame" || v == "diff",
                 "{v}: payload shown as text"
             );
         }
         b.screenshot(&format!("hostile-{}", v.split('&').next().unwrap()));
     }
     b.hash("v=flame");
-    let n = b.eval("document.querySelectorAll('#flame g.box').length").as_u64().unwrap();
+    let n = b
+        .eval("document.querySelectorAll('#flame g.box').length")
+        .as_u64()
+        .unwrap();
     for i in 1..n {
         b.eval(&format!("document.querySelectorAll('#flame g.box')[{i}].dispatchEvent(new MouseEvent('click', {{bubbles: true}}))"));
         b.wait_for("location.hash.includes('z=')");
@@ -481,5 +498,8 @@ fn hostile_names_run_no_script() {
     assert_eq!(b.eval("typeof window.__pwned"), json!("undefined"));
     assert_eq!(b.eval("document.querySelectorAll('img, script:not([id=data]):not([nonce]), body svg svg, iframe').length"), json!(0));
     let title = b.eval("document.title");
-    assert!(title.as_str().unwrap().contains("<b>name<i>"), "title as text: {title}");
+    assert!(
+        title.as_str().unwrap().contains("<b>name<i>"),
+        "title as text: {title}"
+    );
 }

@@ -41,7 +41,10 @@ impl Web {
             .trim_start_matches("http://")
             .trim_end_matches('/')
             .to_string();
-        assert!(addr.starts_with("127.0.0.1:"), "loopback by default: {addr}");
+        assert!(
+            addr.starts_with("127.0.0.1:"),
+            "loopback by default: {addr}"
+        );
         Web { child, addr }
     }
 
@@ -116,7 +119,12 @@ fn routes_traversal_flood_and_sigint() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|r| names[r[0].as_u64().unwrap() as usize].as_str().unwrap().to_string())
+        .map(|r| {
+            names[r[0].as_u64().unwrap() as usize]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
         .collect();
     got.sort();
     assert_eq!(got, top_names(&[&prof, "--focus", "isOdd"]));
@@ -207,7 +215,11 @@ fn routes_traversal_flood_and_sigint() {
         busy += b;
     }
     drop(idle);
-    assert_eq!(ok + busy, 400, "every request answered ({ok} ok, {busy} busy)");
+    assert_eq!(
+        ok + busy,
+        400,
+        "every request answered ({ok} ok, {busy} busy)"
+    );
     assert!(ok >= 200, "most requests served: {ok}");
     eprintln!("flood: {ok} ok, {busy} busy in {:?}", t0.elapsed());
     // Still up.

@@ -94,12 +94,19 @@ pub(crate) fn build(a: &PageArgs, mode: &'static str) -> Result<Built> {
         )?);
     }
 
-    let mut main = merge::merge(ps).with_context(|| format!("merging {}", shown_names(&a.profiles)))?;
+    let mut main =
+        merge::merge(ps).with_context(|| format!("merging {}", shown_names(&a.profiles)))?;
     if !a.base.diff_base.is_empty() {
         let base = load(&a.base.diff_base, &a.input)?;
         let bname = shown_names(&a.base.diff_base);
         let nname = shown_names(&a.profiles);
-        diff = Some(diff_view((&base, &bname), (&main, &nname), &req, a, &mut names)?);
+        diff = Some(diff_view(
+            (&base, &bname),
+            (&main, &nname),
+            &req,
+            a,
+            &mut names,
+        )?);
         main = merge::subtract_base(main, base, merge::BaseMode::Diff)
             .with_context(|| format!("combining {nname} with its base {bname}"))?;
     } else if !a.base.base.is_empty() {

@@ -99,7 +99,7 @@ pub(crate) fn run(a: WebArgs) -> Result<Outcome> {
     let local = server.local_addr()?;
     let url = format!("http://{local}/");
     let stop = server.stopper();
-    if let Err(e) = ctrlc::set_handler(move || stop()) {
+    if let Err(e) = ctrlc::set_handler(stop) {
         bail!("installing the Ctrl-C handler: {e}");
     }
     println!("Serving the page at {url}  (Ctrl-C to stop)");

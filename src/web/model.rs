@@ -332,10 +332,15 @@ pub fn flame_preorder(t: &Trie, col: usize, names: &[String]) -> Vec<i64> {
                 t.total[a as usize * t.ncols + col],
                 t.total[b as usize * t.ncols + col],
             );
-            vb.cmp(&va)
-                .then_with(|| names[t.name[a as usize] as usize].cmp(&names[t.name[b as usize] as usize]))
+            vb.cmp(&va).then_with(|| {
+                names[t.name[a as usize] as usize].cmp(&names[t.name[b as usize] as usize])
+            })
         });
-        let name = if n == ROOT { -1 } else { t.name[n as usize] as i64 };
+        let name = if n == ROOT {
+            -1
+        } else {
+            t.name[n as usize] as i64
+        };
         out.extend([
             name,
             t.total[n as usize * t.ncols + col],
@@ -366,10 +371,16 @@ pub fn diff_preorder(t: &Trie, names: &[String]) -> Vec<i64> {
             let (bb, nb) = val(b);
             (bb.wrapping_abs() + nb.wrapping_abs())
                 .cmp(&(ba.wrapping_abs() + na.wrapping_abs()))
-                .then_with(|| names[t.name[a as usize] as usize].cmp(&names[t.name[b as usize] as usize]))
+                .then_with(|| {
+                    names[t.name[a as usize] as usize].cmp(&names[t.name[b as usize] as usize])
+                })
         });
         let (b, nw) = val(n);
-        let name = if n == ROOT { -1 } else { t.name[n as usize] as i64 };
+        let name = if n == ROOT {
+            -1
+        } else {
+            t.name[n as usize] as i64
+        };
         out.extend([name, b, nw, kids.len() as i64]);
         for &k in kids.iter().rev() {
             stack.push(k);

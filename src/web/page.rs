@@ -75,11 +75,15 @@ pub fn document(page: &Page) -> (String, String) {
         "<title>heapscope: {}</title>\n",
         escape_html(&page.title)
     ));
-    out.push_str(&format!("<style nonce=\"{n}\">\n{STYLE}</style>\n</head><body>\n"));
+    out.push_str(&format!(
+        "<style nonce=\"{n}\">\n{STYLE}</style>\n</head><body>\n"
+    ));
     out.push_str("<div id=\"app\"></div>\n<script type=\"application/json\" id=\"data\">");
     out.push_str(&json);
     out.push_str("</script>\n");
-    out.push_str(&format!("<script nonce=\"{n}\">\n{SCRIPT}</script>\n</body></html>\n"));
+    out.push_str(&format!(
+        "<script nonce=\"{n}\">\n{SCRIPT}</script>\n</body></html>\n"
+    ));
     (out, policy)
 }
 

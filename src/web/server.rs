@@ -29,6 +29,9 @@ const QUEUE: usize = 64;
 /// profiles; the same link opened twice is answered once).
 const CACHE: usize = 16;
 
+/// Recent view answers: (query, JSON body).
+type Cache = Mutex<Vec<(String, Arc<String>)>>;
+
 pub struct Server {
     listener: TcpListener,
     stop: Arc<AtomicBool>,
@@ -63,7 +66,7 @@ impl Server {
     pub fn run(self, handler: Arc<dyn Handler>) -> io::Result<()> {
         let (tx, rx) = sync_channel::<TcpStream>(QUEUE);
         let rx = Arc::new(Mutex::new(rx));
-        let cache: Arc<Mutex<Vec<(String, Arc<String>)>>> = Arc::new(Mutex::new(Vec::new()));
+        let cache: Arc<Cache> = Arc::new(Mutex::new(Vec::new()));
         let mut workers = Vec::new();
         for _ in 0..WORKERS {
             let rx = rx.clone();
@@ -133,11 +136,7 @@ fn respond(
     s.flush()
 }
 
-fn handle(
-    mut s: TcpStream,
-    h: &dyn Handler,
-    cache: &Mutex<Vec<(String, Arc<String>)>>,
-) -> io::Result<()> {
+fn handle(mut s: TcpStream, h: &dyn Handler, cache: &Cache) -> io::Result<()> {
     s.set_read_timeout(Some(Duration::from_secs(5)))?;
     s.set_write_timeout(Some(Duration::from_secs(30)))?;
     let mut r = BufReader::new((&s).take(MAX_HEAD));

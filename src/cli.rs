@@ -81,6 +81,14 @@ pub struct PageArgs {
     #[command(flatten)]
     pub filters: FilterArgs,
 
+    /// Source view: where to look for sources, as for `list`.
+    #[arg(long, value_name = "DIRS")]
+    pub source_path: Option<String>,
+
+    /// Source view: prefixes to remove from source paths, as for `list`.
+    #[arg(long, value_name = "PREFIXES")]
+    pub trim_path: Option<String>,
+
     #[command(flatten)]
     pub input: InputArgs,
 }

@@ -503,3 +503,90 @@ fn hostile_names_run_no_script() {
         "title as text: {title}"
     );
 }
+
+/// How fast a big page opens: `HEAPSCOPE_BIG_HTML=heap.html cargo test
+/// --test web_browser big_page -- --ignored --nocapture` (the README's
+/// 150 MB measurement).
+#[test]
+#[ignore]
+fn big_page_opens_fast() {
+    let Some(bin) = browser_or_skip() else { return };
+    let path = std::env::var("HEAPSCOPE_BIG_HTML").expect("HEAPSCOPE_BIG_HTML");
+    let mut b = Cdp::launch(&bin);
+    for v in ["flame", "top"] {
+        let t = Instant::now();
+        b.goto(&format!("file://{path}#v={v}"));
+        let el = t.elapsed();
+        let n = b.eval("document.querySelectorAll('#flame g.box, #toptable tr').length");
+        eprintln!("{v}: ready in {el:?}, {n} boxes/rows");
+        b.screenshot(&format!("big-{v}"));
+        assert!(el < Duration::from_secs(2), "{v}: {el:?}");
+        b.call("Page.navigate", json!({"url": "about:blank"}));
+        b.wait_for("location.href === 'about:blank'");
+    }
+}
+
+#[test]
+fn source_view_matches_list() {
+    let Some(bin) = browser_or_skip() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let html = dir.path().join("src.html");
+    let flags = [
+        "go_shapes.pb.gz",
+        "--trim-path=/src/corpus/go_shapes/src",
+        "--source-path=src/go_shapes",
+    ];
+    let td = format!("{}/testdata", env!("CARGO_MANIFEST_DIR"));
+    let o = Command::new(HS)
+        .arg("report")
+        .args(flags)
+        .arg("-o")
+        .arg(&html)
+        .current_dir(&td)
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    let o = Command::new(HS)
+        .args(["list", "^main.allocBuf$"])
+        .args(flags)
+        .args(["--format", "json"])
+        .current_dir(&td)
+        .output()
+        .unwrap();
+    let lj: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let want: Vec<(i64, i64, i64)> = lj["routines"][0]["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            (
+                l["line"].as_i64().unwrap(),
+                l["flat"].as_i64().unwrap(),
+                l["cum"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert!(!want.is_empty());
+    let mut b = Cdp::launch(&bin);
+    b.goto(&format!(
+        "file://{}#v=source&p=%5Emain.allocBuf%24",
+        html.display()
+    ));
+    let rows = b.eval("[...document.querySelectorAll('table.source tbody tr')].map(t => t.getAttribute('data-line'))");
+    let got: Vec<(i64, i64, i64)> = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let v: Vec<i64> = r
+                .as_str()
+                .unwrap()
+                .split(',')
+                .map(|x| x.parse().unwrap())
+                .collect();
+            (v[0], v[1], v[2])
+        })
+        .collect();
+    assert_eq!(got, want);
+    b.screenshot("source");
+}

@@ -18,13 +18,13 @@ use std::path::{Path, PathBuf};
 /// Lines shown before the first and after the last sampled line.
 const MARGIN: i64 = 5;
 
-struct Routine {
-    function: String,
-    file: String,
-    flat: i64,
-    cum: i64,
+pub(crate) struct Routine {
+    pub(crate) function: String,
+    pub(crate) file: String,
+    pub(crate) flat: i64,
+    pub(crate) cum: i64,
     /// (line number, flat, cum, text); or the error reading the file.
-    lines: Result<Vec<(i64, i64, i64, String)>, String>,
+    pub(crate) lines: Result<Vec<(i64, i64, i64, String)>, String>,
 }
 
 pub(crate) fn run(a: ListArgs) -> Result<Outcome> {
@@ -42,94 +42,16 @@ pub(crate) fn run(a: ListArgs) -> Result<Outcome> {
     let sample_unit = p.sample_type_unit(x.idx).to_lowercase();
     let unit = a.common.unit.clone();
     let fmt_v = |v: i64| units::scaled_label(v, &sample_unit, &unit);
-    let t = aggregate::node_table(
+    let out = routines(
         p,
-        NodeOptions {
-            granularity: Granularity::Lines,
-            inlines: true,
-        },
-    );
-    let (flat, cum) = aggregate::flat_cum(p, &t, x.idx);
-    // The Go toolchain's pprof starts the window at the function's first
-    // line for named functions too; the node table keeps start lines only
-    // for unnamed ones, so look them up by (name, file).
-    let mut start_lines: FxHashMap<(&str, String), i64> = FxHashMap::default();
-    for f in &p.functions {
-        if f.start_line != 0 {
-            let file = aggregate::go_clean(aggregate::trim_path(p.str(f.filename)));
-            start_lines
-                .entry((p.str(f.name), file))
-                .or_insert(f.start_line);
-        }
-    }
-    let start_of = |n: usize| {
-        let i = &t.infos[n];
-        if i.start_line != 0 {
-            return i.start_line;
-        }
-        start_lines
-            .get(&(i.name.as_str(), i.file.clone()))
-            .copied()
-            .unwrap_or(0)
-    };
-    // Nodes of matching functions, in graph order, grouped by function.
-    let mut by_fn: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
-    for (n, info) in t.infos.iter().enumerate() {
-        if (flat[n] == 0 && cum[n] == 0) || !rx.is_match(&info.name) {
-            continue;
-        }
-        by_fn.entry(info.name.as_str()).or_default().push(n);
-    }
-    if by_fn.is_empty() {
+        x.idx,
+        &rx,
+        a.source_path.as_deref(),
+        a.trim_path.as_deref(),
+        true,
+    )?;
+    if out.is_empty() {
         bail!("no matches found for regexp: {}", a.regex);
-    }
-    let mut names: Vec<&str> = by_fn.keys().copied().collect();
-    names.sort_unstable();
-    let search = match &a.source_path {
-        Some(s) => s.clone(),
-        None => std::env::current_dir()
-            .context("could not stat current dir")?
-            .to_string_lossy()
-            .into_owned(),
-    };
-    let mut reader = SourceReader {
-        search,
-        trim: a.trim_path.clone().unwrap_or_default(),
-        files: FxHashMap::default(),
-    };
-    let mut out: Vec<Result<Routine, String>> = Vec::new();
-    for name in names {
-        let mut files: Vec<(&str, Vec<usize>)> = Vec::new();
-        for &n in &by_fn[name] {
-            let f = t.infos[n].file.as_str();
-            if f.is_empty() {
-                continue;
-            }
-            match files.iter_mut().find(|(g, _)| *g == f) {
-                Some((_, v)) => v.push(n),
-                None => files.push((f, vec![n])),
-            }
-        }
-        if files.is_empty() {
-            out.push(Err(name.to_string()));
-            continue;
-        }
-        files.sort_by(|a, b| a.0.cmp(b.0));
-        for (file, ns) in files {
-            let fs: i64 = ns.iter().map(|&n| flat[n]).fold(0, i64::wrapping_add);
-            let cs: i64 = ns.iter().map(|&n| cum[n]).fold(0, i64::wrapping_add);
-            let lines = source_lines(&mut reader, file, &ns, &t.infos, &start_of, &flat, &cum);
-            if let Err(e) = &lines {
-                eprintln!("heapscope: warning: {name}: {e}");
-            }
-            out.push(Ok(Routine {
-                function: name.to_string(),
-                file: file.to_string(),
-                flat: fs,
-                cum: cs,
-                lines,
-            }));
-        }
     }
     let mut w = stdout_writer();
     match a.common.format {
@@ -206,6 +128,108 @@ pub(crate) fn run(a: ListArgs) -> Result<Outcome> {
     }
     w.flush()?;
     Ok(Outcome::Ok)
+}
+
+/// The routines of the functions matching `rx` (file names already
+/// trimmed with [`trim_function_files`]): each function's lines with
+/// flat and cum at lines granularity, or the reason its source is
+/// missing (printed on stderr when `warn`). Also used by the page's
+/// Source view.
+pub(crate) fn routines(
+    p: &crate::profile::Profile,
+    idx: usize,
+    rx: &regex::Regex,
+    source_path: Option<&str>,
+    trim_path: Option<&str>,
+    warn: bool,
+) -> Result<Vec<Result<Routine, String>>> {
+    let t = aggregate::node_table(
+        p,
+        NodeOptions {
+            granularity: Granularity::Lines,
+            inlines: true,
+        },
+    );
+    let (flat, cum) = aggregate::flat_cum(p, &t, idx);
+    // The Go toolchain's pprof starts the window at the function's first
+    // line for named functions too; the node table keeps start lines only
+    // for unnamed ones, so look them up by (name, file).
+    let mut start_lines: FxHashMap<(&str, String), i64> = FxHashMap::default();
+    for f in &p.functions {
+        if f.start_line != 0 {
+            let file = aggregate::go_clean(aggregate::trim_path(p.str(f.filename)));
+            start_lines
+                .entry((p.str(f.name), file))
+                .or_insert(f.start_line);
+        }
+    }
+    let start_of = |n: usize| {
+        let i = &t.infos[n];
+        if i.start_line != 0 {
+            return i.start_line;
+        }
+        start_lines
+            .get(&(i.name.as_str(), i.file.clone()))
+            .copied()
+            .unwrap_or(0)
+    };
+    // Nodes of matching functions, in graph order, grouped by function.
+    let mut by_fn: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
+    for (n, info) in t.infos.iter().enumerate() {
+        if (flat[n] == 0 && cum[n] == 0) || !rx.is_match(&info.name) {
+            continue;
+        }
+        by_fn.entry(info.name.as_str()).or_default().push(n);
+    }
+    let mut names: Vec<&str> = by_fn.keys().copied().collect();
+    names.sort_unstable();
+    let search = match source_path {
+        Some(s) => s.to_string(),
+        None => std::env::current_dir()
+            .context("could not stat current dir")?
+            .to_string_lossy()
+            .into_owned(),
+    };
+    let mut reader = SourceReader {
+        search,
+        trim: trim_path.unwrap_or_default().to_string(),
+        files: FxHashMap::default(),
+    };
+    let mut out: Vec<Result<Routine, String>> = Vec::new();
+    for name in names {
+        let mut files: Vec<(&str, Vec<usize>)> = Vec::new();
+        for &n in &by_fn[name] {
+            let f = t.infos[n].file.as_str();
+            if f.is_empty() {
+                continue;
+            }
+            match files.iter_mut().find(|(g, _)| *g == f) {
+                Some((_, v)) => v.push(n),
+                None => files.push((f, vec![n])),
+            }
+        }
+        if files.is_empty() {
+            out.push(Err(name.to_string()));
+            continue;
+        }
+        files.sort_by(|a, b| a.0.cmp(b.0));
+        for (file, ns) in files {
+            let fs: i64 = ns.iter().map(|&n| flat[n]).fold(0, i64::wrapping_add);
+            let cs: i64 = ns.iter().map(|&n| cum[n]).fold(0, i64::wrapping_add);
+            let lines = source_lines(&mut reader, file, &ns, &t.infos, &start_of, &flat, &cum);
+            if let (Err(e), true) = (&lines, warn) {
+                eprintln!("heapscope: warning: {name}: {e}");
+            }
+            out.push(Ok(Routine {
+                function: name.to_string(),
+                file: file.to_string(),
+                flat: fs,
+                cum: cs,
+                lines,
+            }));
+        }
+    }
+    Ok(out)
 }
 
 /// The window of lines pprof shows for one function in one file, with
@@ -285,7 +309,7 @@ impl SourceReader {
     }
 }
 
-fn trim_function_files(p: &mut crate::profile::Profile, trim: &str, search: &str) {
+pub(crate) fn trim_function_files(p: &mut crate::profile::Profile, trim: &str, search: &str) {
     let mut index = FxHashMap::default();
     for i in 0..p.functions.len() {
         let f = p.str(p.functions[i].filename);

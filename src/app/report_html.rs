@@ -133,6 +133,7 @@ pub(crate) fn build(a: &PageArgs, mode: &'static str) -> Result<Built> {
         None,
         &mut names,
     );
+    let source = source_view(&mut main, default_type, &views, &names, a);
     let page = Page {
         schema: 1,
         title: shown_names(&a.profiles),
@@ -144,6 +145,7 @@ pub(crate) fn build(a: &PageArgs, mode: &'static str) -> Result<Built> {
         filters: spec.active(),
         diff,
         trend,
+        source,
     };
     Ok(Built {
         page,
@@ -151,6 +153,90 @@ pub(crate) fn build(a: &PageArgs, mode: &'static str) -> Result<Built> {
         totals,
         spec,
     })
+}
+
+/// Functions listed in the Source view.
+const SOURCE_FUNCTIONS: usize = 20;
+
+/// The Source view: `list`'s routines for the functions of the top
+/// rows with the largest cum (default sample type), where the source
+/// is found. File names are trimmed as `list` trims them.
+fn source_view(
+    p: &mut Profile,
+    idx: usize,
+    views: &[model::View],
+    names: &Names,
+    a: &PageArgs,
+) -> Vec<model::SourceRoutine> {
+    let Some(v) = views.iter().find(|v| v.t == idx) else {
+        return Vec::new();
+    };
+    let mut rows: Vec<&(u32, i64, i64)> = v.top.iter().collect();
+    rows.sort_by(|x, y| {
+        y.2.unsigned_abs()
+            .cmp(&x.2.unsigned_abs())
+            .then(x.0.cmp(&y.0))
+    });
+    let alts: Vec<String> = rows
+        .iter()
+        .take(SOURCE_FUNCTIONS)
+        .map(|r| regex::escape(&names.list[r.0 as usize]))
+        .collect();
+    if alts.is_empty() {
+        return Vec::new();
+    }
+    let Ok(rx) = regex::Regex::new(&format!("^(?:{})$", alts.join("|"))) else {
+        return Vec::new();
+    };
+    super::list::trim_function_files(
+        p,
+        a.trim_path.as_deref().unwrap_or(""),
+        a.source_path.as_deref().unwrap_or(""),
+    );
+    let Ok(rs) = super::list::routines(
+        p,
+        idx,
+        &rx,
+        a.source_path.as_deref(),
+        a.trim_path.as_deref(),
+        false,
+    ) else {
+        return Vec::new();
+    };
+    let mut out: Vec<model::SourceRoutine> = rs
+        .into_iter()
+        .filter_map(|r| r.ok())
+        .filter_map(|r| {
+            let lines = r.lines.ok()?;
+            Some(model::SourceRoutine {
+                function: r.function,
+                file: r.file,
+                flat: r.flat,
+                cum: r.cum,
+                lines: lines
+                    .into_iter()
+                    .map(|(n, f, c, mut t)| {
+                        if t.len() > 400 {
+                            let mut cut = 400;
+                            while !t.is_char_boundary(cut) {
+                                cut -= 1;
+                            }
+                            t.truncate(cut);
+                        }
+                        (n, f, c, t)
+                    })
+                    .collect(),
+            })
+        })
+        .collect();
+    out.sort_by(|x, y| {
+        y.cum
+            .unsigned_abs()
+            .cmp(&x.cum.unsigned_abs())
+            .then_with(|| x.function.cmp(&y.function))
+            .then_with(|| x.file.cmp(&y.file))
+    });
+    out
 }
 
 fn diff_view(

@@ -130,6 +130,20 @@ pub struct Page {
     pub filters: Vec<String>,
     pub diff: Option<DiffData>,
     pub trend: Option<TrendData>,
+    /// Source view: the listings `list` makes for the functions with the
+    /// largest cum (default sample type), those whose source was found.
+    pub source: Vec<SourceRoutine>,
+}
+
+/// One function's source lines with flat and cum, as `list` shows them.
+#[derive(Debug, Serialize)]
+pub struct SourceRoutine {
+    pub function: String,
+    pub file: String,
+    pub flat: i64,
+    pub cum: i64,
+    /// `[line number, flat, cum, text]`.
+    pub lines: Vec<(i64, i64, i64, String)>,
 }
 
 /// A source of samples for the flame builder: a profile, its node table,

@@ -209,6 +209,7 @@
 
   // ---------- layout ----------
   const VIEWS = [['top', 'Top'], ['flame', 'Flame graph'], ['peek', 'Peek']];
+  if (D.source && D.source.length) VIEWS.push(['source', 'Source']);
   if (D.diff) VIEWS.push(['diff', 'Diff']);
   if (D.trend) VIEWS.push(['trend', 'Trend']);
 
@@ -247,9 +248,9 @@
     app.replaceChildren(header(st));
     const main = el('main', { id: 'view' });
     app.append(main);
-    const fn = { top: viewTop, flame: viewFlame, peek: viewPeek, diff: viewDiff, trend: viewTrend }[st.v];
+    const fn = { top: viewTop, flame: viewFlame, peek: viewPeek, source: viewSource, diff: viewDiff, trend: viewTrend }[st.v];
     if (!fn || !VIEWS.some((v) => v[0] === st.v)) { main.append(el('p', null, 'No such view.')); return; }
-    if (st.v === 'diff' || st.v === 'trend') { fn(main, st); return; }
+    if (st.v === 'diff' || st.v === 'trend' || st.v === 'source') { fn(main, st); return; }
     const c = current(st);
     if (c.loading) { main.append(el('p', { cls: 'note' }, 'Computing\u2026')); return; }
     if (c.err) { main.append(el('p', { cls: 'error' }, c.err)); return; }
@@ -458,6 +459,29 @@
       tb.append(el('tr', { cls: 'self' }, el('td', { cls: 'num' }, fmt(e.cum, unit)), el('td', { cls: 'num' }, pct(e.cum, c.view.total)), el('td', null, el('b', null, names[n]), ' (flat ' + fmt(e.flat, unit) + ')')));
       for (const [k, v] of sorted(e.callees)) tb.append(el('tr', { cls: 'callee' }, el('td', { cls: 'num' }, fmt(v, unit)), el('td', { cls: 'num' }, pct(v, e.cum)), el('td', null, '\u2192 ' + names[k])));
       main.append(el('table', { cls: 'peek' }, el('thead', null, el('tr', null, el('th', null, 'value'), el('th', null, '%'), el('th', null, 'callers / function / callees'))), tb));
+    }
+  }
+
+  // ---------- Source ----------
+  // `list`'s listings (default sample type), filtered by the peek regex.
+  function viewSource(main, st) {
+    const unit = D.types[D.default_type].unit;
+    const box = el('input', { id: 'srcregex', type: 'text', value: st.p, placeholder: 'function regex' });
+    main.append(el('div', null, 'Function: ', box, el('button', { on: { click: () => setState({ p: box.value }) } }, 'List'),
+      ' (' + D.types[D.default_type].name + ', the functions with the largest cum whose source was found)'));
+    let re = null;
+    try { re = st.p ? new RegExp(st.p) : null; } catch (e) { main.append(el('p', { cls: 'error' }, e.message)); return; }
+    const dot = (v) => (v ? fmt(v, unit) : '.');
+    for (const r of D.source) {
+      if (re && !re.test(r.function)) continue;
+      const tb = el('tbody');
+      for (const [no, f, c, text] of r.lines) {
+        tb.append(el('tr', { cls: c ? 'hot' : '', 'data-line': no + ',' + f + ',' + c }, el('td', { cls: 'num' }, dot(f)), el('td', { cls: 'num' }, dot(c)),
+          el('td', { cls: 'num' }, String(no)), el('td', { cls: 'src' }, text)));
+      }
+      main.append(el('h3', { cls: 'routine' }, r.function + ' in ' + r.file),
+        el('div', { cls: 'note' }, fmt(r.flat, unit) + ' flat, ' + fmt(r.cum, unit) + ' cum'),
+        el('table', { cls: 'source' }, tb));
     }
   }
 

@@ -590,3 +590,64 @@ fn source_view_matches_list() {
     assert_eq!(got, want);
     b.screenshot("source");
 }
+
+/// `heapscope web`: the same page, refinement answered by the server
+/// (tag filters included), checked against `top`.
+#[test]
+fn web_server_refines_in_rust() {
+    let Some(bin) = browser_or_skip() else { return };
+    let prof = testdata("go_shapes.pb.gz");
+    let mut child = Command::new(HS)
+        .args(["web", &prof])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.as_mut().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line
+        .split_whitespace()
+        .find(|w| w.starts_with("http://"))
+        .unwrap()
+        .to_string();
+    let mut b = Cdp::launch(&bin);
+    b.goto(&format!("{url}#v=top&tf=bytes%3D1kb%3A&f=main"));
+    b.wait_for("document.querySelectorAll('#toptable tbody tr').length > 0");
+    let mut got: Vec<String> = serde_json::from_value(b.eval(
+        "[...document.querySelectorAll('#toptable tbody tr td.name')].map(t => t.textContent)",
+    ))
+    .unwrap();
+    let mut want = top_names(&[
+        &prof,
+        "--no-trim",
+        "--tagfocus",
+        "bytes=1kb:",
+        "--focus",
+        "main",
+    ]);
+    got.sort();
+    want.sort();
+    assert_eq!(got, want);
+    let labels = b.eval("document.querySelector('.labels').textContent");
+    assert!(
+        labels.as_str().unwrap().contains("tagfocus=bytes=1kb:"),
+        "{labels}"
+    );
+    assert_eq!(
+        b.eval("document.querySelectorAll('.note').length"),
+        json!(0),
+        "exact, no approximation note"
+    );
+    b.screenshot("web-tagfocus");
+    let _ = kill_int(&child);
+    let st = child.wait().unwrap();
+    assert!(st.success());
+}
+
+fn kill_int(c: &Child) -> std::io::Result<std::process::ExitStatus> {
+    Command::new("kill")
+        .args(["-INT", &c.id().to_string()])
+        .status()
+}

@@ -208,6 +208,9 @@
   }
 
   // ---------- layout ----------
+  // One entry per tab; a view is one function (main, state, data). The
+  // call graph (the graph module's SVG) plugs in as one more entry when
+  // the page data carries it.
   const VIEWS = [['top', 'Top'], ['flame', 'Flame graph'], ['peek', 'Peek']];
   if (D.source && D.source.length) VIEWS.push(['source', 'Source']);
   if (D.diff) VIEWS.push(['diff', 'Diff']);
@@ -450,6 +453,8 @@
       for (const k of nd.k) walk(k, onpath);
       if (added != null) onpath.delete(added);
     })(c.tree, new Set());
+    main.append(el('p', { cls: 'note' }, 'Callers and callees from the flame tree' +
+      (c.view.flame_cut > 1 ? ' (boxes narrower than ' + fmt(c.view.flame_cut, unit) + ' were pruned)' : '') + '.'));
     const fns = [...per.entries()].sort((a, b) => b[1].cum - a[1].cum || (names[a[0]] < names[b[0]] ? -1 : 1)).slice(0, 50);
     if (!fns.length) main.append(el('p', { cls: 'note' }, 'No function matches.'));
     for (const [n, e] of fns) {

@@ -21,6 +21,9 @@ struct Site {
     totals: Vec<i64>,
     spec: FilterSpec,
     nodes: crate::aggregate::NodeOptions,
+    /// One refinement at a time: each clones the profile, and a flood of
+    /// distinct queries on a big profile must not multiply that memory.
+    busy: std::sync::Mutex<()>,
 }
 
 impl Handler for Site {
@@ -48,6 +51,7 @@ impl Handler for Site {
             tagignore: get("ti"),
             ..FilterSpec::default()
         };
+        let _one = self.busy.lock().unwrap_or_else(|e| e.into_inner());
         let mut p = self.profile.clone();
         let out = filter::apply(&mut p, &spec).map_err(|e| e.to_string())?;
         let mut labels = self.spec.header_lines();
@@ -115,6 +119,7 @@ pub(crate) fn run(a: WebArgs) -> Result<Outcome> {
         totals,
         spec,
         nodes: a.page.nodes.to_options(),
+        busy: std::sync::Mutex::new(()),
     };
     server.run(Arc::new(site))?;
     eprintln!("heapscope: stopped");

@@ -1,9 +1,8 @@
 //! The HTML document: one file with the data (JSON), our own script and
 //! style inlined, and a Content-Security-Policy that allows only those
-//! (by nonce) and, in a file, no network request at all.
+//! (by hash) and, in a file, no network request at all.
 
 use super::model::{Page, to_embedded_json};
-use std::hash::{BuildHasher, Hasher};
 
 /// The page script and style, embedded in the binary.
 pub const SCRIPT: &str = include_str!("page.js");
@@ -25,33 +24,52 @@ pub fn escape_html(s: &str) -> String {
     out
 }
 
-/// A fresh nonce for the CSP (not a secret: it only has to be unguessable
-/// by the profile's author, who writes before it is drawn).
-fn nonce() -> String {
-    let mut out = String::new();
-    for i in 0..2u64 {
-        let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-        h.write_u64(i);
-        h.write_u128(
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_nanos())
-                .unwrap_or(0),
-        );
-        out.push_str(&format!("{:016x}", h.finish()));
+/// The CSP source for an inline element's text: `'sha256-BASE64'`. Hashes
+/// (not a nonce) keep the output deterministic: the same profile makes
+/// the same file.
+pub fn csp_hash(text: &str) -> String {
+    let d = ring::digest::digest(&ring::digest::SHA256, text.as_bytes());
+    format!("'sha256-{}'", base64(d.as_ref()))
+}
+
+fn base64(b: &[u8]) -> String {
+    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(b.len().div_ceil(3) * 4);
+    for ch in b.chunks(3) {
+        let n = (u32::from(ch[0]) << 16)
+            | (u32::from(*ch.get(1).unwrap_or(&0)) << 8)
+            | u32::from(*ch.get(2).unwrap_or(&0));
+        for i in 0..4 {
+            if i <= ch.len() {
+                out.push(A[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
     }
     out
 }
 
-/// The Content-Security-Policy of a page: scripts and styles only by
-/// nonce; `connect-src` `'self'` for the server's refinement requests,
+/// The Content-Security-Policy of a page: only our script and style (by
+/// hash); `connect-src` `'self'` for the server's refinement requests,
 /// `'none'` in a file.
-pub fn csp(nonce: &str, server: bool) -> String {
+pub fn csp(server: bool) -> String {
     format!(
-        "default-src 'none'; script-src 'nonce-{nonce}'; style-src 'nonce-{nonce}'; \
+        "default-src 'none'; script-src {}; style-src {}; \
          img-src data:; connect-src {}; base-uri 'none'; form-action 'none'",
+        csp_hash(&script_text()),
+        csp_hash(&style_text()),
         if server { "'self'" } else { "'none'" }
     )
+}
+
+/// The script element's text exactly as written.
+fn script_text() -> String {
+    format!("\n{SCRIPT}")
+}
+
+fn style_text() -> String {
+    format!("\n{STYLE}")
 }
 
 /// The whole document.
@@ -62,8 +80,7 @@ pub fn html(page: &Page) -> String {
 /// The whole document and its Content-Security-Policy (which a server
 /// also sends as a header).
 pub fn document(page: &Page) -> (String, String) {
-    let n = nonce();
-    let policy = csp(&n, page.mode == "server");
+    let policy = csp(page.mode == "server");
     let json = to_embedded_json(page);
     let mut out = String::with_capacity(json.len() + SCRIPT.len() + STYLE.len() + 1024);
     out.push_str("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n");
@@ -75,14 +92,13 @@ pub fn document(page: &Page) -> (String, String) {
         "<title>heapscope: {}</title>\n",
         escape_html(&page.title)
     ));
-    out.push_str(&format!(
-        "<style nonce=\"{n}\">\n{STYLE}</style>\n</head><body>\n"
-    ));
+    out.push_str(&format!("<style>{}</style>\n</head><body>\n", style_text()));
     out.push_str("<div id=\"app\"></div>\n<script type=\"application/json\" id=\"data\">");
     out.push_str(&json);
     out.push_str("</script>\n");
     out.push_str(&format!(
-        "<script nonce=\"{n}\">\n{SCRIPT}</script>\n</body></html>\n"
+        "<script>{}</script>\n</body></html>\n",
+        script_text()
     ));
     (out, policy)
 }
@@ -97,6 +113,13 @@ mod tests {
             escape_html("<img src=x onerror=\"a\">&'"),
             "&lt;img src=x onerror=&quot;a&quot;&gt;&amp;&#39;"
         );
-        assert_ne!(nonce(), nonce());
+        // RFC 4648 test vectors, and the hash of "" (FIPS 180-2).
+        assert_eq!(base64(b"foobar"), "Zm9vYmFy");
+        assert_eq!(base64(b"fooba"), "Zm9vYmE=");
+        assert_eq!(base64(b"foob"), "Zm9vYg==");
+        assert_eq!(
+            csp_hash(""),
+            "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='"
+        );
     }
 }

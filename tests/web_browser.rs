@@ -275,6 +275,11 @@ fn top_flame_focus_in_browser() {
     let mut b = Cdp::launch(&bin);
     b.goto(&format!("{url}#v=top"));
 
+    // Our style applies (the policy allows it by hash).
+    assert_eq!(
+        b.eval("getComputedStyle(document.querySelector('header')).position"),
+        json!("sticky")
+    );
     // Top: the rows are `heapscope top`'s, in its order.
     let want = top_names(&[&prof, "--no-trim"]);
     assert!(want.len() >= 5);

@@ -56,6 +56,70 @@ pub enum Command {
     /// The call graph: DOT exactly as `pprof -dot`, or an SVG/PNG laid out
     /// in-process (no Graphviz needed).
     Graph(GraphArgs),
+    /// One self-contained interactive HTML page (top, flame graph, peek;
+    /// diff and trend with several profiles); no network request.
+    Report(ReportArgs),
+    /// Serve the interactive page on loopback (pprof's -http).
+    Web(WebArgs),
+}
+
+/// What the interactive page shows (`report` and `web`). One profile, or
+/// several merged; with two profiles (or --diff-base) a Diff view, with
+/// two or more a Trend view (oldest first).
+#[derive(Args, Debug, Clone)]
+pub struct PageArgs {
+    /// Profiles to read (paths, URLs, or - for standard input).
+    #[arg(value_name = "PROFILE", required = true)]
+    pub profiles: Vec<String>,
+
+    #[command(flatten)]
+    pub sample: SampleArgs,
+
+    #[command(flatten)]
+    pub nodes: NodeArgs,
+
+    #[command(flatten)]
+    pub base: BaseArgs,
+
+    #[command(flatten)]
+    pub filters: FilterArgs,
+
+    /// Source view: where to look for sources, as for `list`.
+    #[arg(long, value_name = "DIRS")]
+    pub source_path: Option<String>,
+
+    /// Source view: prefixes to remove from source paths, as for `list`.
+    #[arg(long, value_name = "PREFIXES")]
+    pub trim_path: Option<String>,
+
+    #[command(flatten)]
+    pub input: InputArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct ReportArgs {
+    #[command(flatten)]
+    pub page: PageArgs,
+
+    /// Where to write the HTML page (written atomically).
+    #[arg(short = 'o', long, value_name = "FILE.html")]
+    pub output: std::path::PathBuf,
+}
+
+#[derive(Args, Debug)]
+pub struct WebArgs {
+    #[command(flatten)]
+    pub page: PageArgs,
+
+    /// Address to listen on (default: loopback, a free port). A
+    /// non-loopback address serves the profile to the network and is
+    /// warned about.
+    #[arg(long, value_name = "HOST:PORT", default_value = "127.0.0.1:0")]
+    pub http: String,
+
+    /// Open the page in a browser ($BROWSER, else xdg-open).
+    #[arg(long)]
+    pub open: bool,
 }
 
 #[derive(Args, Debug)]

@@ -18,6 +18,7 @@ pub mod report;
 pub mod source;
 pub mod symbolize;
 pub mod units;
+pub mod web;
 
 /// Types generated from `proto/profile.proto` by prost (package
 /// `perftools.profiles`). Used to write profiles and to build them in tests;

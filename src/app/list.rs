@@ -25,18 +25,7 @@ pub(crate) fn run(a: ListArgs) -> Result<Outcome> {
         a.trim_path.as_deref().unwrap_or(""),
         a.source_path.as_deref().unwrap_or(""),
     );
-    let search = match &a.source_path {
-        Some(s) => s.clone(),
-        None => std::env::current_dir()
-            .context("could not stat current dir")?
-            .to_string_lossy()
-            .into_owned(),
-    };
-    let mut reader = SourceReader {
-        search,
-        trim: a.trim_path.clone().unwrap_or_default(),
-        files: FxHashMap::default(),
-    };
+    let mut reader = SourceReader::new(a.source_path.as_deref(), a.trim_path.as_deref())?;
     let o = ListOptions {
         regex: &rx,
         sample_index: x.idx,
@@ -57,10 +46,29 @@ pub(crate) fn run(a: ListArgs) -> Result<Outcome> {
 }
 
 /// Source files read once each, found as pprof does.
-struct SourceReader {
+pub(crate) struct SourceReader {
     search: String,
     trim: String,
     files: FxHashMap<String, Result<Vec<String>, String>>,
+}
+
+impl SourceReader {
+    /// Searches `source_path` (default: the current folder) after trimming
+    /// `trim_path`, as `list --source-path/--trim-path`.
+    pub(crate) fn new(source_path: Option<&str>, trim_path: Option<&str>) -> Result<SourceReader> {
+        let search = match source_path {
+            Some(s) => s.to_string(),
+            None => std::env::current_dir()
+                .context("could not stat current dir")?
+                .to_string_lossy()
+                .into_owned(),
+        };
+        Ok(SourceReader {
+            search,
+            trim: trim_path.unwrap_or_default().to_string(),
+            files: FxHashMap::default(),
+        })
+    }
 }
 
 impl SourceFiles for SourceReader {

@@ -12,11 +12,13 @@ mod flame;
 mod graph;
 mod info;
 mod list;
+mod report_html;
 mod reports;
 mod symbolize;
 mod top;
 mod trend;
 mod watch;
+mod web;
 
 use crate::cli::{BaseArgs, Command, InputArgs};
 use crate::profile::decode::{self, DecodeOptions};
@@ -52,6 +54,8 @@ pub fn run(cmd: Command) -> Result<Outcome> {
         Command::Watch(a) => watch::run(a),
         Command::List(a) => list::run(a),
         Command::Graph(a) => graph::run(a),
+        Command::Report(a) => report_html::run(a),
+        Command::Web(a) => web::run(a),
     }
 }
 

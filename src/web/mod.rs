@@ -1,0 +1,18 @@
+//! The interactive page (`heapscope report -o heap.html`, `heapscope web`):
+//! its data model computed on the Rust side ([`model`]), the HTML around it
+//! with our own embedded script and style ([`page`]), and the loopback
+//! server ([`server`]).
+//!
+//! Refinement (focus/ignore/hide/show and tag filters) is done in two
+//! ways, one per mode: a self-contained file refines its embedded, pruned
+//! flame tree in the page (name filters only, approximate below the
+//! pruning cut, and said so on the page); the server recomputes the view
+//! from the profile in Rust, exactly as the commands filter, tag filters
+//! included (`GET /api/view?t=&f=&i=&h=&s=&tf=&ti=`).
+//!
+//! The Graph view (the call-graph SVG) plugs in as one more field of
+//! [`model::Page`] and one more entry in the page's `VIEWS` table.
+
+pub mod model;
+pub mod page;
+pub mod server;

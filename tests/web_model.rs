@@ -1,0 +1,122 @@
+//! The page's data model on small profiles: the pruned flame tree (values,
+//! order, the cut), top rows in `top`'s order, and embedding safety.
+
+mod common;
+
+use common::Builder;
+use heapscope::aggregate::NodeOptions;
+use heapscope::profile::{self, decode};
+use heapscope::web::model::{self, Names};
+
+fn decode(b: &Builder) -> profile::Profile {
+    decode::decode_bytes(
+        &b.bytes(),
+        decode::DecodeOptions::default(),
+        &profile::legacy::parse,
+    )
+    .unwrap()
+}
+
+/// Decodes the preorder `[name, total, self, children]` into
+/// `(depth, name, total, self)`.
+fn walk(arr: &[i64], names: &[String]) -> Vec<(usize, String, i64, i64)> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    fn rec(
+        arr: &[i64],
+        i: &mut usize,
+        d: usize,
+        names: &[String],
+        out: &mut Vec<(usize, String, i64, i64)>,
+    ) {
+        let (n, v, s, k) = (arr[*i], arr[*i + 1], arr[*i + 2], arr[*i + 3]);
+        *i += 4;
+        let name = if n < 0 {
+            "<root>".to_string()
+        } else {
+            names[n as usize].clone()
+        };
+        out.push((d, name, v, s));
+        for _ in 0..k {
+            rec(arr, i, d + 1, names, out);
+        }
+    }
+    rec(arr, &mut i, 0, names, &mut out);
+    assert_eq!(i, arr.len());
+    out
+}
+
+#[test]
+fn flame_tree_values_order_and_cut() {
+    let mut b = Builder::default();
+    // Stacks are leaf first.
+    b.sample(&["a", "main"], &[1, 6000, 1, 6000]);
+    b.sample(&["b", "a", "main"], &[1, 3000, 1, 3000]);
+    b.sample(&["c", "main"], &[1, 1000, 1, 1000]);
+    b.sample(&["tiny", "main"], &[1, 1, 1, 1]); // below 1/4000 of 10001
+    b.sample(&["main"], &[0, 0, 0, 0]);
+    let p = decode(&b);
+    let mut names = Names::default();
+    let totals: Vec<i64> = (0..4)
+        .map(|i| heapscope::report::compute_total(&p, i))
+        .collect();
+    let views = model::views(&p, NodeOptions::default(), &totals, &[], None, &mut names);
+    assert_eq!(views.len(), 4);
+    let v = &views[3];
+    assert_eq!(v.total, 10001);
+    let tree = walk(&v.flame, &names.list);
+    let want: Vec<(usize, String, i64, i64)> = vec![
+        (0, "<root>".into(), 10001, 0),
+        (1, "main".into(), 10001, 0),
+        (2, "a".into(), 9000, 6000),
+        (3, "b".into(), 3000, 3000),
+        (2, "c".into(), 1000, 1000),
+    ];
+    assert_eq!(tree, want, "tiny is pruned, its value stays in main");
+    assert_eq!(v.flame_cut, 2);
+    // Object counts: every box is above the cut (4 objects, cut 1).
+    let objs = walk(&views[2].flame, &names.list);
+    assert!(objs.iter().any(|(_, n, v, _)| n == "tiny" && *v == 1));
+    // Top rows: flat then name, as top.
+    let top: Vec<(String, i64, i64)> = v
+        .top
+        .iter()
+        .map(|&(n, f, c)| (names.list[n as usize].clone(), f, c))
+        .collect();
+    assert_eq!(
+        top,
+        vec![
+            ("a".into(), 6000, 9000),
+            ("b".into(), 3000, 3000),
+            ("c".into(), 1000, 1000),
+            ("tiny".into(), 1, 1),
+            ("main".into(), 0, 10001),
+        ]
+    );
+}
+
+#[test]
+fn recursion_counts_cum_once_in_top() {
+    let mut b = Builder::default();
+    b.sample(&["f", "f", "f", "main"], &[1, 100, 1, 100]);
+    let p = decode(&b);
+    let mut names = Names::default();
+    let totals = vec![1, 100, 1, 100];
+    let v = model::views(
+        &p,
+        NodeOptions::default(),
+        &totals,
+        &[],
+        Some(3),
+        &mut names,
+    );
+    let f = v[0]
+        .top
+        .iter()
+        .find(|r| names.list[r.0 as usize] == "f")
+        .unwrap();
+    assert_eq!((f.1, f.2), (100, 100));
+    let tree = walk(&v[0].flame, &names.list);
+    assert_eq!(tree.len(), 5, "{tree:?}");
+    assert_eq!(tree[4], (4, "f".into(), 100, 100));
+}

@@ -53,6 +53,18 @@ pub enum Command {
     /// Symbolize an address-only profile with its binaries and write it as
     /// profile.proto, readable without the binaries.
     Symbolize(SymbolizeArgs),
+    /// go tool pprof's command line, printing what pprof prints:
+    /// `heapscope pprof -top -nodecount=20 heap.pb.gz` (`-h` for the list).
+    #[command(disable_help_flag = true)]
+    Pprof(PprofCmd),
+}
+
+/// `heapscope pprof ARGS`: the arguments go to `pprof_cli` untouched.
+#[derive(Args, Debug)]
+pub struct PprofCmd {
+    /// go tool pprof's flags, an optional binary, and the profiles.
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true, num_args = 0..)]
+    pub args: Vec<String>,
 }
 
 #[derive(Args, Debug)]

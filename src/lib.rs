@@ -11,6 +11,7 @@ pub mod cli;
 pub mod filter;
 pub mod info;
 pub mod output;
+pub mod pprof_cli;
 pub mod profile;
 pub mod render;
 pub mod report;

@@ -11,6 +11,7 @@ mod filtering;
 mod flame;
 mod info;
 mod list;
+pub mod pprof;
 mod reports;
 mod symbolize;
 mod top;
@@ -50,6 +51,7 @@ pub fn run(cmd: Command) -> Result<Outcome> {
         Command::Symbolize(a) => symbolize::run(a),
         Command::Watch(a) => watch::run(a),
         Command::List(a) => list::run(a),
+        Command::Pprof(a) => pprof::run(&a.args),
     }
 }
 

@@ -8,11 +8,14 @@
 //! edges below `edgefraction`, and label rows `(inline)` /
 //! `(partial-inline)` from the remaining incoming edges.
 
+pub mod callgrind;
 pub mod check;
 pub mod diff;
 pub mod folded;
 pub mod nodes;
+pub mod raw;
 pub mod tags;
+pub mod topproto;
 pub mod traces;
 pub mod tree;
 pub mod trend;

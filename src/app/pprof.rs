@@ -1,0 +1,413 @@
+//! `heapscope pprof ARGS`: runs a command line parsed by
+//! [`crate::pprof_cli`] the way go tool pprof's driver does: fetch and
+//! merge the sources (and bases, normalized if asked), pick the sample
+//! index, take the total before or after the filters
+//! (`-relative_percentages`), filter, then build the one report asked for
+//! with pprof's per-report overrides, and write it to standard output or
+//! atomically to `-output`.
+//!
+//! The call-graph reports (`-dot`, `-svg`, `-png`) and `-http` go through
+//! [`graph_report`] and [`web`], the two places the graph and web
+//! modules plug into.
+
+use super::{Outcome, shown_names};
+use crate::aggregate::{Granularity, NodeOptions};
+use crate::cli::{
+    BaseArgs, DemangleArg, FilterArgs, Format, InputArgs, ListArgs, ReportInput, SampleArgs,
+};
+use crate::filter::{self, FilterSpec};
+use crate::pprof_cli::{self, Effective, Parsed, PprofArgs, Report};
+use crate::profile::{self, Profile, encode, merge};
+use crate::report::tree::TreeOptions;
+use crate::report::{self, TopOptions};
+use crate::{output, render};
+use anyhow::{Context, Result, anyhow, bail};
+use std::io::{IsTerminal, Write};
+
+/// Runs pprof's command line `args` (without the program name).
+pub fn run(args: &[String]) -> Result<Outcome> {
+    let mut a = match pprof_cli::parse(args)? {
+        Parsed::Help => {
+            print!("{}", pprof_cli::USAGE);
+            return Ok(Outcome::Ok);
+        }
+        Parsed::Run(a) => *a,
+    };
+    a.split_binary(is_object_file);
+    let Some(report) = a.report.clone() else {
+        if let Some(addr) = &a.http {
+            return web(&a, addr);
+        }
+        bail!(
+            "heapscope has no interactive shell: add a report flag such as -top, -tree or -traces, \
+             or -http=localhost:8080 for the web page"
+        );
+    };
+    if report.is_graph() {
+        return graph_report(&a, &report);
+    }
+    for w in &a.warnings {
+        eprintln!("{w}");
+    }
+    if let Report::List(rx) = &report {
+        return list(&a, rx);
+    }
+    if report == Report::Comments {
+        let p = load(&a)?;
+        let mut text = String::new();
+        for &c in &p.comments {
+            text.push_str(p.str(c));
+            text.push('\n');
+        }
+        return emit(&a, false, |w| w.write_all(text.as_bytes()));
+    }
+    if a.noinlines && matches!(report, Report::Raw | Report::Proto) {
+        bail!("-noinlines with -{} is not supported", report.name());
+    }
+
+    let mut p = load(&a)?;
+    let idx = profile::sample_index(&p, &a.sample_index)
+        .map_err(|e| anyhow!("{}: {e}", shown_names(&a.sources)))?;
+    let spec = filter_spec(&a);
+    let total = if a.relative_percentages {
+        apply_filters(&mut p, &spec)?;
+        report::compute_total(&p, idx)
+    } else {
+        let t = report::compute_total(&p, idx);
+        apply_filters(&mut p, &spec)?;
+        t
+    };
+    let e = a.effective(&report);
+    let nodes = node_options(&e)?;
+    match report {
+        Report::Top => {
+            let o = TopOptions {
+                sample_index: idx,
+                nodes,
+                cum: a.cum,
+                nodecount: e.nodecount,
+                nodefraction: e.nodefraction,
+                edgefraction: e.edgefraction,
+                unit: a.unit.clone(),
+            };
+            let mut r = report::top_with_total(&p, &o, total);
+            if a.compact_labels {
+                r.profile_labels.clear();
+            }
+            r.profile_labels.extend(spec.header_lines());
+            emit(&a, false, |w| render::top_text(&r, w))
+        }
+        Report::Tree | Report::Peek(_) => {
+            let symbol = match &report {
+                Report::Peek(rx) => Some(
+                    regex::Regex::new(rx)
+                        .with_context(|| format!("parsing argument regexp {rx}"))?,
+                ),
+                _ => None,
+            };
+            let o = TreeOptions {
+                sample_index: idx,
+                nodes,
+                cum: a.cum,
+                nodecount: e.nodecount,
+                nodefraction: e.nodefraction,
+                edgefraction: e.edgefraction,
+                unit: a.unit.clone(),
+                symbol,
+            };
+            let mut r = report::tree::tree(&p, &o, total, &spec.header_lines())?;
+            if a.compact_labels {
+                let labels = report::profile_labels(
+                    &p,
+                    &r.sample_type,
+                    r.total,
+                    &r.sample_unit,
+                    &r.output_unit,
+                );
+                if r.header.starts_with(&labels) {
+                    r.header.drain(..labels.len());
+                }
+            }
+            emit(&a, false, |w| render::reports::tree_text(&r, w))
+        }
+        Report::Traces => {
+            let r = report::traces::traces(&p, idx, nodes, &a.unit, total, &[]);
+            emit(&a, false, |w| render::reports::traces_text(&r, w))
+        }
+        Report::Tags => {
+            let r = report::tags::tags(&p, idx, &a.unit, total);
+            emit(&a, false, |w| render::reports::tags_text(&r, w))
+        }
+        Report::Raw => emit(&a, false, |w| report::raw::write_raw(&p, w)),
+        Report::Proto => {
+            scale_values(&mut p, 1.0 / a.divide_by);
+            emit(&a, true, |w| encode::write_gzip(&p, w))
+        }
+        Report::TopProto => {
+            let o = TopOptions {
+                sample_index: idx,
+                nodes,
+                cum: a.cum,
+                nodecount: e.nodecount,
+                nodefraction: e.nodefraction,
+                edgefraction: e.edgefraction,
+                unit: a.unit.clone(),
+            };
+            let r = report::top_with_total(&p, &o, total);
+            let out = report::topproto::top_proto(&p, &r, nodes);
+            emit(&a, true, |w| report::topproto::write_gzip(&out, w))
+        }
+        Report::Callgrind => {
+            let r = report::callgrind::callgrind(&p, idx, nodes, &a.unit, total);
+            emit(&a, false, |w| render::callgrind::write(&r, w))
+        }
+        Report::List(_) | Report::Comments | Report::Dot | Report::Svg | Report::Png => {
+            unreachable!("dispatched above")
+        }
+    }
+}
+
+/// `-dot`, `-svg`, `-png`: the call graph. The graph module plugs in here.
+fn graph_report(_a: &PprofArgs, r: &Report) -> Result<Outcome> {
+    bail!("-{} is not available yet in this build", r.name())
+}
+
+/// `-http`: the web page. The web module plugs in here.
+fn web(_a: &PprofArgs, _addr: &str) -> Result<Outcome> {
+    bail!("-http is not available yet in this build")
+}
+
+/// Writes a report to `-output` (atomically; pprof says so on stderr) or
+/// to standard output. Binary reports refuse a terminal.
+fn emit(
+    a: &PprofArgs,
+    binary: bool,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<Outcome> {
+    if let Some(path) = &a.output {
+        eprintln!("Generating report in {}", path.display());
+        output::write_atomic(path, write).with_context(|| format!("writing {}", path.display()))?;
+        return Ok(Outcome::Ok);
+    }
+    if binary && std::io::stdout().is_terminal() {
+        bail!("not writing a binary profile to a terminal: use -output FILE or redirect");
+    }
+    let mut w = super::stdout_writer();
+    write(&mut w)?;
+    w.flush()?;
+    Ok(Outcome::Ok)
+}
+
+/// pprof's first argument is the binary when it opens as an object file.
+fn is_object_file(name: &str) -> bool {
+    use std::io::Read;
+    if name == "-" || crate::source::is_url(name) {
+        return false;
+    }
+    let Ok(f) = std::fs::File::open(name) else {
+        return false;
+    };
+    let mut head = Vec::with_capacity(4096);
+    if f.take(4096).read_to_end(&mut head).is_err() {
+        return false;
+    }
+    use object::FileKind as K;
+    matches!(
+        K::parse(&head[..]),
+        Ok(K::Elf32 | K::Elf64 | K::MachO32 | K::MachO64 | K::MachOFat32 | K::MachOFat64 | K::Pe32 | K::Pe64)
+    )
+}
+
+fn input_args(a: &PprofArgs) -> Result<InputArgs> {
+    let mut mode = "auto";
+    let mut demangle = DemangleArg::Default;
+    for part in a.symbolize.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+        match part {
+            "none" | "no" | "remote" => mode = "none",
+            "force" => mode = "force",
+            "local" | "fastlocal" | "auto" => {}
+            "demangle=none" => demangle = DemangleArg::None,
+            "demangle=full" | "demangle=templates" => demangle = DemangleArg::Full,
+            "demangle=default" => demangle = DemangleArg::Default,
+            other => bail!("-symbolize={}: unknown option {other:?}", a.symbolize),
+        }
+    }
+    Ok(InputArgs {
+        max_input_size: 2 << 30,
+        timeout: a.timeout.filter(|&t| t > 0).map(|t| t as f64),
+        seconds: a.seconds.filter(|&s| s > 0),
+        symbolize: mode.to_string(),
+        binaries: a.binary.iter().map(Into::into).collect(),
+        force_symbolize: false,
+        demangle,
+    })
+}
+
+/// Fetches and merges the sources, then combines them with the bases as
+/// pprof's `fetchProfiles` does (normalize, mark, negate, merge).
+fn load(a: &PprofArgs) -> Result<Profile> {
+    let input = input_args(a)?;
+    let p = super::load(&a.sources, &input)?;
+    let (bases, mode) = if !a.diff_base.is_empty() {
+        (&a.diff_base, merge::BaseMode::Diff)
+    } else if !a.base.is_empty() {
+        (&a.base, merge::BaseMode::Subtract)
+    } else {
+        return Ok(p);
+    };
+    let b = super::load(bases, &input)?;
+    let mut p = p;
+    if a.normalize {
+        normalize(&mut p, &b).with_context(|| {
+            format!(
+                "normalizing {} by {}",
+                shown_names(&a.sources),
+                shown_names(bases)
+            )
+        })?;
+    }
+    merge::subtract_base(p, b, mode).with_context(|| {
+        format!(
+            "combining {} with its base {}",
+            shown_names(&a.sources),
+            shown_names(bases)
+        )
+    })
+}
+
+/// pprof's `Profile.Normalize`: scale each sample type of `p` so that its
+/// sum equals the base's (rounding each value; a sample whose scaled
+/// values are all zero is dropped).
+pub(crate) fn normalize(p: &mut Profile, base: &Profile) -> Result<()> {
+    let n = p.sample_types.len();
+    if base.sample_types.len() != n {
+        bail!("incompatible sample types: the base has {} sample types, the profile {n}", base.sample_types.len());
+    }
+    let sums = |q: &Profile| {
+        let mut s = vec![0i64; n];
+        for x in q.samples.iter() {
+            for (a, v) in s.iter_mut().zip(x.values) {
+                *a = a.wrapping_add(*v);
+            }
+        }
+        s
+    };
+    let (b, src) = (sums(base), sums(p));
+    let ratios: Vec<f64> = (0..n)
+        .map(|i| if src[i] == 0 { 0.0 } else { b[i] as f64 / src[i] as f64 })
+        .collect();
+    if ratios.iter().all(|&r| r == 1.0) {
+        return Ok(());
+    }
+    let old = std::mem::take(&mut p.samples);
+    let mut kept = profile::Samples {
+        stride: old.stride,
+        ..Default::default()
+    };
+    let mut vals = vec![0i64; n];
+    for x in old.iter() {
+        let mut keep = false;
+        for i in 0..n {
+            vals[i] = x.values[i];
+            if ratios[i] != 1.0 {
+                vals[i] = (x.values[i] as f64 * ratios[i]).round() as i64;
+                keep |= vals[i] != 0;
+            }
+        }
+        if keep {
+            kept.push(x.locs, &vals, x.labels);
+        }
+    }
+    p.samples = kept;
+    Ok(())
+}
+
+/// `-divide_by` for `-proto`: every value times `r`, truncated (pprof's
+/// `printProto`).
+fn scale_values(p: &mut Profile, r: f64) {
+    if r > 0.0 && r != 1.0 {
+        for v in &mut p.samples.values {
+            *v = (*v as f64 * r) as i64;
+        }
+    }
+}
+
+fn filter_spec(a: &PprofArgs) -> FilterSpec {
+    FilterSpec {
+        focus: a.focus.clone(),
+        ignore: a.ignore.clone(),
+        hide: a.hide.clone(),
+        show: a.show.clone(),
+        show_from: a.show_from.clone(),
+        prune_from: a.prune_from.clone(),
+        tagfocus: a.tagfocus.clone(),
+        tagignore: a.tagignore.clone(),
+        tagshow: a.tagshow.clone(),
+        taghide: a.taghide.clone(),
+    }
+}
+
+fn apply_filters(p: &mut Profile, spec: &FilterSpec) -> Result<()> {
+    let out = filter::apply(p, spec)?;
+    for m in out.messages {
+        eprintln!("{m}");
+    }
+    Ok(())
+}
+
+fn node_options(e: &Effective) -> Result<NodeOptions> {
+    let granularity = if e.granularity.is_empty() {
+        Granularity::Functions
+    } else {
+        Granularity::parse(&e.granularity)
+            .ok_or_else(|| anyhow!("unexpected granularity {}", e.granularity))?
+    };
+    Ok(NodeOptions {
+        granularity,
+        inlines: !e.noinlines,
+    })
+}
+
+/// `-list REGEX`: heapscope's `list`, which loads on its own.
+fn list(a: &PprofArgs, rx: &str) -> Result<Outcome> {
+    if a.output.is_some() {
+        bail!("-output with -list is not supported: redirect standard output instead");
+    }
+    if a.normalize || a.mean || a.divide_by != 1.0 || a.relative_percentages {
+        bail!("-list does not support -normalize, -mean, -divide_by or -relative_percentages");
+    }
+    let input = input_args(a)?;
+    let opt = |s: &str| Some(s.to_string()).filter(|s| !s.is_empty());
+    let args = ListArgs {
+        regex: rx.to_string(),
+        profiles: a.sources.clone(),
+        source_path: opt(&a.source_path),
+        trim_path: opt(&a.trim_path),
+        common: ReportInput {
+            sample: SampleArgs {
+                sample_index: opt(&a.sample_index),
+                ..SampleArgs::default()
+            },
+            base: BaseArgs {
+                base: a.base.clone(),
+                diff_base: a.diff_base.clone(),
+            },
+            filters: FilterArgs {
+                focus: opt(&a.focus),
+                ignore: opt(&a.ignore),
+                hide: opt(&a.hide),
+                show: opt(&a.show),
+                show_from: opt(&a.show_from),
+                prune_from: opt(&a.prune_from),
+                tagfocus: opt(&a.tagfocus),
+                tagignore: opt(&a.tagignore),
+                tagshow: opt(&a.tagshow),
+                taghide: opt(&a.taghide),
+            },
+            unit: a.unit.clone(),
+            format: Format::Text,
+            input,
+        },
+    };
+    super::run(crate::cli::Command::List(args))
+}

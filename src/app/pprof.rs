@@ -61,6 +61,15 @@ pub fn run(args: &[String]) -> Result<Outcome> {
         }
         return emit(&a, false, |w| w.write_all(text.as_bytes()));
     }
+    if (a.mean || a.divide_by != 1.0) && !matches!(report, Report::Top | Report::Proto | Report::Raw) {
+        bail!(
+            "-mean and -divide_by are supported with -top (and -divide_by with -proto), not with -{}",
+            report.name()
+        );
+    }
+    if a.call_tree && report == Report::Callgrind {
+        bail!("-call_tree with -callgrind is not supported");
+    }
     if a.noinlines && matches!(report, Report::Raw | Report::Proto) {
         bail!("-noinlines with -{} is not supported", report.name());
     }
@@ -91,6 +100,12 @@ pub fn run(args: &[String]) -> Result<Outcome> {
                 unit: a.unit.clone(),
             };
             let mut r = report::top_with_total(&p, &o, total);
+            if a.mean {
+                mean_top(&p, &mut r, nodes, idx, &a.unit);
+            }
+            if a.divide_by != 1.0 {
+                divide_top(&p, &mut r, 1.0 / a.divide_by, &a.unit);
+            }
             if a.compact_labels {
                 r.profile_labels.clear();
             }
@@ -165,6 +180,74 @@ pub fn run(args: &[String]) -> Result<Outcome> {
             unreachable!("dispatched above")
         }
     }
+}
+
+/// pprof's `-mean` on `top`: rows stay where the sums put them (sorting
+/// and trimming use the sums), but every value shown is the sum divided
+/// by the same sum of the first sample type (the count), per node; the
+/// total is divided the same way.
+fn mean_top(p: &Profile, r: &mut report::TopReport, nodes: NodeOptions, idx: usize, unit: &str) {
+    let table = crate::aggregate::node_table(p, nodes);
+    let (flat_d, cum_d) = crate::aggregate::flat_cum(p, &table, 0);
+    let (flat_w, cum_w) = crate::aggregate::flat_cum(p, &table, idx);
+    let mut by_name: rustc_hash::FxHashMap<String, usize> = Default::default();
+    for (i, info) in table.infos.iter().enumerate() {
+        if flat_w[i] != 0 || cum_w[i] != 0 {
+            by_name.entry(info.printable_name()).or_insert(i);
+        }
+    }
+    let div = |v: i64, d: i64| if d == 0 { v } else { v / d };
+    for row in &mut r.rows {
+        if let Some(&i) = by_name.get(&row.name) {
+            row.flat = div(row.flat, flat_d[i]);
+            row.cum = div(row.cum, cum_d[i]);
+        }
+    }
+    // computeTotal with a divisor (diff-base samples alone when present).
+    let has_base = p.strings.iter().any(|s| &**s == "pprof::base");
+    let (mut total, mut d, mut dt, mut dd) = (0i64, 0i64, 0i64, 0i64);
+    for s in p.samples.iter() {
+        let v = s.values[idx].wrapping_abs();
+        total = total.wrapping_add(v);
+        d = d.wrapping_add(s.values[0]);
+        let base = has_base
+            && s.labels.iter().any(|l| {
+                p.str(l.key) == "pprof::base" && l.str.0 != 0 && p.str(l.str) == "true"
+            });
+        if base {
+            dt = dt.wrapping_add(v);
+            dd = dd.wrapping_add(s.values[0]);
+        }
+    }
+    if dt > 0 {
+        (total, d) = (dt, dd);
+    }
+    r.total = if d != 0 { total / d } else { total };
+    r.shown_total = r.rows.iter().fold(0i64, |a, x| a.wrapping_add(x.flat));
+    r.sample_type = format!("mean_{}", r.sample_type);
+    r.output_unit = report::select_output_unit(
+        &r.sample_unit,
+        unit,
+        r.total,
+        r.rows.iter().map(|x| (x.flat, x.cum)),
+    );
+    r.profile_labels =
+        report::profile_labels(p, &r.sample_type, r.total, &r.sample_unit, &r.output_unit);
+}
+
+/// pprof's `-divide_by` on `top`: values print as `trunc(v / d)`, and the
+/// output unit is chosen from the divided smallest value and total.
+fn divide_top(p: &Profile, r: &mut report::TopReport, ratio: f64, unit: &str) {
+    r.ratio = ratio;
+    let s = |v: i64| (v as f64 * ratio) as i64;
+    r.output_unit = report::select_output_unit(
+        &r.sample_unit,
+        unit,
+        s(r.total),
+        r.rows.iter().map(|x| (s(x.flat), s(x.cum))),
+    );
+    r.profile_labels =
+        report::profile_labels(p, &r.sample_type, r.total, &r.sample_unit, &r.output_unit);
 }
 
 /// `-dot`, `-svg`, `-png`: the call graph. The graph module plugs in here.
@@ -247,7 +330,8 @@ fn input_args(a: &PprofArgs) -> Result<InputArgs> {
 /// pprof's `fetchProfiles` does (normalize, mark, negate, merge).
 fn load(a: &PprofArgs) -> Result<Profile> {
     let input = input_args(a)?;
-    let p = super::load(&a.sources, &input)?;
+    let mut p = super::load(&a.sources, &input)?;
+    locate_binaries(&mut p, a.binary.as_deref());
     let (bases, mode) = if !a.diff_base.is_empty() {
         (&a.diff_base, merge::BaseMode::Diff)
     } else if !a.base.is_empty() {
@@ -255,8 +339,8 @@ fn load(a: &PprofArgs) -> Result<Profile> {
     } else {
         return Ok(p);
     };
-    let b = super::load(bases, &input)?;
-    let mut p = p;
+    let mut b = super::load(bases, &input)?;
+    locate_binaries(&mut b, a.binary.as_deref());
     if a.normalize {
         normalize(&mut p, &b).with_context(|| {
             format!(
@@ -273,6 +357,32 @@ fn load(a: &PprofArgs) -> Result<Profile> {
             shown_names(bases)
         )
     })
+}
+
+/// What pprof's `locateBinaries` does to a fetched profile's mappings: a
+/// profile without mappings gets an empty one (id 1) holding every
+/// location, and the binary named on the command line becomes the file of
+/// the first mapping.
+fn locate_binaries(p: &mut Profile, binary: Option<&str>) {
+    if p.mappings.is_empty() {
+        p.mappings.push(profile::Mapping {
+            id: 1,
+            ..Default::default()
+        });
+        for l in &mut p.locations {
+            l.mapping = Some(profile::MapIdx(0));
+        }
+    }
+    if let Some(b) = binary {
+        let i = match p.strings.iter().position(|s| &**s == b) {
+            Some(i) => i,
+            None => {
+                p.strings.push(b.into());
+                p.strings.len() - 1
+            }
+        };
+        p.mappings[0].filename = profile::StrIdx(i as u32);
+    }
 }
 
 /// pprof's `Profile.Normalize`: scale each sample type of `p` so that its

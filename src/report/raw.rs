@@ -137,7 +137,9 @@ fn labels(p: &Profile, labels: &[Label]) -> (String, String) {
                 Some((_, v)) => v.push(p.str(l.str)),
                 None => strs.push((key, vec![p.str(l.str)])),
             }
-        } else if l.num != 0 || l.num_unit.0 != 0 {
+        } else {
+            // (The decoder already left out pprof's empty labels; legacy
+            // parsers keep `bytes:[0]`, as pprof's do.)
             let i = match nums.iter().position(|(k, _, _)| *k == key) {
                 Some(i) => i,
                 None => {

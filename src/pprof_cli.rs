@@ -297,8 +297,16 @@ const FLAGS: &[(&str, Kind, Option<&str>)] = &[
     ("tagignore", Kind::Str, None),
     ("tagshow", Kind::Str, None),
     ("taghide", Kind::Str, None),
-    ("tagroot", Kind::Str, Some("label pseudo-frames are not implemented")),
-    ("tagleaf", Kind::Str, Some("label pseudo-frames are not implemented")),
+    (
+        "tagroot",
+        Kind::Str,
+        Some("label pseudo-frames are not implemented"),
+    ),
+    (
+        "tagleaf",
+        Kind::Str,
+        Some("label pseudo-frames are not implemented"),
+    ),
     ("drop_negative", Kind::Bool, Some("not implemented")),
     // Trimming and display.
     ("nodecount", Kind::Int, None),
@@ -757,7 +765,14 @@ mod tests {
 
     #[test]
     fn go_flag_syntax() {
-        let a = p(&["-top", "--nodecount", "20", "-sample_index=alloc_space", "x.pb.gz"]).unwrap();
+        let a = p(&[
+            "-top",
+            "--nodecount",
+            "20",
+            "-sample_index=alloc_space",
+            "x.pb.gz",
+        ])
+        .unwrap();
         assert_eq!(a.report, Some(Report::Top));
         assert_eq!(a.nodecount, 20);
         assert_eq!(a.sample_index, "alloc_space");
@@ -799,8 +814,18 @@ mod tests {
             "must set at most one output format"
         );
         assert_eq!(p(&["-top"]).unwrap_err().0, "no profile source specified");
-        assert!(p(&["-lines", "-files", "-top", "x"]).unwrap_err().0.contains("conflicting"));
-        assert!(p(&["-top", "-normalize", "x"]).unwrap_err().0.contains("base"));
+        assert!(
+            p(&["-lines", "-files", "-top", "x"])
+                .unwrap_err()
+                .0
+                .contains("conflicting")
+        );
+        assert!(
+            p(&["-top", "-normalize", "x"])
+                .unwrap_err()
+                .0
+                .contains("base")
+        );
         assert!(p(&["-top", "-base=a", "-diff_base=b", "x"]).is_err());
         assert!(p(&["-top", "-divide_by=0", "x"]).is_err());
         assert!(p(&["-top", "-http=:8080", "x"]).is_err());
@@ -812,7 +837,10 @@ mod tests {
     fn sample_shorthands_in_pprof_order() {
         let a = p(&["-alloc_space", "-inuse_objects", "-top", "x"]).unwrap();
         assert_eq!(a.sample_index, "inuse_objects");
-        assert_eq!(a.warnings, ["Multiple value selections, ignoring -alloc_space"]);
+        assert_eq!(
+            a.warnings,
+            ["Multiple value selections, ignoring -alloc_space"]
+        );
         let a = p(&["-sample_index=1", "-alloc_space", "-top", "x"]).unwrap();
         assert_eq!(a.sample_index, "1");
         let a = p(&["-mean_delay", "-top", "x"]).unwrap();

@@ -92,7 +92,10 @@ fn reports_match_pprof() {
     let pprof = |a: &[String]| run(&pprof_bin, a);
     let mut failed = Vec::new();
     let mut n = 0;
-    for line in cases.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()) {
+    for line in cases
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+    {
         let f: Vec<&str> = line.split('\t').collect();
         let (name, kind, args) = (f[0], f[1], f[2]);
         if !name.contains(&only) {
@@ -153,7 +156,12 @@ fn reports_match_pprof() {
         }
     }
     assert!(n > 0, "no case matched HEAPSCOPE_CASE={only}");
-    assert!(failed.is_empty(), "{} of {n} cases differ:\n{}", failed.len(), failed.join("\n"));
+    assert!(
+        failed.is_empty(),
+        "{} of {n} cases differ:\n{}",
+        failed.len(),
+        failed.join("\n")
+    );
 }
 
 fn s(v: &[&str]) -> Vec<String> {
@@ -183,10 +191,19 @@ fn bad_flags_exit_2_naming_the_flag() {
     fails_with(&["-top", "-cum=perhaps", "go_shapes.pb.gz"], "-cum");
     fails_with(&["-disasm=main", "go_shapes.pb.gz"], "-disasm");
     fails_with(&["-tagroot=bytes", "-top", "go_shapes.pb.gz"], "-tagroot");
-    fails_with(&["-top", "-nodecount"], "flag needs an argument: -nodecount");
-    fails_with(&["-top", "-traces", "go_shapes.pb.gz"], "at most one output format");
+    fails_with(
+        &["-top", "-nodecount"],
+        "flag needs an argument: -nodecount",
+    );
+    fails_with(
+        &["-top", "-traces", "go_shapes.pb.gz"],
+        "at most one output format",
+    );
     fails_with(&["-top"], "no profile source specified");
-    fails_with(&["-top", "-normalize", "go_shapes.pb.gz"], "base profile to normalize");
+    fails_with(
+        &["-top", "-normalize", "go_shapes.pb.gz"],
+        "base profile to normalize",
+    );
     fails_with(&["-top", "-divide_by=0", "go_shapes.pb.gz"], "zero divisor");
     fails_with(&["-top", "-sample_index=nope", "go_shapes.pb.gz"], "nope");
     fails_with(&["-top", "no_such_file.pb.gz"], "no_such_file.pb.gz");
@@ -201,14 +218,25 @@ fn no_report_flag_suggests_http() {
 #[test]
 fn graph_and_web_reports_are_routed_but_not_built_yet() {
     for f in ["-dot", "-svg", "-png"] {
-        fails_with(&[f, "go_shapes.pb.gz"], &format!("{f} is not available yet"));
+        fails_with(
+            &[f, "go_shapes.pb.gz"],
+            &format!("{f} is not available yet"),
+        );
     }
-    fails_with(&["-http=localhost:0", "go_shapes.pb.gz"], "-http is not available yet");
+    fails_with(
+        &["-http=localhost:0", "go_shapes.pb.gz"],
+        "-http is not available yet",
+    );
 }
 
 #[test]
 fn sample_shorthand_warning_as_pprof() {
-    let o = heapscope_pprof(&s(&["-top", "-inuse_objects", "-alloc_space", "go_shapes.pb.gz"]));
+    let o = heapscope_pprof(&s(&[
+        "-top",
+        "-inuse_objects",
+        "-alloc_space",
+        "go_shapes.pb.gz",
+    ]));
     assert!(o.status.success());
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(
@@ -242,7 +270,11 @@ fn a_symlink_named_pprof_is_pprof() {
     let args = s(&["-top", "-nodecount=3", "go_shapes.pb.gz"]);
     let via_link = run(&link, &args);
     let via_sub = heapscope_pprof(&args);
-    assert!(via_link.status.success(), "{}", String::from_utf8_lossy(&via_link.stderr));
+    assert!(
+        via_link.status.success(),
+        "{}",
+        String::from_utf8_lossy(&via_link.stderr)
+    );
     assert_eq!(via_link.stdout, via_sub.stdout);
     let out = String::from_utf8_lossy(&via_link.stdout);
     assert!(out.contains("Showing top 3 nodes"), "{out}");

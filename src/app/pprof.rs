@@ -7,7 +7,7 @@
 //! atomically to `-output`.
 //!
 //! The call-graph reports (`-dot`, `-svg`, `-png`) and `-http` go through
-//! [`graph_report`] and [`web`], the two places the graph and web
+//! `graph_report` and `web` in this file, the two places the graph and web
 //! modules plug into.
 
 use super::{Outcome, shown_names};
@@ -61,7 +61,9 @@ pub fn run(args: &[String]) -> Result<Outcome> {
         }
         return emit(&a, false, |w| w.write_all(text.as_bytes()));
     }
-    if (a.mean || a.divide_by != 1.0) && !matches!(report, Report::Top | Report::Proto | Report::Raw) {
+    if (a.mean || a.divide_by != 1.0)
+        && !matches!(report, Report::Top | Report::Proto | Report::Raw)
+    {
         bail!(
             "-mean and -divide_by are supported with -top (and -divide_by with -proto), not with -{}",
             report.name()
@@ -211,9 +213,9 @@ fn mean_top(p: &Profile, r: &mut report::TopReport, nodes: NodeOptions, idx: usi
         total = total.wrapping_add(v);
         d = d.wrapping_add(s.values[0]);
         let base = has_base
-            && s.labels.iter().any(|l| {
-                p.str(l.key) == "pprof::base" && l.str.0 != 0 && p.str(l.str) == "true"
-            });
+            && s.labels
+                .iter()
+                .any(|l| p.str(l.key) == "pprof::base" && l.str.0 != 0 && p.str(l.str) == "true");
         if base {
             dt = dt.wrapping_add(v);
             dd = dd.wrapping_add(s.values[0]);
@@ -297,14 +299,26 @@ fn is_object_file(name: &str) -> bool {
     use object::FileKind as K;
     matches!(
         K::parse(&head[..]),
-        Ok(K::Elf32 | K::Elf64 | K::MachO32 | K::MachO64 | K::MachOFat32 | K::MachOFat64 | K::Pe32 | K::Pe64)
+        Ok(K::Elf32
+            | K::Elf64
+            | K::MachO32
+            | K::MachO64
+            | K::MachOFat32
+            | K::MachOFat64
+            | K::Pe32
+            | K::Pe64)
     )
 }
 
 fn input_args(a: &PprofArgs) -> Result<InputArgs> {
     let mut mode = "auto";
     let mut demangle = DemangleArg::Default;
-    for part in a.symbolize.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+    for part in a
+        .symbolize
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
         match part {
             "none" | "no" | "remote" => mode = "none",
             "force" => mode = "force",
@@ -391,7 +405,10 @@ fn locate_binaries(p: &mut Profile, binary: Option<&str>) {
 pub(crate) fn normalize(p: &mut Profile, base: &Profile) -> Result<()> {
     let n = p.sample_types.len();
     if base.sample_types.len() != n {
-        bail!("incompatible sample types: the base has {} sample types, the profile {n}", base.sample_types.len());
+        bail!(
+            "incompatible sample types: the base has {} sample types, the profile {n}",
+            base.sample_types.len()
+        );
     }
     let sums = |q: &Profile| {
         let mut s = vec![0i64; n];
@@ -404,7 +421,13 @@ pub(crate) fn normalize(p: &mut Profile, base: &Profile) -> Result<()> {
     };
     let (b, src) = (sums(base), sums(p));
     let ratios: Vec<f64> = (0..n)
-        .map(|i| if src[i] == 0 { 0.0 } else { b[i] as f64 / src[i] as f64 })
+        .map(|i| {
+            if src[i] == 0 {
+                0.0
+            } else {
+                b[i] as f64 / src[i] as f64
+            }
+        })
         .collect();
     if ratios.iter().all(|&r| r == 1.0) {
         return Ok(());

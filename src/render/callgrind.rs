@@ -50,7 +50,13 @@ pub fn write(r: &CallgrindReport, w: &mut dyn Write) -> io::Result<()> {
             writeln!(w, "fn={}", compress(&mut names, &n.name))?;
         }
         let prev_addr = prev.map(|p| r.nodes[p].address);
-        writeln!(w, "{} {} {}", address(prev_addr, n.address), n.lineno, n.flat)?;
+        writeln!(
+            w,
+            "{} {} {}",
+            address(prev_addr, n.address),
+            n.lineno,
+            n.flat
+        )?;
         for &(callee, weight) in &n.calls {
             let c = &r.nodes[callee];
             writeln!(w, "cfl={}", compress(&mut files, &c.file))?;

@@ -12,6 +12,9 @@ use crate::units;
 use rustc_hash::FxHashMap;
 use std::cmp::Ordering;
 
+/// What tells functions of one name apart: name, start line, object.
+type FnKey<'a> = (&'a str, i64, &'a str);
+
 /// One node of the callgrind graph.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CallgrindNode {
@@ -73,12 +76,17 @@ pub fn callgrind(
     let names: Vec<String> = table.infos.iter().map(|i| i.printable_name()).collect();
     let mut order: Vec<usize> = (0..n).filter(|&i| g.present(i)).collect();
     order.sort_by(|&a, &b| compare_nodes(&table, &names, &g.flat, &g.cum, false, a, b));
-    let output_unit = output_unit(&sample_unit, unit, total, order.iter().map(|&i| (g.flat[i], g.cum[i])));
+    let output_unit = output_unit(
+        &sample_unit,
+        unit,
+        total,
+        order.iter().map(|&i| (g.flat[i], g.cum[i])),
+    );
     let scale = |v: i64| units::scale(v, &sample_unit, &output_unit).0 as i64;
 
     // Disambiguation: functions (name, file, start line, object) per
     // (file, name), numbered in node order.
-    let mut fn_index: FxHashMap<(&str, &str), Vec<(&str, i64, &str)>> = FxHashMap::default();
+    let mut fn_index: FxHashMap<(&str, &str), Vec<FnKey>> = FxHashMap::default();
     for &i in &order {
         let info = &table.infos[i];
         let f = (info.name.as_str(), info.start_line, info.objfile.as_str());
@@ -126,7 +134,10 @@ pub fn callgrind(
             address: info.address,
             lineno: info.lineno,
             flat: scale(g.flat[i]),
-            calls: calls.into_iter().map(|(d, w)| (pos[&d], scale(w))).collect(),
+            calls: calls
+                .into_iter()
+                .map(|(d, w)| (pos[&d], scale(w)))
+                .collect(),
         });
     }
     CallgrindReport {

@@ -110,6 +110,10 @@ pub struct PprofArgs {
     pub tagignore: String,
     pub tagshow: String,
     pub taghide: String,
+    /// Label keys (comma-separated) made into pseudo frames at the root
+    /// and at the leaf of every sample.
+    pub tagroot: String,
+    pub tagleaf: String,
     /// -1: the report's default (0 for top, 80 for the others).
     pub nodecount: i64,
     pub nodefraction: f64,
@@ -154,6 +158,8 @@ impl Default for PprofArgs {
             tagignore: String::new(),
             tagshow: String::new(),
             taghide: String::new(),
+            tagroot: String::new(),
+            tagleaf: String::new(),
             nodecount: -1,
             nodefraction: 0.005,
             edgefraction: 0.001,
@@ -297,16 +303,8 @@ const FLAGS: &[(&str, Kind, Option<&str>)] = &[
     ("tagignore", Kind::Str, None),
     ("tagshow", Kind::Str, None),
     ("taghide", Kind::Str, None),
-    (
-        "tagroot",
-        Kind::Str,
-        Some("label pseudo-frames are not implemented"),
-    ),
-    (
-        "tagleaf",
-        Kind::Str,
-        Some("label pseudo-frames are not implemented"),
-    ),
+    ("tagroot", Kind::Str, None),
+    ("tagleaf", Kind::Str, None),
     ("drop_negative", Kind::Bool, Some("not implemented")),
     // Trimming and display.
     ("nodecount", Kind::Int, None),
@@ -630,6 +628,8 @@ fn resolve(seen: &Seen, sources: Vec<String>) -> Result<PprofArgs, ParseError> {
     a.tagignore = seen.str("tagignore");
     a.tagshow = seen.str("tagshow");
     a.taghide = seen.str("taghide");
+    a.tagroot = seen.str("tagroot");
+    a.tagleaf = seen.str("tagleaf");
     if let Some(n) = seen.int("nodecount") {
         a.nodecount = n;
     }
@@ -801,6 +801,8 @@ mod tests {
         assert!(e.0.contains("-nodecount"), "{e}");
         let e = p(&["-top", "-trim=maybe", "x"]).unwrap_err();
         assert!(e.0.contains("-trim"), "{e}");
+        let e = p(&["-top", "-tagleaf=bytes", "x"]).unwrap();
+        assert_eq!(e.tagleaf, "bytes");
         let e = p(&["-top", "-disasm=foo", "x"]).unwrap_err();
         assert!(e.0.starts_with("flag -disasm is not supported"), "{e}");
         let e = p(&["-top", "x", "-nodecount"]).unwrap();
@@ -830,7 +832,7 @@ mod tests {
         assert!(p(&["-top", "-divide_by=0", "x"]).is_err());
         assert!(p(&["-top", "-http=:8080", "x"]).is_err());
         // pprof's defaults of unsupported flags are harmless.
-        assert!(p(&["-top", "-tagroot=", "-no_browser=false", "x"]).is_ok());
+        assert!(p(&["-top", "-weblist=", "-no_browser=false", "x"]).is_ok());
     }
 
     #[test]

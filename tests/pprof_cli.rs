@@ -190,7 +190,10 @@ fn bad_flags_exit_2_naming_the_flag() {
     );
     fails_with(&["-top", "-cum=perhaps", "go_shapes.pb.gz"], "-cum");
     fails_with(&["-disasm=main", "go_shapes.pb.gz"], "-disasm");
-    fails_with(&["-tagroot=bytes", "-top", "go_shapes.pb.gz"], "-tagroot");
+    fails_with(
+        &["-drop_negative", "-top", "go_shapes.pb.gz"],
+        "-drop_negative",
+    );
     fails_with(
         &["-top", "-nodecount"],
         "flag needs an argument: -nodecount",

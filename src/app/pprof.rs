@@ -77,6 +77,24 @@ pub fn run(args: &[String]) -> Result<Outcome> {
     }
 
     let mut p = load(&a)?;
+    // Label pseudo frames come first (pprof's generateTagRootsLeaves):
+    // the filters may match them.
+    let keys = |s: &str| -> Vec<String> {
+        s.split(',')
+            .filter(|k| !k.is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    let (root_keys, leaf_keys) = (keys(&a.tagroot), keys(&a.tagleaf));
+    if !root_keys.is_empty() || !leaf_keys.is_empty() {
+        let (rootm, leafm) = add_label_nodes(&mut p, &root_keys, &leaf_keys, &a.unit);
+        if !a.tagroot.is_empty() && !rootm {
+            eprintln!("TagRoot expression matched no samples");
+        }
+        if !a.tagleaf.is_empty() && !leafm {
+            eprintln!("TagLeaf expression matched no samples");
+        }
+    }
     let idx = profile::sample_index(&p, &a.sample_index)
         .map_err(|e| anyhow!("{}: {e}", shown_names(&a.sources)))?;
     let spec = filter_spec(&a);
@@ -397,6 +415,114 @@ fn locate_binaries(p: &mut Profile, binary: Option<&str>) {
         };
         p.mappings[0].filename = profile::StrIdx(i as u32);
     }
+}
+
+/// pprof's `-tagroot` / `-tagleaf` (`addLabelNodes`): each sample gets one
+/// pseudo frame per key, named by the sample's values for that key
+/// (`v1,v2`; numbers scaled to `unit`) with the key as its file, the first
+/// root key at the new root and the last leaf key at the new leaf. The new
+/// functions and locations get ids after the largest ones. Returns whether
+/// any sample had a value for a root key, and for a leaf key.
+pub(crate) fn add_label_nodes(
+    p: &mut Profile,
+    root_keys: &[String],
+    leaf_keys: &[String],
+    unit: &str,
+) -> (bool, bool) {
+    use profile::{FuncIdx, Function, Line, LocIdx, Location, StrIdx};
+    let mut next_loc = p.locations.iter().map(|l| l.id).max().unwrap_or(0) + 1;
+    let mut next_fn = p.functions.iter().map(|f| f.id).max().unwrap_or(0) + 1;
+    let mut strings: rustc_hash::FxHashMap<Box<str>, StrIdx> = p
+        .strings
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.clone(), StrIdx(i as u32)))
+        .collect();
+    let mut locs: rustc_hash::FxHashMap<(String, String), LocIdx> = Default::default();
+    let old = std::mem::take(&mut p.samples);
+    let mut out = profile::Samples {
+        stride: old.stride,
+        ..Default::default()
+    };
+    let (mut rootm, mut leafm) = (false, false);
+    let mut new_locs: Vec<LocIdx> = Vec::new();
+    for s in old.iter() {
+        let mut label_locs = |p: &mut Profile, keys: &[String], matched: &mut bool| {
+            let mut v = Vec::new();
+            for k in keys.iter().rev() {
+                let values = label_values(p, s.labels, k, unit);
+                *matched |= !values.is_empty();
+                let key = (values.join(","), k.clone());
+                let li = match locs.get(&key) {
+                    Some(&li) => li,
+                    None => {
+                        let name = p.intern(&mut strings, &key.0);
+                        let file = p.intern(&mut strings, &key.1);
+                        p.functions.push(Function {
+                            id: next_fn,
+                            name,
+                            system_name: StrIdx(0),
+                            filename: file,
+                            start_line: 0,
+                        });
+                        next_fn += 1;
+                        let start = p.lines.len() as u32;
+                        p.lines.push(Line {
+                            function: FuncIdx(p.functions.len() as u32 - 1),
+                            line: 0,
+                            column: 0,
+                        });
+                        p.locations.push(Location {
+                            id: next_loc,
+                            mapping: None,
+                            address: 0,
+                            lines_start: start,
+                            lines_end: start + 1,
+                            is_folded: false,
+                        });
+                        next_loc += 1;
+                        let li = LocIdx(p.locations.len() as u32 - 1);
+                        locs.insert(key, li);
+                        li
+                    }
+                };
+                v.push(li);
+            }
+            v
+        };
+        let roots = label_locs(p, root_keys, &mut rootm);
+        let leaves = label_locs(p, leaf_keys, &mut leafm);
+        new_locs.clear();
+        new_locs.extend_from_slice(&leaves);
+        new_locs.extend_from_slice(s.locs);
+        new_locs.extend_from_slice(&roots);
+        out.push(&new_locs, s.values, s.labels);
+    }
+    p.samples = out;
+    (rootm, leafm)
+}
+
+/// pprof's `formatLabelValues`: the string values of `key`, then its
+/// numbers scaled to `unit` (from their own unit, when any has one).
+fn label_values(p: &Profile, labels: &[profile::Label], key: &str, unit: &str) -> Vec<String> {
+    let mut out: Vec<String> = labels
+        .iter()
+        .filter(|l| l.str.0 != 0 && p.str(l.key) == key)
+        .map(|l| p.str(l.str).to_string())
+        .collect();
+    let nums: Vec<&profile::Label> = labels
+        .iter()
+        .filter(|l| l.str.0 == 0 && p.str(l.key) == key)
+        .collect();
+    let with_units = nums.iter().any(|l| l.num_unit.0 != 0);
+    for l in nums {
+        out.push(if with_units {
+            crate::units::scaled_label(l.num, p.str(l.num_unit), unit)
+        } else {
+            crate::units::scaled_label(l.num, "", "")
+        });
+    }
+    out
 }
 
 /// pprof's `Profile.Normalize`: scale each sample type of `p` so that its

@@ -286,3 +286,82 @@ fn a_symlink_named_pprof_is_pprof() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("-bogus"));
 }
+
+/// Serves testdata/snap5.pb.gz to one request; returns the URL and a
+/// handle giving the request line.
+fn serve_once() -> (String, std::thread::JoinHandle<String>) {
+    use std::io::{Read, Write};
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/debug/pprof/heap", l.local_addr().unwrap());
+    let h = std::thread::spawn(move || {
+        let (mut c, _) = l.accept().unwrap();
+        let mut req = Vec::new();
+        let mut buf = [0u8; 1024];
+        while !req.windows(4).any(|w| w == b"\r\n\r\n") {
+            match c.read(&mut buf) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => req.extend_from_slice(&buf[..n]),
+            }
+        }
+        let body = std::fs::read(testdata().join("snap5.pb.gz")).unwrap();
+        let head = format!(
+            "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+            body.len()
+        );
+        let _ = c.write_all(head.as_bytes());
+        let _ = c.write_all(&body);
+        String::from_utf8_lossy(&req)
+            .lines()
+            .next()
+            .unwrap_or("")
+            .to_string()
+    });
+    (url, h)
+}
+
+#[test]
+fn urls_with_seconds_and_timeout() {
+    let (url, h) = serve_once();
+    let o = heapscope_pprof(&s(&["-top", "-seconds=3", "-timeout", "20", &url]));
+    let request = h.join().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(request.contains("seconds=3"), "{request}");
+    let from_file = heapscope_pprof(&s(&["-top", "snap5.pb.gz"]));
+    assert_eq!(o.stdout, from_file.stdout);
+}
+
+#[test]
+fn binary_first_or_on_pprof_binary_path() {
+    // With two arguments, an object file first is the binary.
+    let named = heapscope_pprof(&s(&[
+        "-top",
+        "-nodecount=4",
+        "symbolize/heapdemo_nopie",
+        "legacy/nopie.0001.heap",
+    ]));
+    let out = ok_stdout(&named, "binary first");
+    assert!(out.contains("alloc_leaf"), "{out}");
+    // pprof's locateBinaries: the binary named becomes the main mapping's file.
+    let raw = heapscope_pprof(&s(&[
+        "-raw",
+        "symbolize/heapdemo_nopie",
+        "legacy/nopie.0001.heap",
+    ]));
+    let raw = ok_stdout(&raw, "raw");
+    assert!(
+        raw.contains("\n1: 0x400000/0x404000/0x0 symbolize/heapdemo_nopie "),
+        "{raw}"
+    );
+    // Found by name in PPROF_BINARY_PATH instead.
+    let found = Command::new(env!("CARGO_BIN_EXE_heapscope"))
+        .args(["pprof", "-top", "-nodecount=4", "legacy/nopie.0001.heap"])
+        .current_dir(testdata())
+        .env("TZ", "UTC")
+        .env("PPROF_BINARY_PATH", testdata().join("symbolize"))
+        .output()
+        .unwrap();
+    assert_eq!(ok_stdout(&found, "PPROF_BINARY_PATH"), out);
+    // A lone profile is never taken for a binary.
+    let lone = heapscope_pprof(&s(&["-top", "symbolize/heapdemo_nopie"]));
+    assert_eq!(lone.status.code(), Some(2));
+}

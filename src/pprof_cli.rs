@@ -250,11 +250,8 @@ const FLAGS: &[(&str, Kind, Option<&str>)] = &[
         Kind::Bool,
         Some("use -callgrind -output FILE and open FILE in KCachegrind"),
     ),
-    (
-        "no_browser",
-        Kind::Bool,
-        Some("heapscope never opens a browser"),
-    ),
+    // heapscope never opens a browser: accepted with -http, as in pprof.
+    ("no_browser", Kind::Bool, None),
     // Sources.
     ("base", Kind::List, None),
     ("diff_base", Kind::List, None),
@@ -556,6 +553,9 @@ fn resolve(seen: &Seen, sources: Vec<String>) -> Result<PprofArgs, ParseError> {
             "-http is not compatible with an output format on the command line".into(),
         ));
     }
+    if seen.bool("no_browser") && a.http.is_none() {
+        return Err(ParseError("-no_browser only makes sense with -http".into()));
+    }
 
     let g: Vec<&str> = ["addresses", "filefunctions", "files", "functions", "lines"]
         .into_iter()
@@ -833,6 +833,13 @@ mod tests {
         assert!(p(&["-top", "-http=:8080", "x"]).is_err());
         // pprof's defaults of unsupported flags are harmless.
         assert!(p(&["-top", "-weblist=", "-no_browser=false", "x"]).is_ok());
+        assert!(
+            p(&["-top", "-no_browser", "x"])
+                .unwrap_err()
+                .0
+                .contains("-http")
+        );
+        assert!(p(&["-http=:0", "-no_browser", "x"]).is_ok());
     }
 
     #[test]

@@ -39,7 +39,7 @@ pub fn run(args: &[String]) -> Result<Outcome> {
             return web(&a, addr);
         }
         bail!(
-            "heapscope has no interactive shell: add a report flag such as -top, -tree or -traces, \
+            "no interactive shell here (unlike pprof): add a report flag such as -top, -tree or -traces, \
              or -http=localhost:8080 for the web page"
         );
     };

@@ -61,6 +61,18 @@ pub enum Command {
     Report(ReportArgs),
     /// Serve the interactive page on loopback (pprof's -http).
     Web(WebArgs),
+    /// go tool pprof's command line, printing what pprof prints:
+    /// `heapscope pprof -top -nodecount=20 heap.pb.gz` (`-h` for the list).
+    #[command(disable_help_flag = true)]
+    Pprof(PprofCmd),
+}
+
+/// `heapscope pprof ARGS`: the arguments go to `pprof_cli` untouched.
+#[derive(Args, Debug)]
+pub struct PprofCmd {
+    /// go tool pprof's flags, an optional binary, and the profiles.
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true, num_args = 0..)]
+    pub args: Vec<String>,
 }
 
 /// What the interactive page shows (`report` and `web`). One profile, or

@@ -12,6 +12,7 @@ pub mod filter;
 pub mod graph;
 pub mod info;
 pub mod output;
+pub mod pprof_cli;
 pub mod profile;
 pub mod render;
 pub mod report;

@@ -15,6 +15,15 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
 }
 
 fn main() -> ExitCode {
+    // Installed under the name `pprof`, heapscope takes pprof's arguments.
+    let mut argv = std::env::args_os();
+    if argv
+        .next()
+        .is_some_and(|a0| heapscope::pprof_cli::invoked_as_pprof(&a0))
+    {
+        let args: Vec<String> = argv.map(|a| a.to_string_lossy().into_owned()).collect();
+        return exit(app::pprof::run(&args));
+    }
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
@@ -23,7 +32,11 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
-    match app::run(cli.command) {
+    exit(app::run(cli.command))
+}
+
+fn exit(r: anyhow::Result<Outcome>) -> ExitCode {
+    match r {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,
         Ok(Outcome::Violation) => ExitCode::from(1),
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,

@@ -13,6 +13,7 @@ mod graph;
 mod info;
 mod list;
 mod report_html;
+pub mod pprof;
 mod reports;
 mod symbolize;
 mod top;
@@ -56,6 +57,7 @@ pub fn run(cmd: Command) -> Result<Outcome> {
         Command::Graph(a) => graph::run(a),
         Command::Report(a) => report_html::run(a),
         Command::Web(a) => web::run(a),
+        Command::Pprof(a) => pprof::run(&a.args),
     }
 }
 

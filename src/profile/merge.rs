@@ -403,7 +403,7 @@ impl Merger {
         }
     }
 
-    fn finish(mut self) -> Profile {
+    fn finish(self) -> Profile {
         let stride = self.out.samples.stride;
         let s = &self.out.samples;
         let has_zero = (0..s.len()).any(|i| {
@@ -412,16 +412,13 @@ impl Merger {
                 .all(|&v| v == 0)
         });
         if has_zero {
-            let mut kept = super::Samples {
-                stride,
-                ..Default::default()
-            };
-            for x in s.iter() {
-                if x.values.iter().any(|&v| v != 0) {
-                    kept.push(x.locs, x.values, x.labels);
-                }
-            }
-            self.out.samples = kept;
+            // As pprof: merge the result once more, which leaves out the
+            // zero samples and the locations, functions and mappings only
+            // they used (ids renumbered in order of use).
+            let ps = [self.out.finish()];
+            let mut m = Merger::new(&ps);
+            m.add(&ps[0]);
+            return m.finish();
         }
         self.out.finish()
     }

@@ -2,6 +2,7 @@
 //! versioned JSON. They format numbers the report already holds and never
 //! look at a profile.
 
+pub mod callgrind;
 pub mod check;
 pub mod diff;
 pub mod dot;

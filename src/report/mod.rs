@@ -8,13 +8,16 @@
 //! edges below `edgefraction`, and label rows `(inline)` /
 //! `(partial-inline)` from the remaining incoming edges.
 
+pub mod callgrind;
 pub mod check;
 pub mod diff;
 pub mod folded;
 pub mod info;
 pub mod list;
 pub mod nodes;
+pub mod raw;
 pub mod tags;
+pub mod topproto;
 pub mod traces;
 pub mod tree;
 pub mod trend;
@@ -107,11 +110,19 @@ pub struct TopReport {
     /// Nodes left after the nodefraction cut, before `nodecount`.
     pub orig_count: usize,
     pub rows: Vec<TopRow>,
+    /// pprof's `-divide_by` as a factor: values are printed as
+    /// `trunc(v * ratio)` (1 otherwise). Percentages use the raw values.
+    pub ratio: f64,
 }
 
 impl TopReport {
     /// A value as pprof prints it in this report.
     pub fn format_value(&self, v: i64) -> String {
+        let v = if self.ratio > 0.0 && self.ratio != 1.0 {
+            (v as f64 * self.ratio) as i64
+        } else {
+            v
+        };
         units::scaled_label(v, &self.sample_unit, &self.output_unit)
     }
 
@@ -438,5 +449,6 @@ pub fn top_with_total(p: &Profile, o: &TopOptions, total: i64) -> TopReport {
         dropped_nodes,
         orig_count,
         rows,
+        ratio: 1.0,
     }
 }

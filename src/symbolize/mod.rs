@@ -148,22 +148,13 @@ impl Summary {
     /// locations, and why.
     pub fn mapping_warnings(&self) -> Vec<String> {
         let mut out = Vec::new();
+        // A file mapped several times (one mapping per segment) gets one line.
+        let mut seen: Vec<&str> = Vec::new();
         for m in &self.mappings {
-            let failed: Vec<&Failure> = self
-                .failures
-                .iter()
-                .filter(|f| f.mapping == m.mapping)
-                .collect();
-            let n = m.attempted - m.symbolized;
-            if n == 0 || failed.is_empty() {
+            if seen.contains(&m.mapping.as_str()) {
                 continue;
             }
-            if out
-                .iter()
-                .any(|l: &String| l.starts_with(&shown_mapping(&m.mapping)))
-            {
-                continue; // a file mapped several times: one line
-            }
+            seen.push(&m.mapping);
             let (attempted, left) = self
                 .mappings
                 .iter()
@@ -171,7 +162,15 @@ impl Summary {
                 .fold((0, 0), |(a, l), x| {
                     (a + x.attempted, l + x.attempted - x.symbolized)
                 });
-            let why: Vec<String> = failed.iter().map(|f| f.reason.clone()).collect();
+            let why: Vec<&str> = self
+                .failures
+                .iter()
+                .filter(|f| f.mapping == m.mapping)
+                .map(|f| f.reason.as_str())
+                .collect();
+            if left == 0 || why.is_empty() {
+                continue;
+            }
             out.push(format!(
                 "{}: {left} of {attempted} locations left unsymbolized: {}",
                 shown_mapping(&m.mapping),
@@ -850,5 +849,50 @@ pub fn compute_base(
                 Ok(start.wrapping_sub(*base))
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod summary_tests {
+    use super::*;
+
+    fn m(name: &str, main: bool, attempted: usize, symbolized: usize) -> MappingResult {
+        MappingResult {
+            mapping: name.into(),
+            main,
+            attempted,
+            symbolized,
+        }
+    }
+
+    #[test]
+    fn one_warning_per_file_and_main_unresolved() {
+        let mut s = Summary {
+            attempted: 10,
+            symbolized: 4,
+            mappings: vec![
+                m("./app", true, 2, 2),
+                m("./app", true, 3, 2),
+                m("/lib/libc.so.6", false, 5, 0),
+            ],
+            ..Default::default()
+        };
+        s.fail(
+            "./app",
+            "no debug info or symbol at the address in app".into(),
+            1,
+        );
+        s.fail("/lib/libc.so.6", "binary not found".into(), 5);
+        assert_eq!(
+            s.mapping_warnings(),
+            vec![
+                "./app: 1 of 5 locations left unsymbolized: no debug info or symbol at the address in app",
+                "/lib/libc.so.6: 5 of 5 locations left unsymbolized: binary not found",
+            ]
+        );
+        assert!(!s.main_unresolved());
+        s.mappings[0].symbolized = 0;
+        s.mappings[1].symbolized = 0;
+        assert!(s.main_unresolved());
     }
 }

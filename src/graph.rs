@@ -709,43 +709,49 @@ pub fn trimmed_graph_with_table(p: &Profile, t: NodeTable, o: &GraphOptions) -> 
     let names = printable_names(&t);
     let n = t.len();
 
-    // Tags cost a hash update per frame: the first pass, which only finds
-    // the total and the nodes to drop, goes without them when nodes may
-    // be dropped (the graph is then rebuilt anyway).
-    let first_tags = if o.nodefraction == 0.0 {
-        tags.as_ref()
+    // The first pass only finds the total and the nodes to drop: when
+    // nodes may be dropped, it is the lean parallel flat/cum pass (the
+    // graph is rebuilt with edges and tags afterwards anyway).
+    let (flat0, cum0, full) = if o.nodefraction == 0.0 {
+        let b = build(p, &t, idx, None, tags.as_ref());
+        (Vec::new(), Vec::new(), Some(b))
     } else {
-        None
+        let (f, c) = aggregate::flat_cum(p, &t, idx);
+        (f, c, None)
     };
-    let b = build(p, &t, idx, None, first_tags);
-    let total_value = b
-        .present
+    let (flat0, cum0) = match &full {
+        Some(b) => (&b.flat, &b.cum),
+        None => (&flat0, &cum0),
+    };
+    let present: Vec<u32> = (0..n as u32)
+        .filter(|&i| flat0[i as usize] != 0 || cum0[i as usize] != 0)
+        .collect();
+    let total_value = present
         .iter()
-        .fold(0i64, |a, &i| a.wrapping_add(b.flat[i as usize]));
+        .fold(0i64, |a, &i| a.wrapping_add(flat0[i as usize]));
     let node_cutoff = ((total_value as f64 * o.nodefraction) as i64).wrapping_abs();
     let edge_cutoff = ((total_value as f64 * o.edgefraction) as i64).wrapping_abs();
 
     let mut dropped_nodes = 0;
-    let mut b = b;
-    let mut has_tags = first_tags.is_some() || tags.is_none();
+    let mut kept: Option<Vec<bool>> = None;
     if node_cutoff > 0 {
-        let mut kept = vec![false; n];
+        let mut k = vec![false; n];
         let mut count = 0;
-        for &i in &b.present {
-            if b.cum[i as usize].wrapping_abs() >= node_cutoff {
-                kept[i as usize] = true;
+        for &i in &present {
+            if cum0[i as usize].wrapping_abs() >= node_cutoff {
+                k[i as usize] = true;
                 count += 1;
             }
         }
-        if count != b.present.len() {
-            dropped_nodes = b.present.len() - count;
-            b = build(p, &t, idx, Some(&kept), tags.as_ref());
-            has_tags = true;
+        if count != present.len() {
+            dropped_nodes = present.len() - count;
+            kept = Some(k);
         }
     }
-    if !has_tags {
-        b = build(p, &t, idx, None, tags.as_ref());
-    }
+    let b = match (full, kept) {
+        (Some(b), None) => b,
+        (_, kept) => build(p, &t, idx, kept.as_deref(), tags.as_ref()),
+    };
     let mut w = Work::new(&t, &names, b);
     let orig_count = w.order.len();
     w.sort(o.visual, o.cum_sort);

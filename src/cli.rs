@@ -8,7 +8,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 #[derive(Parser, Debug)]
 #[command(
     name = "heapscope",
-    version,
+    version = env!("HEAPSCOPE_VERSION"),
     about = "A fast, pprof-compatible heap profile analyzer for the terminal and for CI",
     after_help = "Exit codes: 0 success, 1 a check failed, 2 error (bad input, bad flags)."
 )]
@@ -53,6 +53,24 @@ pub enum Command {
     /// Symbolize an address-only profile with its binaries and write it as
     /// profile.proto, readable without the binaries.
     Symbolize(SymbolizeArgs),
+    /// Print a shell completion script to stdout (see README, Install).
+    Completions(CompletionsArgs),
+    /// Print the man page (roff) to stdout: heapscope's, or one command's.
+    Man(ManArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Args, Debug)]
+pub struct ManArgs {
+    /// A command (e.g. `top`) for its own page, `heapscope-COMMAND(1)`.
+    #[arg(value_name = "COMMAND")]
+    pub command: Option<String>,
 }
 
 #[derive(Args, Debug)]

@@ -50,6 +50,10 @@ pub fn run(cmd: Command) -> Result<Outcome> {
         Command::Symbolize(a) => symbolize::run(a),
         Command::Watch(a) => watch::run(a),
         Command::List(a) => list::run(a),
+        // Printed by the binary (src/main.rs), which owns the command line.
+        Command::Completions(_) | Command::Man(_) => Err(anyhow::anyhow!(
+            "`completions` and `man` are handled by the heapscope binary"
+        )),
     }
 }
 

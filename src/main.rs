@@ -10,12 +10,12 @@ use heapscope::cli::{Cli, Command, CompletionsArgs, ManArgs};
 use std::io::Write;
 use std::process::ExitCode;
 
-/// musl's malloc is slow for heapscope's many small allocations across
-/// threads; the static (musl) build uses mimalloc. The glibc build keeps
-/// glibc's malloc, which measured as fast (README, Performance).
+/// musl's malloc is slow; the static (musl) build uses jemalloc, which
+/// keeps it as fast as the glibc build. The glibc build keeps glibc's
+/// malloc (README, Install: the measurements).
 #[cfg(target_env = "musl")]
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
 fn is_broken_pipe(e: &anyhow::Error) -> bool {
     e.chain().any(|c| {

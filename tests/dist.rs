@@ -25,7 +25,10 @@ fn root() -> &'static Path {
 }
 
 fn run(args: &[&str]) -> Output {
-    Command::new(bin()).args(args).output().expect("run heapscope")
+    Command::new(bin())
+        .args(args)
+        .output()
+        .expect("run heapscope")
 }
 
 fn stdout(o: &Output) -> String {
@@ -60,9 +63,7 @@ fn version_names_the_commit_and_dirty_state() {
         .strip_prefix(concat!("heapscope ", env!("CARGO_PKG_VERSION")))
         .unwrap_or_else(|| panic!("{line:?}"));
     let toplevel = git(&["rev-parse", "--show-toplevel"]);
-    let ours = toplevel.is_some_and(|t| {
-        fs::canonicalize(t).ok() == fs::canonicalize(root()).ok()
-    });
+    let ours = toplevel.is_some_and(|t| fs::canonicalize(t).ok() == fs::canonicalize(root()).ok());
     if !ours {
         // A source tarball: the bare version.
         assert_eq!(rest, "", "{line:?}");
@@ -135,11 +136,7 @@ fn bash_completion_completes() {
          COMP_POINT=12\n_heapscope heapscope to heapscope\nprintf '%s\\n' \"${{COMPREPLY[@]}}\"\n",
         path.display()
     );
-    let o = Command::new("bash")
-        .arg("-c")
-        .arg(prog)
-        .output()
-        .unwrap();
+    let o = Command::new("bash").arg("-c").arg(prog).output().unwrap();
     assert!(o.status.success(), "{}", stderr(&o));
     let words: Vec<String> = stdout(&o).lines().map(str::to_string).collect();
     assert_eq!(words, ["top"], "{words:?}");
@@ -169,7 +166,10 @@ fn man_pages_are_roff_with_version_and_commands() {
         assert!(page.contains(section), "no {section}");
     }
     for c in subcommands() {
-        assert!(page.contains(&format!("heapscope\\-{}(1)", c.replace('-', "\\-"))), "no {c}");
+        assert!(
+            page.contains(&format!("heapscope\\-{}(1)", c.replace('-', "\\-"))),
+            "no {c}"
+        );
     }
 
     let o = run(&["man", "top"]);
@@ -204,7 +204,10 @@ fn man_page_renders() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(o.stderr.is_empty(), "groff warned: {}", stderr(&o));
     let text = String::from_utf8_lossy(&o.stdout);
-    assert!(text.contains("pprof-compatible heap profile analyzer"), "{text}");
+    assert!(
+        text.contains("pprof-compatible heap profile analyzer"),
+        "{text}"
+    );
 }
 
 /// A closed pipe ends `completions` and `man` quietly, as every command.
@@ -367,7 +370,13 @@ fn builds_from_a_tarball_without_https() {
     let target = root().join("target/tarball");
     let o = Command::new(env!("CARGO"))
         .current_dir(&src)
-        .args(["build", "--locked", "--no-default-features", "--bin", "heapscope"])
+        .args([
+            "build",
+            "--locked",
+            "--no-default-features",
+            "--bin",
+            "heapscope",
+        ])
         .env("CARGO_TARGET_DIR", &target)
         .env_remove("HEAPSCOPE_BUILD_COMMIT")
         // Make sure git cannot find the enclosing repository either.
@@ -390,7 +399,10 @@ fn builds_from_a_tarball_without_https() {
     assert_eq!(u.status.code(), Some(2));
     let e = stderr(&u);
     assert_eq!(e.lines().count(), 1, "{e}");
-    assert!(e.contains("without http(s) support (cargo feature `https`)"), "{e}");
+    assert!(
+        e.contains("without http(s) support (cargo feature `https`)"),
+        "{e}"
+    );
     // No network code linked in.
     let bytes = fs::read(&built).unwrap();
     for needle in [&b"rustls"[..], b"/ureq-"] {

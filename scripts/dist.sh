@@ -5,9 +5,9 @@
 #   scripts/dist.sh OUT_DIR
 #
 # It installs what it needs when missing: Debian's musl-tools (musl-gcc, for
-# the C parts of ring and mimalloc) with apt-get, and the Rust target with
+# the C parts of ring and jemalloc) with apt-get, and the Rust target with
 # rustup. The build is `cargo build --release --locked` for the musl target,
-# with mimalloc as the allocator (Cargo.toml, src/main.rs), symbols and debug
+# with jemalloc as the allocator (Cargo.toml, src/main.rs), symbols and debug
 # info left out, and the build machine's paths remapped so that they do not
 # end up in the binary. Env: CARGO (default cargo).
 set -euo pipefail

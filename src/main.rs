@@ -10,9 +10,9 @@ use heapscope::cli::{Cli, Command, CompletionsArgs, ManArgs};
 use std::io::Write;
 use std::process::ExitCode;
 
-/// musl's malloc is slow; the static (musl) build uses jemalloc, which
-/// keeps it as fast as the glibc build. The glibc build keeps glibc's
-/// malloc (README, Install: the measurements).
+/// musl's malloc is slow; the static (musl) build uses jemalloc (mimalloc
+/// measured slower here). The glibc build keeps glibc's malloc, which
+/// measured faster than mimalloc (README, Performance: the numbers).
 #[cfg(target_env = "musl")]
 #[global_allocator]
 static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;

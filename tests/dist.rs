@@ -70,11 +70,31 @@ fn version_names_the_commit_and_dirty_state() {
         return;
     }
     let hash = git(&["rev-parse", "--short=7", "HEAD"]).expect("HEAD");
-    let dirty = !git(&["status", "--porcelain", "--untracked-files=no"])
-        .expect("git status")
-        .is_empty();
-    let want = format!(" ({hash}{})", if dirty { "-dirty" } else { "" });
-    assert_eq!(rest, want, "{line:?}");
+    let (built, dirty) = match rest.strip_prefix(" (").and_then(|r| r.strip_suffix(")")) {
+        Some(r) => match r.strip_suffix("-dirty") {
+            Some(h) => (h, true),
+            None => (r, false),
+        },
+        None => panic!("{line:?}"),
+    };
+    assert_eq!(built, hash, "{line:?}");
+    // A change under the paths build.rs watches reruns it, so the binary
+    // says -dirty. (Edits elsewhere, e.g. README.md, show at the next
+    // rebuild; builds_from_a_tarball_without_https checks both ways.)
+    let watched = git(&[
+        "status",
+        "--porcelain",
+        "--untracked-files=no",
+        "--",
+        "src",
+        "build.rs",
+        "Cargo.toml",
+        "Cargo.lock",
+    ])
+    .expect("git status");
+    if !watched.is_empty() {
+        assert!(dirty, "{line:?} but the tree has changes:\n{watched}");
+    }
     // -V is the same.
     assert_eq!(stdout(&run(&["-V"])), v);
 }
@@ -355,35 +375,42 @@ fn builds_from_a_tarball_without_https() {
     // The tracked files as they are now, without .git.
     let files = git(&["ls-files", "-z"]).expect("git ls-files (run in the repository)");
     let dir = tempfile::tempdir().unwrap();
-    let src = dir.path().join("heapscope-src");
-    for f in files.split('\0').filter(|f| !f.is_empty()) {
-        let from = root().join(f);
-        if !from.is_file() {
-            continue; // deleted in the work tree, or a submodule
+    let copy_to = |dest: &Path| {
+        for f in files.split('\0').filter(|f| !f.is_empty()) {
+            let from = root().join(f);
+            if !from.is_file() {
+                continue; // deleted in the work tree, or a submodule
+            }
+            let to = dest.join(f);
+            fs::create_dir_all(to.parent().unwrap()).unwrap();
+            fs::copy(&from, &to).unwrap();
         }
-        let to = src.join(f);
-        fs::create_dir_all(to.parent().unwrap()).unwrap();
-        fs::copy(&from, &to).unwrap();
-    }
+    };
+    let tarball = dir.path().join("heapscope-src");
+    copy_to(&tarball);
+    let mut src = tarball.clone();
     assert!(!src.join(".git").exists());
     // Reuse built dependencies between runs; only heapscope compiles.
     let target = root().join("target/tarball");
-    let o = Command::new(env!("CARGO"))
-        .current_dir(&src)
-        .args([
-            "build",
-            "--locked",
-            "--no-default-features",
-            "--bin",
-            "heapscope",
-        ])
-        .env("CARGO_TARGET_DIR", &target)
-        .env_remove("HEAPSCOPE_BUILD_COMMIT")
-        // Make sure git cannot find the enclosing repository either.
-        .env("GIT_CEILING_DIRECTORIES", dir.path())
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "cargo build: {}", stderr(&o));
+    let build = |src: &Path| {
+        let o = Command::new(env!("CARGO"))
+            .current_dir(src)
+            .args([
+                "build",
+                "--locked",
+                "--no-default-features",
+                "--bin",
+                "heapscope",
+            ])
+            .env("CARGO_TARGET_DIR", &target)
+            .env_remove("HEAPSCOPE_BUILD_COMMIT")
+            // Make sure git cannot find the enclosing repository either.
+            .env("GIT_CEILING_DIRECTORIES", dir.path())
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "cargo build: {}", stderr(&o));
+    };
+    build(&src);
     let built = target.join("debug/heapscope");
     let run = |args: &[&str]| Command::new(&built).args(args).output().unwrap();
 
@@ -403,6 +430,42 @@ fn builds_from_a_tarball_without_https() {
         e.contains("without http(s) support (cargo feature `https`)"),
         "{e}"
     );
+    // In a git repository (another copy): the commit, -dirty after an
+    // edit, the new commit after committing it (build.rs reruns when HEAD
+    // moves).
+    src = dir.path().join("heapscope-git");
+    copy_to(&src);
+    let g = |args: &[&str]| {
+        let o = Command::new("git")
+            .current_dir(&src)
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+            .args(args)
+            .env("GIT_CEILING_DIRECTORIES", dir.path())
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "git {args:?}: {}", stderr(&o));
+        String::from_utf8(o.stdout).unwrap().trim().to_string()
+    };
+    let version = || {
+        build(&src);
+        stdout(&Command::new(&built).arg("--version").output().unwrap())
+    };
+    g(&["init", "-q"]);
+    g(&["add", "-A"]);
+    g(&["commit", "-q", "-m", "first"]);
+    let first = g(&["rev-parse", "--short=7", "HEAD"]);
+    let want = |c: &str| format!("heapscope {} ({c})\n", env!("CARGO_PKG_VERSION"));
+    assert_eq!(version(), want(&first));
+    let lib = src.join("src/lib.rs");
+    let mut text = fs::read_to_string(&lib).unwrap();
+    text.push_str("// an edit\n");
+    fs::write(&lib, text).unwrap();
+    assert_eq!(version(), want(&format!("{first}-dirty")));
+    g(&["commit", "-q", "-a", "-m", "second"]);
+    let second = g(&["rev-parse", "--short=7", "HEAD"]);
+    assert_ne!(first, second);
+    assert_eq!(version(), want(&second));
+
     // No network code linked in.
     let bytes = fs::read(&built).unwrap();
     for needle in [&b"rustls"[..], b"/ureq-"] {

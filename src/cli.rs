@@ -8,7 +8,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 #[derive(Parser, Debug)]
 #[command(
     name = "heapscope",
-    version,
+    version = env!("HEAPSCOPE_VERSION"),
     about = "A fast, pprof-compatible heap profile analyzer for the terminal and for CI",
     after_help = "Exit codes: 0 success, 1 a check failed, 2 error (bad input, bad flags)."
 )]
@@ -65,6 +65,24 @@ pub enum Command {
     /// `heapscope pprof -top -nodecount=20 heap.pb.gz` (`-h` for the list).
     #[command(disable_help_flag = true)]
     Pprof(PprofCmd),
+    /// Print a shell completion script to stdout (see README, Install).
+    Completions(CompletionsArgs),
+    /// Print the man page (roff) to stdout: heapscope's, or one command's.
+    Man(ManArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Args, Debug)]
+pub struct ManArgs {
+    /// A command (e.g. `top`) for its own page, `heapscope-COMMAND(1)`.
+    #[arg(value_name = "COMMAND")]
+    pub command: Option<String>,
 }
 
 /// `heapscope pprof ARGS`: the arguments go to `pprof_cli` untouched.

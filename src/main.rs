@@ -1,17 +1,64 @@
 //! The `heapscope` binary: parse flags, run, and map the result to an exit
 //! code (0 ok, 1 a check was violated, 2 error). A closed stdout (as in
-//! `heapscope top big.pb.gz | head`) is not an error.
+//! `heapscope top big.pb.gz | head`) is not an error. It also prints what
+//! is made from the command line itself: shell completions and man pages.
 
-use clap::Parser;
+use anyhow::{Result, anyhow};
+use clap::{CommandFactory, Parser};
 use heapscope::app::{self, Outcome};
-use heapscope::cli::Cli;
+use heapscope::cli::{Cli, Command, CompletionsArgs, ManArgs};
+use std::io::Write;
 use std::process::ExitCode;
+
+/// musl's malloc is slow; the static (musl) build uses jemalloc (mimalloc
+/// measured slower here). The glibc build keeps glibc's malloc, which
+/// measured faster than mimalloc (README, Performance: the numbers).
+#[cfg(target_env = "musl")]
+#[global_allocator]
+static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
 fn is_broken_pipe(e: &anyhow::Error) -> bool {
     e.chain().any(|c| {
         c.downcast_ref::<std::io::Error>()
             .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
     })
+}
+
+/// Writes `bytes` to stdout whole (generators panic on write errors, so
+/// they write into memory first).
+fn print(bytes: &[u8]) -> Result<Outcome> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(bytes)?;
+    out.flush()?;
+    Ok(Outcome::Ok)
+}
+
+/// `heapscope completions SHELL`.
+fn completions(a: CompletionsArgs) -> Result<Outcome> {
+    let mut buf = Vec::new();
+    clap_complete::generate(a.shell, &mut Cli::command(), "heapscope", &mut buf);
+    print(&buf)
+}
+
+/// `heapscope man [COMMAND]`: heapscope(1), or heapscope-COMMAND(1).
+fn man(a: ManArgs) -> Result<Outcome> {
+    let mut cmd = Cli::command();
+    cmd.build();
+    let page = match &a.command {
+        None => cmd,
+        Some(name) => {
+            let sub = cmd
+                .find_subcommand(name)
+                .ok_or_else(|| anyhow!("man: no command named {name:?} (see heapscope --help)"))?;
+            // build() named it `heapscope-NAME` (its display name).
+            sub.clone()
+        }
+    };
+    let mut buf = Vec::new();
+    clap_mangen::Man::new(page)
+        .source(concat!("heapscope ", env!("HEAPSCOPE_VERSION")))
+        .render(&mut buf)?;
+    print(&buf)
 }
 
 fn main() -> ExitCode {
@@ -32,7 +79,11 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
-    exit(app::run(cli.command))
+    exit(match cli.command {
+        Command::Completions(a) => completions(a),
+        Command::Man(a) => man(a),
+        command => app::run(command),
+    })
 }
 
 fn exit(r: anyhow::Result<Outcome>) -> ExitCode {

@@ -1,5 +1,9 @@
 //! Where profile bytes come from: a file path, `-` for standard input, or
 //! an http(s) URL (a live profile, fetched once).
+//!
+//! The HTTP client (ureq with rustls) is behind the default cargo feature
+//! `https`; without it there is no network code and [`fetch`] refuses every
+//! URL with [`FetchError::Disabled`].
 
 use std::fmt;
 use std::fs::File;
@@ -148,6 +152,8 @@ pub enum FetchError {
     },
     TooLarge(u64),
     TooManyRedirects,
+    /// Built without the `https` feature: no network code.
+    Disabled,
     Other(String),
 }
 
@@ -172,6 +178,11 @@ impl fmt::Display for FetchError {
             FetchError::TooManyRedirects => {
                 write!(f, "more than {MAX_REDIRECTS} redirects")
             }
+            FetchError::Disabled => write!(
+                f,
+                "this heapscope was built without http(s) support (cargo feature `https`); \
+                 download the profile and pass the file"
+            ),
             FetchError::Other(m) => write!(f, "{m}"),
         }
     }
@@ -179,6 +190,7 @@ impl fmt::Display for FetchError {
 
 impl std::error::Error for FetchError {}
 
+#[cfg(feature = "https")]
 fn map_err(e: ureq::Error, timeout: Duration, max: u64) -> FetchError {
     use ureq::Error as E;
     match e {
@@ -192,6 +204,7 @@ fn map_err(e: ureq::Error, timeout: Duration, max: u64) -> FetchError {
     }
 }
 
+#[cfg(feature = "https")]
 fn map_io(io: io::Error, timeout: Duration) -> FetchError {
     match io.kind() {
         io::ErrorKind::ConnectionRefused => FetchError::Refused,
@@ -200,6 +213,7 @@ fn map_io(io: io::Error, timeout: Duration) -> FetchError {
     }
 }
 
+#[cfg(feature = "https")]
 fn one_line(s: &str) -> String {
     let l = s.lines().next().unwrap_or("").trim();
     let mut out: String = l.chars().take(200).collect();
@@ -211,11 +225,13 @@ fn one_line(s: &str) -> String {
 
 /// The HTTP client heapscope fetches with (re-exported so that the fuzz
 /// target can drive [`fetch_with`] over an in-memory connection).
+#[cfg(feature = "https")]
 pub use ureq;
 
 /// The client configuration of every fetch: a timeout covering the whole
 /// request (body included), at most [`MAX_REDIRECTS`] redirects, statuses
 /// returned rather than raised.
+#[cfg(feature = "https")]
 pub fn agent_config(timeout: Duration) -> ureq::config::Config {
     ureq::Agent::config_builder()
         .timeout_global(Some(timeout))
@@ -227,6 +243,7 @@ pub fn agent_config(timeout: Duration) -> ureq::config::Config {
 
 /// Fetches a live profile: GET with a timeout covering the whole request
 /// (body included), at most [`MAX_REDIRECTS`] redirects, and a body cap.
+#[cfg(feature = "https")]
 pub fn fetch(name: &str, o: &FetchOptions) -> Result<Fetched, (String, FetchError)> {
     let Adjusted { url, timeout } = adjust_url(name, o);
     let agent: ureq::Agent = agent_config(timeout).into();
@@ -237,6 +254,7 @@ pub fn fetch(name: &str, o: &FetchOptions) -> Result<Fetched, (String, FetchErro
 /// A non-200 answer is an error (with the first line of a Go pprof
 /// handler's plain-text explanation); a body over `max` bytes is refused
 /// as soon as it passes the cap.
+#[cfg(feature = "https")]
 pub fn fetch_with(
     agent: &ureq::Agent,
     url: String,
@@ -288,6 +306,13 @@ pub fn fetch_with(
         body,
         content_type,
     })
+}
+
+/// Without the `https` feature: every URL is refused, naming the URL as
+/// the real fetch would.
+#[cfg(not(feature = "https"))]
+pub fn fetch(name: &str, o: &FetchOptions) -> Result<Fetched, (String, FetchError)> {
+    Err((adjust_url(name, o).url, FetchError::Disabled))
 }
 
 #[cfg(test)]

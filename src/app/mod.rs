@@ -58,6 +58,10 @@ pub fn run(cmd: Command) -> Result<Outcome> {
         Command::Report(a) => report_html::run(a),
         Command::Web(a) => web::run(a),
         Command::Pprof(a) => pprof::run(&a.args),
+        // Printed by the binary (src/main.rs), which owns the command line.
+        Command::Completions(_) | Command::Man(_) => Err(anyhow::anyhow!(
+            "`completions` and `man` are handled by the heapscope binary"
+        )),
     }
 }
 

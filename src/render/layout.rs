@@ -168,7 +168,6 @@ pub fn layout(inp: &LayoutInput) -> Result<Layout, LayoutError> {
         succ[u].push((v, inp.edges[i].minlen.max(1)));
         deg[v] += 1;
     }
-    let has_pred: Vec<bool> = deg.iter().map(|&d| d > 0).collect();
     let mut rank = vec![0usize; n];
     let mut queue: VecDeque<usize> = (0..n).filter(|&v| deg[v] == 0).collect();
     let mut topo = Vec::with_capacity(n);
@@ -182,7 +181,6 @@ pub fn layout(inp: &LayoutInput) -> Result<Layout, LayoutError> {
             }
         }
     }
-    let _ = has_pred;
     // Shorten edges: a node moves within the ranks its edges allow to the
     // end with more edges (each rank moved changes the total length by
     // #callers - #callees); a few passes of this coordinate descent.

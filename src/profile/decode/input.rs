@@ -252,3 +252,52 @@ fn io_err(gzipped: bool, e: std::io::Error) -> DecodeError {
         DecodeError::Io(e)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::BufReader;
+
+    /// `with_bytes` hands out the same bytes whether the message is whole
+    /// in the buffer (no copy) or straddles buffer refills (copied), and
+    /// counts them against the cap either way.
+    #[test]
+    fn with_bytes_same_bytes_both_paths() {
+        let data: Vec<u8> = (0u8..40).collect();
+        for cap in [4, 64] {
+            let mut input = Input::new(BufReader::with_capacity(cap, &data[..]), 1000, false);
+            let mut scratch = Vec::new();
+            let got = input
+                .with_bytes(10, &mut scratch, |b| Ok(b.to_vec()))
+                .unwrap();
+            assert_eq!(got, (0u8..10).collect::<Vec<_>>(), "buffer capacity {cap}");
+            let next = input
+                .with_bytes(5, &mut scratch, |b| Ok(b.to_vec()))
+                .unwrap();
+            assert_eq!(
+                next,
+                (10u8..15).collect::<Vec<_>>(),
+                "buffer capacity {cap}"
+            );
+        }
+        let mut input = Input::new(BufReader::with_capacity(64, &data[..]), 8, false);
+        let err = input
+            .with_bytes(10, &mut Vec::new(), |b| Ok(b.len()))
+            .unwrap_err();
+        assert!(matches!(err, DecodeError::TooLarge { limit: 8 }), "{err:?}");
+        let mut input = Input::new(BufReader::with_capacity(64, &data[..]), 1000, false);
+        let err = input
+            .with_bytes(50, &mut Vec::new(), |b| Ok(b.len()))
+            .unwrap_err();
+        assert!(
+            matches!(
+                err,
+                DecodeError::Malformed(Malformed::TruncatedInput {
+                    declared: 50,
+                    available: 40
+                })
+            ),
+            "{err:?}"
+        );
+    }
+}

@@ -13,8 +13,8 @@ measure.py run [--stderr FILE] -- CMD ARGS...
     resolution (time's %e has 10 ms); time adds about a millisecond.
 
 measure.py report RESULTS.tsv
-    Prints medians per (case, tool) and the ratios heapscope/pprof and
-    heapscope/inflate. RESULTS.tsv rows: case, tool, run, wall, rss_kib, exit.
+    Prints medians per (case, tool) and the ratios heapscope/pprof,
+    heapscope/inflate (gzip -dc) and heapscope/isal (ISA-L's igzip). RESULTS.tsv rows: case, tool, run, wall, rss_kib, exit.
 """
 
 import os
@@ -99,7 +99,7 @@ def report(path):
         hs = med.get((case, "heapscope"))
         if not hs:
             continue
-        for other in ("pprof", "inflate"):
+        for other in ("pprof", "inflate", "isal"):
             o = med.get((case, other))
             if o:
                 print(f"{case:<16} {other:<8} {hs[0] / o[0]:>8.3f} {hs[1] / o[1]:>9.3f}")

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Times heapscope against go tool pprof and plain gzip inflation on synthetic
-# Go heap profiles. See bench/README.md.
+# Times heapscope against go tool pprof, plain gzip inflation and ISA-L
+# inflation (the fastest inflate here) on synthetic Go heap profiles.
+# See bench/README.md.
 #
 #   bench/run.sh                      all cases: 1mb 20mb 150mb diff trend
 #   bench/run.sh 20mb                 one size
@@ -17,6 +18,8 @@ usage: bench/run.sh [options] [CASE...]
   --no-pprof      do not time pprof at all
   --no-pprof-150  do not time pprof on the 150mb profile (~3 min, ~10 GB a run)
   --no-build      use the binaries already in target/release
+  --no-isal       do not time ISA-L inflation (needs pip; installed into
+                  bench/out/venv on first use)
   -h, --help      this help
 Profiles are generated once into bench/out/ (kept between runs; delete them to
 regenerate). Results: bench/out/results-<time>.tsv and a table on stdout.
@@ -29,6 +32,7 @@ pprof_runs=
 no_pprof=0
 no_pprof_150=0
 build=1
+isal=1
 cases=()
 while (($#)); do
   case $1 in
@@ -37,6 +41,7 @@ while (($#)); do
     --no-pprof) no_pprof=1 ;;
     --no-pprof-150) no_pprof_150=1 ;;
     --no-build) build=0 ;;
+    --no-isal) isal=0 ;;
     -h | --help) usage; exit 0 ;;
     1mb | 20mb | 150mb | diff | trend) cases+=("$1") ;;
     *) echo "bench/run.sh: unknown argument: $1" >&2; usage >&2; exit 2 ;;
@@ -60,6 +65,16 @@ if ((build)); then
   cargo build --release --quiet --bin heapscope --example synth_profile
 fi
 mkdir -p "$out"
+
+# ---- ISA-L (python-isal's igzip), the fastest inflate on this machine
+venv=$out/venv
+if ((isal)) && ! "$venv/bin/python" -c 'import isal' 2>/dev/null; then
+  echo "== installing python-isal into $venv"
+  if ! { python3 -m venv "$venv" && "$venv/bin/pip" install --quiet isal; }; then
+    echo "bench/run.sh: could not install isal (pip install isal); timing without it" >&2
+    isal=0
+  fi
+fi
 
 # ---- profiles
 # Each size has its own seed. The diff and trend profiles are other snapshots
@@ -102,7 +117,8 @@ measure() { # CASE TOOL RUN CMD...
 }
 
 # bench CASE FILES -- HEAPSCOPE-ARGS -- PPROF-ARGS (empty: no pprof)
-# Runs the tools alternately, $runs rounds; inflation is `gzip -dc FILES`.
+# Runs the tools alternately, $runs rounds; inflation is `gzip -dc FILES`
+# and ISA-L's `python -m isal.igzip -d -c FILES`.
 bench() {
   local case=$1
   shift
@@ -121,6 +137,9 @@ bench() {
       measure "$case" pprof "$r" "$pprof" "${pp_args[@]}"
     fi
     measure "$case" inflate "$r" gzip -dc "${files[@]}"
+    if ((isal)); then
+      measure "$case" isal "$r" "$venv/bin/python" -m isal.igzip -d -c "${files[@]}"
+    fi
   done
 }
 

@@ -618,30 +618,48 @@ pub fn in_edges(
     lists
 }
 
-/// Per location, its kept nodes (outermost first) with whether each is an
-/// inlined frame of the location: a frame with no kept node then costs a
-/// single lookup in the edge pass.
+/// No node (a location without kept nodes, or a frame whose parent is in
+/// an earlier location).
+const NO_NODE: u32 = u32::MAX;
+
+/// What the edge pass needs of each location. The caller of a kept frame
+/// is the kept frame before it (outermost first), which for every frame
+/// but a location's first kept one is fixed by the location itself. So
+/// per location this holds only the frames whose node takes edges
+/// (`into`), each with its caller inside the location (`NO_NODE`: the
+/// previous location's innermost kept node) and whether it is an inlined
+/// frame, plus the location's innermost kept node (`last`, `NO_NODE` if
+/// none), the caller of the next location's first. Kept frames that take
+/// no edges then cost nothing in the pass, and a location with no kept
+/// frame one lookup.
 struct KeptFrames {
     start: Vec<u32>,
-    frames: Vec<(u32, bool)>,
+    frames: Vec<(u32, u32, bool)>,
+    last: Vec<u32>,
 }
 
 impl KeptFrames {
-    fn new(t: &NodeTable, kept: Option<&[bool]>) -> KeptFrames {
+    fn new(t: &NodeTable, kept: Option<&[bool]>, into: &[bool]) -> KeptFrames {
         let nlocs = t.loc_start.len().saturating_sub(1);
         let mut k = KeptFrames {
             start: Vec::with_capacity(nlocs + 1),
             frames: Vec::new(),
+            last: Vec::with_capacity(nlocs),
         };
         for loc in 0..nlocs {
             k.start.push(k.frames.len() as u32);
             let nodes = t.nodes_of(loc);
             let last = nodes.len() - 1;
+            let mut prev = NO_NODE;
             for (ni, &node) in nodes.iter().enumerate().rev() {
                 if kept.is_none_or(|m| m[node as usize]) {
-                    k.frames.push((node, ni != last));
+                    if into[node as usize] {
+                        k.frames.push((node, prev, ni != last));
+                    }
+                    prev = node;
                 }
             }
+            k.last.push(prev);
         }
         k.start.push(k.frames.len() as u32);
         k
@@ -657,7 +675,7 @@ fn in_edges_range(
     range: std::ops::Range<usize>,
 ) -> Vec<Vec<(u32, i64, bool)>> {
     const LINEAR: usize = 16;
-    let kf = KeptFrames::new(t, kept);
+    let kf = KeptFrames::new(t, kept, into);
     let n = t.len();
     let mut lists: Vec<Vec<(u32, i64, bool)>> = vec![Vec::new(); n];
     let mut big: FxHashMap<(u32, u32), u32> = FxHashMap::default();
@@ -680,43 +698,46 @@ fn in_edges_range(
         }
         stamps.next_sample();
         sample_edges.next_sample();
-        let mut parent: Option<u32> = None;
+        let mut parent = NO_NODE;
         for &loc in locs.iter().rev() {
             let l = loc.0 as usize;
+            let innermost = kf.last[l];
+            if innermost == NO_NODE {
+                continue;
+            }
             let (a, b) = (kf.start[l] as usize, kf.start[l + 1] as usize);
-            for &(node, inline) in &kf.frames[a..b] {
+            for &(node, caller, inline) in &kf.frames[a..b] {
+                let par = if caller == NO_NODE { parent } else { caller };
                 let first_visit = stamps.visit(node as usize);
-                if let Some(par) = parent {
-                    if par != node && into[node as usize] {
-                        let key = (par, node);
-                        if sample_edges.is_new(key, first_visit) {
-                            let list = &mut lists[node as usize];
-                            let pos = if list.len() <= LINEAR {
-                                list.iter().position(|e| e.0 == par)
-                            } else {
-                                big.get(&key).map(|&x| x as usize)
-                            };
-                            match pos {
-                                Some(k) => {
-                                    list[k].1 = list[k].1.wrapping_add(w);
-                                    list[k].2 &= inline;
-                                }
-                                None => {
-                                    list.push((par, w, inline));
-                                    if list.len() == LINEAR + 1 {
-                                        for (k, e) in list.iter().enumerate() {
-                                            big.insert((e.0, node), k as u32);
-                                        }
-                                    } else if list.len() > LINEAR + 1 {
-                                        big.insert(key, (list.len() - 1) as u32);
+                if par != NO_NODE && par != node {
+                    let key = (par, node);
+                    if sample_edges.is_new(key, first_visit) {
+                        let list = &mut lists[node as usize];
+                        let pos = if list.len() <= LINEAR {
+                            list.iter().position(|e| e.0 == par)
+                        } else {
+                            big.get(&key).map(|&x| x as usize)
+                        };
+                        match pos {
+                            Some(k) => {
+                                list[k].1 = list[k].1.wrapping_add(w);
+                                list[k].2 &= inline;
+                            }
+                            None => {
+                                list.push((par, w, inline));
+                                if list.len() == LINEAR + 1 {
+                                    for (k, e) in list.iter().enumerate() {
+                                        big.insert((e.0, node), k as u32);
                                     }
+                                } else if list.len() > LINEAR + 1 {
+                                    big.insert(key, (list.len() - 1) as u32);
                                 }
                             }
                         }
                     }
                 }
-                parent = Some(node);
             }
+            parent = innermost;
         }
     }
     lists

@@ -52,30 +52,32 @@ pub(super) fn parse_top<R: BufRead>(input: &mut Input<R>) -> Result<RawProfile, 
             1 | 2 | 3 | 4 | 5 | 6 | 11 => {
                 want_wire(field, wire, 2)?;
                 let len = input.varint()?;
-                input.bytes(len, &mut buf)?;
-                let mut s = Slice { b: &buf, i: 0 };
-                match field {
-                    1 => {
-                        let vt = parse_value_type(&mut s)?;
-                        raw.p.sample_types.push(vt);
+                input.with_bytes(len, &mut buf, |b| {
+                    let mut s = Slice { b, i: 0 };
+                    match field {
+                        1 => {
+                            let vt = parse_value_type(&mut s)?;
+                            raw.p.sample_types.push(vt);
+                        }
+                        2 => parse_sample(&mut s, &mut raw, &mut value_scratch)?,
+                        3 => {
+                            let m = parse_mapping(&mut s)?;
+                            raw.p.mappings.push(m);
+                        }
+                        4 => parse_location(&mut s, &mut raw)?,
+                        5 => {
+                            let f = parse_function(&mut s)?;
+                            raw.p.functions.push(f);
+                        }
+                        6 => raw
+                            .p
+                            .strings
+                            .push(String::from_utf8_lossy(b).into_owned().into_boxed_str()),
+                        11 => raw.p.period_type = parse_value_type(&mut s)?,
+                        _ => unreachable!(),
                     }
-                    2 => parse_sample(&mut s, &mut raw, &mut value_scratch)?,
-                    3 => {
-                        let m = parse_mapping(&mut s)?;
-                        raw.p.mappings.push(m);
-                    }
-                    4 => parse_location(&mut s, &mut raw)?,
-                    5 => {
-                        let f = parse_function(&mut s)?;
-                        raw.p.functions.push(f);
-                    }
-                    6 => raw
-                        .p
-                        .strings
-                        .push(String::from_utf8_lossy(&buf).into_owned().into_boxed_str()),
-                    11 => raw.p.period_type = parse_value_type(&mut s)?,
-                    _ => unreachable!(),
-                }
+                    Ok(())
+                })?;
             }
             7 | 8 | 9 | 10 | 12 | 14 | 15 => {
                 want_wire(field, wire, 0)?;

@@ -21,16 +21,22 @@ pub(super) fn is_gzip(head: &[u8]) -> bool {
 
 /// Runs `parse` on the inflated bytes of the gzip stream `br`, inflating on
 /// a second thread so the two costs overlap instead of adding up.
+///
+/// Chunks go back to the inflating thread once parsed and are refilled, so
+/// the pipeline touches the same few megabytes over and over instead of
+/// allocating (and page-faulting in) a fresh chunk per megabyte.
 pub(super) fn with_parallel_inflate<R: BufRead + Send, T>(
     br: R,
     parse: impl FnOnce(ChunkReader) -> T,
 ) -> T {
     let (tx, rx) = std::sync::mpsc::sync_channel::<std::io::Result<Vec<u8>>>(4);
+    let (back_tx, back_rx) = std::sync::mpsc::channel::<Vec<u8>>();
     std::thread::scope(|scope| {
         scope.spawn(move || {
             let mut gz = MultiGzDecoder::new(br);
             loop {
-                let mut chunk = vec![0u8; CHUNK];
+                let mut chunk = back_rx.try_recv().unwrap_or_default();
+                chunk.resize(CHUNK, 0);
                 let mut filled = 0;
                 let res = loop {
                     match gz.read(&mut chunk[filled..]) {
@@ -64,6 +70,7 @@ pub(super) fn with_parallel_inflate<R: BufRead + Send, T>(
         });
         parse(ChunkReader {
             rx,
+            back: back_tx,
             cur: Vec::new(),
             pos: 0,
             done: false,
@@ -72,9 +79,11 @@ pub(super) fn with_parallel_inflate<R: BufRead + Send, T>(
 }
 
 /// A `BufRead` over chunks of inflated bytes arriving from the inflating
-/// thread. Dropping it stops that thread.
+/// thread; spent chunks go back to it through `back`. Dropping it stops
+/// that thread.
 pub(super) struct ChunkReader {
     rx: std::sync::mpsc::Receiver<std::io::Result<Vec<u8>>>,
+    back: std::sync::mpsc::Sender<Vec<u8>>,
     cur: Vec<u8>,
     pos: usize,
     done: bool,
@@ -95,7 +104,12 @@ impl BufRead for ChunkReader {
         while self.pos >= self.cur.len() && !self.done {
             match self.rx.recv() {
                 Ok(Ok(chunk)) => {
-                    self.cur = chunk;
+                    let spent = std::mem::replace(&mut self.cur, chunk);
+                    if spent.capacity() != 0 {
+                        // The inflating thread may be gone; then the chunk
+                        // is simply freed.
+                        let _ = self.back.send(spent);
+                    }
                     self.pos = 0;
                 }
                 Ok(Err(e)) => {
@@ -185,6 +199,31 @@ impl<R: BufRead> Input<R> {
         Ok(())
     }
 
+    /// Runs `f` on the next `len` bytes and consumes them: straight from
+    /// the buffer when they are all there (the common case: a sample or a
+    /// location is far smaller than a chunk), else copied into `scratch`
+    /// first as [`bytes`](Self::bytes) does.
+    #[inline]
+    pub(super) fn with_bytes<T>(
+        &mut self,
+        len: u64,
+        scratch: &mut Vec<u8>,
+        f: impl FnOnce(&[u8]) -> Result<T, DecodeError>,
+    ) -> Result<T, DecodeError> {
+        if self.pos.saturating_add(len) <= self.limit {
+            let gzipped = self.gzipped;
+            let buf = self.r.fill_buf().map_err(|e| io_err(gzipped, e))?;
+            if buf.len() as u64 >= len {
+                let n = len as usize;
+                let t = f(&buf[..n])?;
+                self.advance(n)?;
+                return Ok(t);
+            }
+        }
+        self.bytes(len, scratch)?;
+        f(scratch)
+    }
+
     pub(super) fn skip(&mut self, len: u64) -> Result<(), DecodeError> {
         let mut need = len;
         while need > 0 {
@@ -211,5 +250,54 @@ fn io_err(gzipped: bool, e: std::io::Error) -> DecodeError {
         }
     } else {
         DecodeError::Io(e)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::BufReader;
+
+    /// `with_bytes` hands out the same bytes whether the message is whole
+    /// in the buffer (no copy) or straddles buffer refills (copied), and
+    /// counts them against the cap either way.
+    #[test]
+    fn with_bytes_same_bytes_both_paths() {
+        let data: Vec<u8> = (0u8..40).collect();
+        for cap in [4, 64] {
+            let mut input = Input::new(BufReader::with_capacity(cap, &data[..]), 1000, false);
+            let mut scratch = Vec::new();
+            let got = input
+                .with_bytes(10, &mut scratch, |b| Ok(b.to_vec()))
+                .unwrap();
+            assert_eq!(got, (0u8..10).collect::<Vec<_>>(), "buffer capacity {cap}");
+            let next = input
+                .with_bytes(5, &mut scratch, |b| Ok(b.to_vec()))
+                .unwrap();
+            assert_eq!(
+                next,
+                (10u8..15).collect::<Vec<_>>(),
+                "buffer capacity {cap}"
+            );
+        }
+        let mut input = Input::new(BufReader::with_capacity(64, &data[..]), 8, false);
+        let err = input
+            .with_bytes(10, &mut Vec::new(), |b| Ok(b.len()))
+            .unwrap_err();
+        assert!(matches!(err, DecodeError::TooLarge { limit: 8 }), "{err:?}");
+        let mut input = Input::new(BufReader::with_capacity(64, &data[..]), 1000, false);
+        let err = input
+            .with_bytes(50, &mut Vec::new(), |b| Ok(b.len()))
+            .unwrap_err();
+        assert!(
+            matches!(
+                err,
+                DecodeError::Malformed(Malformed::TruncatedInput {
+                    declared: 50,
+                    available: 40
+                })
+            ),
+            "{err:?}"
+        );
     }
 }

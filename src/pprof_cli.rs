@@ -80,6 +80,8 @@ pub struct PprofArgs {
     pub report: Option<Report>,
     /// `-http HOST:PORT`.
     pub http: Option<String>,
+    /// `-no_browser`: with `-http`, do not open a browser.
+    pub no_browser: bool,
     /// Everything after the flags: `[binary] source...` (the binary is
     /// split off by [`PprofArgs::split_binary`]).
     pub sources: Vec<String>,
@@ -135,6 +137,7 @@ impl Default for PprofArgs {
         PprofArgs {
             report: None,
             http: None,
+            no_browser: false,
             sources: Vec::new(),
             binary: None,
             base: Vec::new(),
@@ -250,7 +253,7 @@ const FLAGS: &[(&str, Kind, Option<&str>)] = &[
         Kind::Bool,
         Some("use -callgrind -output FILE and open FILE in KCachegrind"),
     ),
-    // heapscope never opens a browser: accepted with -http, as in pprof.
+    // With -http, do not open a browser (pprof's rule: only with -http).
     ("no_browser", Kind::Bool, None),
     // Sources.
     ("base", Kind::List, None),
@@ -553,7 +556,8 @@ fn resolve(seen: &Seen, sources: Vec<String>) -> Result<PprofArgs, ParseError> {
             "-http is not compatible with an output format on the command line".into(),
         ));
     }
-    if seen.bool("no_browser") && a.http.is_none() {
+    a.no_browser = seen.bool("no_browser");
+    if a.no_browser && a.http.is_none() {
         return Err(ParseError("-no_browser only makes sense with -http".into()));
     }
 

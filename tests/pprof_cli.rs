@@ -2,8 +2,8 @@
 //! `tests/golden/pprof/cases.tsv` is a pprof command line over the fixtures
 //! in `testdata/`, with a golden printed by go tool pprof itself
 //! (`HEAPSCOPE_BLESS=1` reruns pprof to regenerate them; see the README
-//! there). Also: pprof's flag syntax and errors, the interactive and
-//! not-yet-available reports, and heapscope installed as `pprof`.
+//! there). Also: pprof's flag syntax and errors, the interactive shell
+//! (refused), the call graph (-dot against pprof's goldens, -svg/-png), -http, and heapscope installed as `pprof`.
 //! `HEAPSCOPE_CASE=substring` runs only matching golden cases.
 
 use std::path::{Path, PathBuf};
@@ -218,18 +218,197 @@ fn no_report_flag_suggests_http() {
     fails_with(&["go_shapes.pb.gz"], "-http");
 }
 
+/// The node boxes of a DOT graph: the `tooltip` of each `N<k> [...]` line.
+fn dot_node_tooltips(dot: &str) -> Vec<String> {
+    let mut v: Vec<String> = dot
+        .lines()
+        .filter(|l| l.starts_with('N') && l.contains(" [label=") && !l.contains(" -> "))
+        .filter_map(|l| l.split("tooltip=\"").nth(1))
+        .map(|t| t.split('"').next().unwrap().to_string())
+        .collect();
+    v.sort();
+    v
+}
+
+/// The node boxes of heapscope's SVG: the `<title>` of each `class="node"`
+/// group, XML entities decoded.
+fn svg_node_titles(svg: &str) -> Vec<String> {
+    let mut v: Vec<String> = svg
+        .split("class=\"node\"><title>")
+        .skip(1)
+        .map(|t| {
+            t.split("</title>")
+                .next()
+                .unwrap()
+                .replace("&quot;", "\"")
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&amp;", "&")
+        })
+        .collect();
+    v.sort();
+    v
+}
+
 #[test]
-fn graph_and_web_reports_are_routed_but_not_built_yet() {
-    for f in ["-dot", "-svg", "-png"] {
-        fails_with(
-            &[f, "go_shapes.pb.gz"],
-            &format!("{f} is not available yet"),
-        );
+fn svg_draws_the_nodes_of_dot() {
+    for args in [
+        &["go_shapes.pb.gz"][..],
+        &[
+            "-nodecount=5",
+            "-sample_index=alloc_space",
+            "go_shapes.pb.gz",
+        ],
+        &["-focus=newPayload", "snap5.pb.gz"],
+    ] {
+        let mut a = s(&["-dot"]);
+        a.extend(s(args));
+        let dot = ok_stdout(&heapscope_pprof(&a), "-dot");
+        a[0] = "-svg".into();
+        let svg = ok_stdout(&heapscope_pprof(&a), "-svg");
+        assert!(svg.contains("<svg "), "{args:?}: not an SVG");
+        let want = dot_node_tooltips(&dot);
+        assert!(!want.is_empty(), "{args:?}: no nodes in the DOT");
+        assert_eq!(svg_node_titles(&svg), want, "{args:?}");
     }
-    fails_with(
-        &["-http=localhost:0", "go_shapes.pb.gz"],
-        "-http is not available yet",
+    // -nodecount is honoured: 5 nodes at most.
+    let dot = ok_stdout(
+        &heapscope_pprof(&s(&["-dot", "-nodecount=5", "go_shapes.pb.gz"])),
+        "-dot",
     );
+    assert!(dot_node_tooltips(&dot).len() <= 5);
+}
+
+#[test]
+fn png_to_a_pipe_and_to_output() {
+    const MAGIC: &[u8] = b"\x89PNG\r\n\x1a\n";
+    let o = heapscope_pprof(&s(&["-png", "go_shapes.pb.gz"]));
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(o.stdout.starts_with(MAGIC), "stdout is not a PNG");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("g.png");
+    let o = heapscope_pprof(&s(&[
+        "-png",
+        "-output",
+        path.to_str().unwrap(),
+        "go_shapes.pb.gz",
+    ]));
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(o.stdout.is_empty());
+    assert!(std::fs::read(&path).unwrap().starts_with(MAGIC));
+}
+
+#[test]
+fn graph_reports_refuse_what_they_do_not_support() {
+    fails_with(
+        &["-dot", "-call_tree", "go_shapes.pb.gz"],
+        "-call_tree with -dot",
+    );
+    fails_with(&["-svg", "-mean", "go_shapes.pb.gz"], "-mean");
+    fails_with(&["-http=nocolon", "go_shapes.pb.gz"], "could not split");
+    fails_with(&["-http=:http", "go_shapes.pb.gz"], "not a number");
+    fails_with(
+        &[
+            "-http=:0",
+            "-normalize",
+            "-base",
+            "snap1.pb.gz",
+            "snap5.pb.gz",
+        ],
+        "-http does not support",
+    );
+}
+
+/// `heapscope pprof -http=...`: the URL it prints, and the child.
+fn start_http(args: &[&str], browser: &Path) -> (std::process::Child, String) {
+    use std::io::BufRead;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_heapscope"))
+        .arg("pprof")
+        .args(args)
+        .current_dir(testdata())
+        .env("BROWSER", browser)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.as_mut().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line
+        .split_whitespace()
+        .find(|w| w.starts_with("http://"))
+        .unwrap_or_else(|| panic!("no URL in {line:?}"))
+        .to_string();
+    (child, url)
+}
+
+fn http_get(url: &str) -> String {
+    use std::io::{Read, Write};
+    let rest = url.trim_start_matches("http://");
+    let (addr, path) = rest.split_at(rest.find('/').unwrap());
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(std::time::Duration::from_secs(60)))
+        .unwrap();
+    write!(s, "GET {path} HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    let mut buf = String::new();
+    s.read_to_string(&mut buf).unwrap();
+    buf
+}
+
+#[test]
+fn http_serves_the_page_with_the_command_line_options() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    // A "browser" that records the URL it was asked to open.
+    let opened = dir.path().join("opened");
+    let browser = dir.path().join("browser.sh");
+    std::fs::write(
+        &browser,
+        format!("#!/bin/sh\necho \"$1\" > {}\n", opened.display()),
+    )
+    .unwrap();
+    std::fs::set_permissions(&browser, std::fs::Permissions::from_mode(0o755)).unwrap();
+
+    // `HOST:` takes a free port; -no_browser opens nothing.
+    let (mut child, url) = start_http(
+        &[
+            "-http=localhost:",
+            "-no_browser",
+            "-sample_index=alloc_space",
+            "-focus=allocBuf",
+            "go_shapes.pb.gz",
+        ],
+        &browser,
+    );
+    assert!(url.starts_with("http://127.0.0.1:"), "{url}");
+    let page = http_get(&url);
+    assert!(
+        page.starts_with("HTTP/1.1 200"),
+        "{}",
+        &page[..page.len().min(200)]
+    );
+    assert!(page.contains("\"mode\":\"server\""), "a server page");
+    // The command line's sample index is the page's default type, and its
+    // focus is applied (named in the labels).
+    assert!(page.contains("focus=allocBuf"), "the focus is not applied");
+    let json = http_get(&format!("{url}api/view?t=1&f=main"));
+    assert!(json.contains("\"views\""), "{json}");
+    assert!(json.contains("<svg "), "the refined view has no graph");
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(!opened.exists(), "-no_browser opened a browser");
+
+    // Without -no_browser, the browser is asked to open the URL.
+    let (mut child, url) = start_http(&["-http=127.0.0.1:0", "go_shapes.pb.gz"], &browser);
+    let t0 = std::time::Instant::now();
+    while !opened.exists() && t0.elapsed() < std::time::Duration::from_secs(20) {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    let got = std::fs::read_to_string(&opened).expect("the browser was not started");
+    assert_eq!(got.trim(), url);
 }
 
 #[test]

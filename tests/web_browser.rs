@@ -2,6 +2,7 @@
 //! the DevTools protocol (`--remote-debugging-pipe`: JSON messages ending
 //! in NUL on two FIFOs, std only). Checks the Top rows against `heapscope
 //! top`, a flame zoom by a real mouse click, a focus (URL and rows), the
+//! Graph view (the nodes of `heapscope graph`, a click on a node focuses),
 //! diff and trend views, and that names carrying HTML/JS payloads run no
 //! script. Screenshots go to target/web-screens/ for a human to look at.
 //!
@@ -473,14 +474,17 @@ fn hostile_names_run_no_script() {
     assert!(!body.contains("<b>name"), "the title is escaped");
     let mut b = Cdp::launch(&bin);
     b.goto(&format!("file://{}#v=top", html.display()));
-    for v in ["top", "flame", "peek&p=.", "diff", "trend"] {
+    for v in ["top", "flame", "graph", "peek&p=.", "diff", "trend"] {
         b.hash(&format!("v={v}"));
         // Hover and click every box (tooltips, the pick bar).
         b.eval("document.querySelectorAll('#flame g.box').forEach(g => { g.dispatchEvent(new MouseEvent('mouseover', {bubbles: true})); })");
         let text = b.eval("document.body.innerText");
         if v != "peek&p=." {
             assert!(
-                text.as_str().unwrap().contains("window.__pwned=") || v == "flame" || v == "diff",
+                text.as_str().unwrap().contains("window.__pwned=")
+                    || v == "flame"
+                    || v == "diff"
+                    || v == "graph",
                 "{v}: payload shown as text"
             );
         }
@@ -663,4 +667,125 @@ fn kill_int(c: &Child) -> std::io::Result<std::process::ExitStatus> {
     Command::new("kill")
         .args(["-INT", &c.id().to_string()])
         .status()
+}
+
+/// The nodes of `heapscope graph --format dot ARGS`: the tooltip of each
+/// `N<k>` box ("name (value)").
+fn dot_tooltips(args: &[&str]) -> Vec<String> {
+    let o = Command::new(HS)
+        .args(["graph", "--format", "dot"])
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let mut v: Vec<String> = String::from_utf8(o.stdout)
+        .unwrap()
+        .lines()
+        .filter(|l| l.starts_with('N') && l.contains(" [label=") && !l.contains(" -> "))
+        .filter_map(|l| l.split("tooltip=\"").nth(1))
+        .map(|t| t.split('"').next().unwrap().replace("\\\"", "\""))
+        .collect();
+    v.sort();
+    v
+}
+
+/// The Graph view's node boxes: (tooltip, data-name), sorted.
+fn graph_nodes(b: &mut Cdp) -> Vec<(String, String)> {
+    let mut v: Vec<(String, String)> = serde_json::from_value(b.eval(
+        "[...document.querySelectorAll('#callgraph g.node')].map(g => [g.querySelector('title').textContent, g.getAttribute('data-name')])",
+    ))
+    .unwrap();
+    v.sort();
+    v
+}
+
+#[test]
+fn graph_view_shows_the_call_graph_and_focuses_on_click() {
+    let Some(bin) = browser_or_skip() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let html = dir.path().join("shapes.html");
+    let prof = testdata("go_shapes.pb.gz");
+    report(&[&prof], &html);
+    let mut b = Cdp::launch(&bin);
+    b.goto(&format!("file://{}#v=graph", html.display()));
+    b.wait_for("document.querySelector('#callgraph g.node') !== null");
+    // The nodes are those of `heapscope graph --format dot`, each named.
+    let want = dot_tooltips(&[&prof]);
+    assert!(want.len() >= 5, "{want:?}");
+    let got = graph_nodes(&mut b);
+    assert_eq!(
+        got.iter().map(|g| g.0.clone()).collect::<Vec<_>>(),
+        want,
+        "the SVG's nodes are the DOT's"
+    );
+    for (tip, name) in &got {
+        assert!(tip.starts_with(&format!("{name} (")), "{tip} named {name}");
+    }
+    // The legend is drawn too.
+    let legend = b.eval("document.querySelector('#callgraph #legend').textContent");
+    assert!(legend.as_str().unwrap().contains("Type: inuse_space"));
+    b.screenshot("graph");
+
+    // A real click on a node focuses on it: the URL says so and the rows
+    // obey it.
+    let target = "main.allocBuf";
+    let r = b.eval(&format!(
+        "(() => {{ const g = [...document.querySelectorAll('#callgraph g.node')].find(g => g.getAttribute('data-name') === {}); g.scrollIntoView({{block: 'center', inline: 'center'}}); const r = g.querySelector('rect').getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]; }})()",
+        json!(target)
+    ));
+    b.click_at(r[0].as_f64().unwrap(), r[1].as_f64().unwrap());
+    b.wait_for("location.hash.includes('f=')");
+    let f = b.eval("new URLSearchParams(location.hash.slice(1)).get('f')");
+    assert_eq!(f, json!("^main\\.allocBuf$"));
+    b.wait_for(
+        "document.getElementById('active').textContent.includes('focus=^main\\\\.allocBuf$')",
+    );
+    // In a file the graph is not redrawn, and the page says so.
+    assert!(
+        b.eval("document.body.innerText")
+            .as_str()
+            .unwrap()
+            .contains("not refined in a file")
+    );
+    b.eval("location.hash = location.hash.replace('v=graph', 'v=top')");
+    b.wait_for("document.querySelectorAll('#toptable tbody tr').length > 0");
+    let mut rows: Vec<String> = serde_json::from_value(b.eval(
+        "[...document.querySelectorAll('#toptable tbody tr td.name')].map(t => t.textContent)",
+    ))
+    .unwrap();
+    let mut want = top_names(&[&prof, "--no-trim", "--focus", "^main\\.allocBuf$"]);
+    rows.sort();
+    want.sort();
+    assert_eq!(rows, want, "rows of `top --focus ^main\\.allocBuf$`");
+
+    // `heapscope web` redraws the graph for a refinement, as `graph` does.
+    let mut child = Command::new(HS)
+        .args(["web", &prof])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.as_mut().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line
+        .split_whitespace()
+        .find(|w| w.starts_with("http://"))
+        .unwrap()
+        .to_string();
+    b.goto(&format!("{url}#v=graph&f=allocBuf"));
+    b.wait_for("document.querySelector('#callgraph g.node') !== null");
+    let got: Vec<String> = graph_nodes(&mut b).into_iter().map(|g| g.0).collect();
+    let want = dot_tooltips(&[&prof, "--focus", "allocBuf"]);
+    assert_eq!(got, want, "the server's graph is `graph --focus allocBuf`");
+    assert!(
+        b.eval("document.querySelector('#callgraph #legend').textContent")
+            .as_str()
+            .unwrap()
+            .contains("focus=allocBuf")
+    );
+    b.screenshot("graph-web-focus");
+    let _ = kill_int(&child);
+    assert!(child.wait().unwrap().success());
 }

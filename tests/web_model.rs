@@ -1,5 +1,6 @@
 //! The page's data model on small profiles: the pruned flame tree (values,
-//! order, the cut), top rows in `top`'s order, and embedding safety.
+//! order, the cut), top rows in `top`'s order, the Graph view's data, and
+//! embedding safety.
 
 mod common;
 
@@ -119,4 +120,50 @@ fn recursion_counts_cum_once_in_top() {
     let tree = walk(&v[0].flame, &names.list);
     assert_eq!(tree.len(), 5, "{tree:?}");
     assert_eq!(tree[4], (4, "f".into(), 100, 100));
+}
+
+#[test]
+fn graph_view_data_names_every_node_and_escapes() {
+    let mut b = Builder::default();
+    b.sample(&["evil<script>\"&'x", "main"], &[1, 6000, 1, 6000]);
+    b.sample(&["b", "main"], &[1, 3000, 1, 3000]);
+    b.sample(&["tiny", "main"], &[1, 1, 1, 1]); // under nodefraction 0.005
+    let p = decode(&b);
+    let mut names = Names::default();
+    let g = model::graph_data(&p, NodeOptions::default(), 3, 9001, &[], &mut names);
+    assert!(g.error.is_empty(), "{}", g.error);
+    assert!(g.svg.starts_with("<svg "), "the <svg> element alone");
+    assert!(!g.svg.contains("<script"), "names are escaped");
+    // `nodeN` is names[nodes[N-1]], one per node box, default trimming.
+    let boxes = g.svg.matches("class=\"node\"").count();
+    assert_eq!(boxes, g.nodes.len());
+    let mut shown: Vec<&str> = g
+        .nodes
+        .iter()
+        .map(|&n| names.list[n as usize].as_str())
+        .collect();
+    shown.sort();
+    assert_eq!(shown, ["b", "evil<script>\"&'x", "main"]);
+    for (i, &n) in g.nodes.iter().enumerate() {
+        let name = &names.list[n as usize];
+        let group = g
+            .svg
+            .split(&format!("<g id=\"node{}\"", i + 1))
+            .nth(1)
+            .unwrap();
+        let title = group
+            .split("<title>")
+            .nth(1)
+            .unwrap()
+            .split(" (")
+            .next()
+            .unwrap();
+        let unescaped = title
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&#39;", "'")
+            .replace("&amp;", "&");
+        assert_eq!(&unescaped, name, "node{}", i + 1);
+    }
 }

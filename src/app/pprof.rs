@@ -6,14 +6,16 @@
 //! with pprof's per-report overrides, and write it to standard output or
 //! atomically to `-output`.
 //!
-//! The call-graph reports (`-dot`, `-svg`, `-png`) and `-http` go through
-//! `graph_report` and `web` in this file, the two places the graph and web
-//! modules plug into.
+//! The call-graph reports (`-dot`, `-svg`, `-png`) are built by
+//! [`crate::graph`] and drawn by [`crate::render::dot`] /
+//! [`crate::render::graph_svg`]; `-http` runs heapscope's web page and
+//! server (`heapscope web`) with the parsed sources and options.
 
 use super::{Outcome, shown_names};
 use crate::aggregate::{Granularity, NodeOptions};
 use crate::cli::{
-    BaseArgs, DemangleArg, FilterArgs, Format, InputArgs, ListArgs, ReportInput, SampleArgs,
+    BaseArgs, DemangleArg, FilterArgs, Format, GranularityArg, InputArgs, ListArgs, NodeArgs,
+    PageArgs, ReportInput, SampleArgs, WebArgs,
 };
 use crate::filter::{self, FilterSpec};
 use crate::pprof_cli::{self, Effective, Parsed, PprofArgs, Report};
@@ -43,9 +45,6 @@ pub fn run(args: &[String]) -> Result<Outcome> {
              or -http=localhost:8080 for the web page"
         );
     };
-    if report.is_graph() {
-        return graph_report(&a, &report);
-    }
     for w in &a.warnings {
         eprintln!("{w}");
     }
@@ -69,8 +68,8 @@ pub fn run(args: &[String]) -> Result<Outcome> {
             report.name()
         );
     }
-    if a.call_tree && report == Report::Callgrind {
-        bail!("-call_tree with -callgrind is not supported");
+    if a.call_tree && (report == Report::Callgrind || report.is_graph()) {
+        bail!("-call_tree with -{} is not supported", report.name());
     }
     if a.noinlines && matches!(report, Report::Raw | Report::Proto) {
         bail!("-noinlines with -{} is not supported", report.name());
@@ -196,9 +195,10 @@ pub fn run(args: &[String]) -> Result<Outcome> {
             let r = report::callgrind::callgrind(&p, idx, nodes, &a.unit, total);
             emit(&a, false, |w| render::callgrind::write(&r, w))
         }
-        Report::List(_) | Report::Comments | Report::Dot | Report::Svg | Report::Png => {
-            unreachable!("dispatched above")
+        Report::Dot | Report::Svg | Report::Png => {
+            graph_report(&a, &report, &p, &e, idx, total, &spec.header_lines())
         }
+        Report::List(_) | Report::Comments => unreachable!("dispatched above"),
     }
 }
 
@@ -270,14 +270,108 @@ fn divide_top(p: &Profile, r: &mut report::TopReport, ratio: f64, unit: &str) {
         report::profile_labels(p, &r.sample_type, r.total, &r.sample_unit, &r.output_unit);
 }
 
-/// `-dot`, `-svg`, `-png`: the call graph. The graph module plugs in here.
-fn graph_report(_a: &PprofArgs, r: &Report) -> Result<Outcome> {
-    bail!("-{} is not available yet in this build", r.name())
+/// `-dot`, `-svg`, `-png`: the call graph of the loaded, filtered
+/// profile, with the per-report options (nodecount 80 unless given, no
+/// trimming with `-trim=false`) and the active-filter lines in the legend.
+/// `-dot` prints what pprof prints; `-svg` and `-png` are drawn
+/// in-process from the same graph (no graphviz).
+fn graph_report(
+    a: &PprofArgs,
+    report: &Report,
+    p: &Profile,
+    e: &Effective,
+    idx: usize,
+    total: i64,
+    extra_labels: &[String],
+) -> Result<Outcome> {
+    let o = crate::graph::GraphOptions {
+        sample_index: idx,
+        nodes: node_options(e)?,
+        nodecount: e.nodecount,
+        nodefraction: e.nodefraction,
+        edgefraction: e.edgefraction,
+        unit: a.unit.clone(),
+        ..crate::graph::GraphOptions::default()
+    };
+    let r = crate::graph::graph_report(p, &o, total, extra_labels);
+    use crate::render::{dot, graph_svg};
+    match report {
+        Report::Dot => emit(a, false, |w| dot::write_dot(&r, w)),
+        Report::Svg => emit(a, false, |w| graph_svg::write_svg(&r, w)),
+        _ => emit(a, true, |w| graph_svg::write_png(&r, w)),
+    }
 }
 
-/// `-http`: the web page. The web module plugs in here.
-fn web(_a: &PprofArgs, _addr: &str) -> Result<Outcome> {
-    bail!("-http is not available yet in this build")
+/// pprof's `-http` address: `HOST:PORT`, `:PORT` (localhost) or `HOST:`
+/// (a free port), as its `getHostAndPort`.
+fn http_address(s: &str) -> Result<String> {
+    let Some((host, port)) = s.rsplit_once(':') else {
+        bail!("-http={s}: could not split http address: expected HOST:PORT");
+    };
+    if host.contains(':') && !(host.starts_with('[') && host.ends_with(']')) {
+        bail!("-http={s}: too many colons in address (put an IPv6 host in brackets)");
+    }
+    if !port.is_empty() && port.parse::<u16>().is_err() {
+        bail!("-http={s}: the port {port:?} is not a number from 0 to 65535");
+    }
+    let host = if host.is_empty() { "localhost" } else { host };
+    let port = if port.is_empty() { "0" } else { port };
+    Ok(format!("{host}:{port}"))
+}
+
+/// `-http`: heapscope's web page and server (`heapscope web`) for the
+/// sources with the command line's sample index, granularity, bases and
+/// filters; a browser opens unless `-no_browser`.
+fn web(a: &PprofArgs, addr: &str) -> Result<Outcome> {
+    let http = http_address(addr)?;
+    if a.normalize
+        || a.mean
+        || a.divide_by != 1.0
+        || a.relative_percentages
+        || !a.tagroot.is_empty()
+        || !a.tagleaf.is_empty()
+    {
+        bail!(
+            "-http does not support -normalize, -mean, -divide_by, -relative_percentages, -tagroot or -tagleaf"
+        );
+    }
+    for w in &a.warnings {
+        eprintln!("{w}");
+    }
+    let input = input_args(a)?;
+    let opt = |s: &str| Some(s.to_string()).filter(|s| !s.is_empty());
+    let granularity = match a.granularity.as_str() {
+        "" | "functions" => GranularityArg::Functions,
+        "filefunctions" => GranularityArg::Filefunctions,
+        "files" => GranularityArg::Files,
+        "lines" => GranularityArg::Lines,
+        "addresses" => GranularityArg::Addresses,
+        other => bail!("unexpected granularity {other}"),
+    };
+    let page = PageArgs {
+        profiles: a.sources.clone(),
+        sample: SampleArgs {
+            sample_index: opt(&a.sample_index),
+            ..SampleArgs::default()
+        },
+        nodes: NodeArgs {
+            granularity,
+            no_inlines: a.noinlines,
+        },
+        base: BaseArgs {
+            base: a.base.clone(),
+            diff_base: a.diff_base.clone(),
+        },
+        filters: filter_args(a),
+        source_path: opt(&a.source_path),
+        trim_path: opt(&a.trim_path),
+        input,
+    };
+    super::run(crate::cli::Command::Web(WebArgs {
+        page,
+        http,
+        open: !a.no_browser,
+    }))
 }
 
 /// Writes a report to `-output` (atomically; pprof says so on stderr) or
@@ -627,6 +721,23 @@ fn node_options(e: &Effective) -> Result<NodeOptions> {
     })
 }
 
+/// The command line's filters as heapscope's filter arguments.
+fn filter_args(a: &PprofArgs) -> FilterArgs {
+    let opt = |s: &str| Some(s.to_string()).filter(|s| !s.is_empty());
+    FilterArgs {
+        focus: opt(&a.focus),
+        ignore: opt(&a.ignore),
+        hide: opt(&a.hide),
+        show: opt(&a.show),
+        show_from: opt(&a.show_from),
+        prune_from: opt(&a.prune_from),
+        tagfocus: opt(&a.tagfocus),
+        tagignore: opt(&a.tagignore),
+        tagshow: opt(&a.tagshow),
+        taghide: opt(&a.taghide),
+    }
+}
+
 /// `-list REGEX`: heapscope's `list`, which loads on its own.
 fn list(a: &PprofArgs, rx: &str) -> Result<Outcome> {
     if a.output.is_some() {
@@ -651,18 +762,7 @@ fn list(a: &PprofArgs, rx: &str) -> Result<Outcome> {
                 base: a.base.clone(),
                 diff_base: a.diff_base.clone(),
             },
-            filters: FilterArgs {
-                focus: opt(&a.focus),
-                ignore: opt(&a.ignore),
-                hide: opt(&a.hide),
-                show: opt(&a.show),
-                show_from: opt(&a.show_from),
-                prune_from: opt(&a.prune_from),
-                tagfocus: opt(&a.tagfocus),
-                tagignore: opt(&a.tagignore),
-                tagshow: opt(&a.tagshow),
-                taghide: opt(&a.taghide),
-            },
+            filters: filter_args(a),
             unit: a.unit.clone(),
             format: Format::Text,
             input,

@@ -10,8 +10,11 @@
 //! from the profile in Rust, exactly as the commands filter, tag filters
 //! included (`GET /api/view?t=&f=&i=&h=&s=&tf=&ti=`).
 //!
-//! The Graph view (the call-graph SVG) plugs in as one more field of
-//! [`model::Page`] and one more entry in the page's `VIEWS` table.
+//! The Graph view is the graph module's SVG ([`crate::render::graph_svg`],
+//! default trimming), one per [`model::View`] so that the server redraws it
+//! for a refinement; the page parses it as XML, keeps only the drawing
+//! elements, and a click on a node focuses on it. A file does not redraw
+//! it for an in-page refinement, and says so.
 
 pub mod model;
 pub mod page;

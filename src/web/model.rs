@@ -69,6 +69,67 @@ pub struct View {
     pub flame: Vec<i64>,
     /// Boxes whose |total| is below this were left out.
     pub flame_cut: i64,
+    /// The Graph view: the call graph of this sample type.
+    pub graph: GraphData,
+}
+
+/// The Graph view's data: the graph module's SVG (pprof's default
+/// trimming: 80 nodes, nodefraction 0.005, edgefraction 0.001), drawn by
+/// [`crate::render::graph_svg`] (which XML-escapes every name), and the
+/// name of each node: the box with id `nodeN` is `names[nodes[N-1]]`.
+#[derive(Debug, Serialize)]
+pub struct GraphData {
+    /// Empty when the graph could not be drawn (see `error`).
+    pub svg: String,
+    pub nodes: Vec<u32>,
+    /// Why there is no picture (e.g. too large to lay out), or empty.
+    pub error: String,
+}
+
+/// Builds the Graph view's data for sample type `idx` of `p` (already
+/// filtered), `total` being the percentage denominator.
+pub fn graph_data(
+    p: &Profile,
+    nodes: NodeOptions,
+    idx: usize,
+    total: i64,
+    extra_labels: &[String],
+    names: &mut Names,
+) -> GraphData {
+    use crate::graph::{self, GraphOptions};
+    use crate::render::graph_svg;
+    let o = GraphOptions {
+        sample_index: idx,
+        nodes,
+        ..GraphOptions::default()
+    };
+    let r = graph::graph_report(p, &o, total, extra_labels);
+    let ids = r
+        .graph
+        .nodes
+        .iter()
+        .map(|n| names.id(&r.graph.info(n).printable_name()))
+        .collect();
+    match graph_svg::place(&r) {
+        Ok(placed) => {
+            let svg = graph_svg::svg_string(&placed);
+            // The page parses the <svg> element alone.
+            let svg = match svg.find("<svg") {
+                Some(at) => svg[at..].to_string(),
+                None => svg,
+            };
+            GraphData {
+                svg,
+                nodes: ids,
+                error: String::new(),
+            }
+        }
+        Err(e) => GraphData {
+            svg: String::new(),
+            nodes: ids,
+            error: format!("the call graph cannot be drawn: {e}"),
+        },
+    }
 }
 
 /// The diff view: `diff`'s rows and a differential flame tree.
@@ -476,7 +537,9 @@ pub fn views(
             let mut labels =
                 crate::report::profile_labels(p, &sample_type, totals[idx], &unit, "minimum");
             labels.extend(extra_labels.iter().cloned());
+            let graph = graph_data(p, nodes, idx, totals[idx], extra_labels, names);
             View {
+                graph,
                 t: idx,
                 total: totals[idx],
                 labels,

@@ -208,10 +208,8 @@
   }
 
   // ---------- layout ----------
-  // One entry per tab; a view is one function (main, state, data). The
-  // call graph (the graph module's SVG) plugs in as one more entry when
-  // the page data carries it.
-  const VIEWS = [['top', 'Top'], ['flame', 'Flame graph'], ['peek', 'Peek']];
+  // One entry per tab; a view is one function (main, state, data).
+  const VIEWS = [['top', 'Top'], ['flame', 'Flame graph'], ['graph', 'Graph'], ['peek', 'Peek']];
   if (D.source && D.source.length) VIEWS.push(['source', 'Source']);
   if (D.diff) VIEWS.push(['diff', 'Diff']);
   if (D.trend) VIEWS.push(['trend', 'Trend']);
@@ -251,7 +249,7 @@
     app.replaceChildren(header(st));
     const main = el('main', { id: 'view' });
     app.append(main);
-    const fn = { top: viewTop, flame: viewFlame, peek: viewPeek, source: viewSource, diff: viewDiff, trend: viewTrend }[st.v];
+    const fn = { top: viewTop, flame: viewFlame, graph: viewGraph, peek: viewPeek, source: viewSource, diff: viewDiff, trend: viewTrend }[st.v];
     if (!fn || !VIEWS.some((v) => v[0] === st.v)) { main.append(el('p', null, 'No such view.')); return; }
     if (st.v === 'diff' || st.v === 'trend' || st.v === 'source') { fn(main, st); return; }
     const c = current(st);
@@ -295,6 +293,50 @@
     if (more) main.append(el('p', { cls: 'note' }, more + ' more rows not shown'));
   }
 
+  // A regex matching exactly `name`.
+  function exact(name) { return '^' + name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') + '$'; }
+
+  // ---------- Graph ----------
+  // The call graph drawn on the Rust side (the graph module's SVG, names
+  // XML-escaped there). It is parsed as XML, never as HTML, and only the
+  // drawing elements and attributes it is made of are kept. A click on a
+  // node focuses on it.
+  const SVG_TAGS = new Set(['svg', 'g', 'title', 'rect', 'text', 'path', 'polygon']);
+  const SVG_ATTRS = new Set(['width', 'height', 'viewBox', 'font-family', 'font-size', 'id', 'class',
+    'x', 'y', 'fill', 'stroke', 'stroke-width', 'stroke-dasharray', 'd', 'points', 'transform', 'text-anchor']);
+  function cleanSvg(node) {
+    const out = svg(node.localName, {});
+    for (const a of node.attributes) if (SVG_ATTRS.has(a.name)) out.setAttribute(a.name, a.value);
+    for (const k of node.childNodes) {
+      if (k.nodeType === 3) out.append(document.createTextNode(k.nodeValue));
+      else if (k.nodeType === 1 && k.namespaceURI === SVGNS && SVG_TAGS.has(k.localName)) out.append(cleanSvg(k));
+    }
+    return out;
+  }
+  function viewGraph(main, st, c) {
+    const G = c.view.graph, names = c.names;
+    if (c.approx) main.append(el('p', { cls: 'note' }, 'The call graph is not refined in a file: it shows the profile as written. ' +
+      '`heapscope web` redraws it for a refinement.'));
+    if (G.error) { main.append(el('p', { cls: 'error' }, G.error)); return; }
+    const doc = new DOMParser().parseFromString(G.svg, 'image/svg+xml');
+    const root = doc.documentElement;
+    if (root.localName !== 'svg' || root.namespaceURI !== SVGNS || doc.getElementsByTagName('parsererror').length) {
+      main.append(el('p', { cls: 'error' }, 'the call graph could not be read'));
+      return;
+    }
+    const pic = cleanSvg(root);
+    pic.setAttribute('id', 'callgraph');
+    for (const g of pic.querySelectorAll('g.node')) {
+      const m = /^node(\d+)$/.exec(g.getAttribute('id') || '');
+      const n = m ? G.nodes[parseInt(m[1], 10) - 1] : undefined;
+      if (n === undefined) continue;
+      const name = names[n];
+      g.setAttribute('data-name', name);
+      g.addEventListener('click', () => setState({ f: exact(name), z: '', c: '' }));
+    }
+    main.append(el('p', { cls: 'note' }, 'Click a node to focus on it.'), el('div', { cls: 'graphwrap' }, pic));
+  }
+
   // A clicked name: offer refinements and views (kept across renders
   // until another name is picked).
   let picked = null;
@@ -306,7 +348,7 @@
     const view = document.getElementById('view');
     if (picked == null || !view) return;
     const name = picked;
-    const esc = '^' + name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') + '$';
+    const esc = exact(name);
     const bar = document.getElementById('pick') || el('div', { id: 'pick', cls: 'pick' });
     bar.replaceChildren(el('b', null, name), ' ',
       el('button', { on: { click: () => setState({ f: esc, z: '', c: '' }) } }, 'Focus'),

@@ -146,7 +146,7 @@ fn kernel_base(
         return Some(start.wrapping_sub(ls.vaddr));
     }
     if let Some(st) = stext {
-        if start % PAGE_SIZE != 0 && st % PAGE_SIZE == start % PAGE_SIZE {
+        if !start.is_multiple_of(PAGE_SIZE) && st % PAGE_SIZE == start % PAGE_SIZE {
             return Some(start.wrapping_sub(st));
         }
     }

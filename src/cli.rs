@@ -530,17 +530,28 @@ pub struct DiffArgs {
     pub new: String,
 
     #[command(flatten)]
+    pub common: CompareArgs,
+}
+
+/// The flags `diff`, `trend` and `watch` share: which values to compare,
+/// filters, how many rows, and how to print them.
+#[derive(Args, Debug, Clone)]
+pub struct CompareArgs {
+    #[command(flatten)]
     pub sample: SampleArgs,
 
     #[command(flatten)]
     pub nodes: NodeArgs,
 
+    #[command(flatten)]
+    pub filters: FilterArgs,
+
     /// Compare cum values instead of flat.
     #[arg(long)]
     pub cum: bool,
 
-    /// Show at most N nodes (0: all).
-    #[arg(long, value_name = "N", default_value_t = 0)]
+    /// Show at most N nodes (0: all); the rows left out are counted.
+    #[arg(long, value_name = "N", default_value_t = 20)]
     pub nodecount: usize,
 
     /// Output format.
@@ -603,6 +614,9 @@ pub struct CheckArgs {
     pub nodes: NodeArgs,
 
     #[command(flatten)]
+    pub filters: FilterArgs,
+
+    #[command(flatten)]
     pub input: InputArgs,
 }
 
@@ -657,29 +671,7 @@ pub struct TrendArgs {
     pub limit: Option<i64>,
 
     #[command(flatten)]
-    pub sample: SampleArgs,
-
-    #[command(flatten)]
-    pub nodes: NodeArgs,
-
-    /// Follow cum values instead of flat.
-    #[arg(long)]
-    pub cum: bool,
-
-    /// Show at most N nodes (0: all).
-    #[arg(long, value_name = "N", default_value_t = 0)]
-    pub nodecount: usize,
-
-    /// Output format.
-    #[arg(long, value_enum, default_value = "text")]
-    pub format: TableFormat,
-
-    /// Colour the text output.
-    #[arg(long, value_enum, default_value = "auto")]
-    pub color: ColorArg,
-
-    #[command(flatten)]
-    pub input: InputArgs,
+    pub common: CompareArgs,
 }
 
 #[derive(Args, Debug)]
@@ -726,29 +718,7 @@ pub struct WatchArgs {
     pub dir: std::path::PathBuf,
 
     #[command(flatten)]
-    pub sample: SampleArgs,
-
-    #[command(flatten)]
-    pub nodes: NodeArgs,
-
-    /// Follow cum values instead of flat.
-    #[arg(long)]
-    pub cum: bool,
-
-    /// Show at most N nodes (0: all).
-    #[arg(long, value_name = "N", default_value_t = 20)]
-    pub nodecount: usize,
-
-    /// Output format.
-    #[arg(long, value_enum, default_value = "text")]
-    pub format: TableFormat,
-
-    /// Colour the text output.
-    #[arg(long, value_enum, default_value = "auto")]
-    pub color: ColorArg,
-
-    #[command(flatten)]
-    pub input: InputArgs,
+    pub common: CompareArgs,
 }
 
 /// A duration: a number with `ms`, `s`, `m` or `h` (`500ms`, `30s`,

@@ -44,10 +44,10 @@ pub(crate) fn run(a: CheckArgs) -> Result<Outcome> {
     let req = sample_request(&a.sample);
     let opts = a.nodes.to_options();
     let base = match base_name {
-        Some(b) => Some(load_values(b, &req, opts, &a.input)?),
+        Some(b) => Some(load_values(b, &req, opts, &a.filters, &a.input)?),
         None => None,
     };
-    let (p, idx) = load_indexed(new_name, &req, &a.input)?;
+    let (p, idx) = load_indexed(new_name, &req, &a.filters, &a.input)?;
     let new = nodes::node_values(&p, idx, opts);
     if let (Some(b), Some(bn)) = (&base, base_name) {
         same_type(b, bn, &new, new_name)?;

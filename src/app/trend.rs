@@ -53,12 +53,13 @@ pub(crate) fn run(a: TrendArgs) -> Result<Outcome> {
     if files.iter().filter(|p| p.as_str() == "-").count() > 1 {
         bail!("standard input (-) can be read only once");
     }
-    let req = sample_request(&a.sample);
-    let opts = a.nodes.to_options();
-    let mut b = TrendBuilder::new(a.cum);
+    let c = &a.common;
+    let req = sample_request(&c.sample);
+    let opts = c.nodes.to_options();
+    let mut b = TrendBuilder::new(c.cum);
     let mut first: Option<(crate::report::nodes::NodeValues, &str)> = None;
     for name in &files {
-        let mut nv = load_values(name, &req, opts, &a.input)?;
+        let mut nv = load_values(name, &req, opts, &c.filters, &c.input)?;
         if let Some((f, fname)) = &first {
             same_type(f, fname, &nv, name)?;
         }
@@ -74,7 +75,7 @@ pub(crate) fn run(a: TrendArgs) -> Result<Outcome> {
         }
     }
     let r = b.finish(&TrendOptions {
-        nodecount: a.nodecount,
+        nodecount: c.nodecount,
         keep_order: a.keep_order,
         limit: a.limit,
     });
@@ -98,8 +99,8 @@ pub(crate) fn run(a: TrendArgs) -> Result<Outcome> {
         _ => {}
     }
     let mut w = stdout_writer();
-    match a.format {
-        TableFormat::Text => render::trend::text(&r, use_color(a.color), &mut w)?,
+    match c.format {
+        TableFormat::Text => render::trend::text(&r, use_color(c.color), &mut w)?,
         TableFormat::Json => render::trend::json(&r, &mut w)?,
         TableFormat::Csv => render::trend::csv_out(&r, &mut w)?,
         TableFormat::Markdown => render::trend::markdown(&r, &mut w)?,

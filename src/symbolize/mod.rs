@@ -160,7 +160,7 @@ impl Summary {
             }
             if out
                 .iter()
-                .any(|l: &String| l.starts_with(&shown_mapping(&m.mapping)))
+                .any(|l: &String| l.starts_with(shown_mapping(&m.mapping)))
             {
                 continue; // a file mapped several times: one line
             }

@@ -460,7 +460,7 @@ pub struct TopArgs {
 
     /// Output unit: minimum (one unit for the report), auto (each value
     /// scaled on its own), or a unit such as B, kB, MB, GB.
-    #[arg(long, default_value = "minimum")]
+    #[arg(long, default_value = "minimum", value_parser = crate::units::parse_output_unit)]
     pub unit: String,
 
     /// Output format.
@@ -763,7 +763,7 @@ pub struct ReportInput {
     pub filters: FilterArgs,
 
     /// Output unit: minimum, auto, or a unit such as B, kB, MB, GB.
-    #[arg(long, default_value = "minimum")]
+    #[arg(long, default_value = "minimum", value_parser = crate::units::parse_output_unit)]
     pub unit: String,
 
     /// Output format.
@@ -1013,7 +1013,7 @@ pub struct GraphArgs {
     pub filters: FilterArgs,
 
     /// Output unit: minimum, auto, or a unit such as B, kB, MB, GB.
-    #[arg(long, default_value = "minimum")]
+    #[arg(long, default_value = "minimum", value_parser = crate::units::parse_output_unit)]
     pub unit: String,
 
     #[command(flatten)]

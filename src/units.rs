@@ -240,6 +240,36 @@ pub fn is_known_unit(unit: &str) -> bool {
     UNIT_TYPES.iter().any(|ut| ut.sniff(unit).is_some())
 }
 
+/// Parses an output unit (`--unit`): `minimum`, `auto`, any unit pprof
+/// knows (B, kB, MB, GB, TB, ns, ms, s, ...; case-insensitive, as pprof),
+/// or the binary spellings KiB, MiB, GiB, TiB, which name pprof's kB, MB,
+/// GB, TB (all powers of 1024, as the sizes of `check`). The value returned
+/// is what pprof's `-unit` would be given, so the output stays pprof's.
+pub fn parse_output_unit(s: &str) -> Result<String, String> {
+    let t = s.trim();
+    if t == "minimum" || t == "auto" {
+        return Ok(t.to_string());
+    }
+    let binary = match t.to_ascii_lowercase().as_str() {
+        "kib" => Some("kB"),
+        "mib" => Some("MB"),
+        "gib" => Some("GB"),
+        "tib" => Some("TB"),
+        "pib" => Some("PB"),
+        _ => None,
+    };
+    if let Some(u) = binary {
+        return Ok(u.to_string());
+    }
+    if is_known_unit(t) {
+        return Ok(t.to_string());
+    }
+    Err(format!(
+        "unknown unit {s:?}: use minimum, auto, B, kB, MB, GB, TB (KiB, MiB, GiB \
+         are the same), or a time unit (ns, us, ms, s, hrs)"
+    ))
+}
+
 /// The percentage of `value` in `total`, as pprof prints it: `  100%` near
 /// 100, `%5.2f%%` from 1% up, `%5.2g%%` below.
 pub fn percentage(value: i64, total: i64) -> String {
@@ -339,6 +369,21 @@ mod tests {
         assert_eq!(scaled_label(2, "Kilobytes", "B"), "2048B");
         // Ties round to even, like Go's %.2f on the exact binary value.
         assert_eq!(scaled_label(1127, "bytes", "kB"), "1.10kB");
+    }
+
+    #[test]
+    fn output_units() {
+        assert_eq!(parse_output_unit("minimum").unwrap(), "minimum");
+        assert_eq!(parse_output_unit("auto").unwrap(), "auto");
+        assert_eq!(parse_output_unit("MiB").unwrap(), "MB");
+        assert_eq!(parse_output_unit("KiB").unwrap(), "kB");
+        assert_eq!(parse_output_unit("GiB").unwrap(), "GB");
+        // pprof's own names pass through unchanged.
+        for u in ["B", "kB", "MB", "GB", "mb", "bytes", "ms", "s"] {
+            assert_eq!(parse_output_unit(u).unwrap(), u);
+        }
+        assert!(parse_output_unit("parsecs").is_err());
+        assert!(parse_output_unit("").is_err());
     }
 
     #[test]

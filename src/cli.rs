@@ -146,6 +146,9 @@ pub struct InfoArgs {
 
     #[command(flatten)]
     pub input: InputArgs,
+
+    #[command(flatten)]
+    pub out: OutputArg,
 }
 
 #[derive(Args, Debug)]
@@ -184,6 +187,15 @@ pub struct SymbolizeArgs {
 
     #[command(flatten)]
     pub input: InputArgs,
+}
+
+/// `-o/--output` of the commands that print a report.
+#[derive(Args, Debug, Clone, Default)]
+pub struct OutputArg {
+    /// Write the report to FILE (atomically) instead of standard output;
+    /// `-` is standard output.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<std::path::PathBuf>,
 }
 
 /// Options shared by every command that reads profiles.
@@ -469,6 +481,9 @@ pub struct TopArgs {
 
     #[command(flatten)]
     pub input: InputArgs,
+
+    #[command(flatten)]
+    pub out: OutputArg,
 }
 
 impl TopArgs {
@@ -531,6 +546,9 @@ pub struct DiffArgs {
 
     #[command(flatten)]
     pub common: CompareArgs,
+
+    #[command(flatten)]
+    pub out: OutputArg,
 }
 
 /// The flags `diff`, `trend` and `watch` share: which values to compare,
@@ -603,8 +621,9 @@ pub struct CheckArgs {
     pub format: CheckFormat,
 
     /// Write the report (in --format) to FILE, atomically; the summary
-    /// still goes to standard output.
-    #[arg(long, value_name = "FILE")]
+    /// still goes to standard output. `-` prints the report on standard
+    /// output instead of the summary.
+    #[arg(short = 'o', long, value_name = "FILE")]
     pub output: Option<std::path::PathBuf>,
 
     #[command(flatten)]
@@ -672,6 +691,9 @@ pub struct TrendArgs {
 
     #[command(flatten)]
     pub common: CompareArgs,
+
+    #[command(flatten)]
+    pub out: OutputArg,
 }
 
 #[derive(Args, Debug)]
@@ -785,6 +807,9 @@ pub struct TracesArgs {
 
     #[command(flatten)]
     pub common: ReportInput,
+
+    #[command(flatten)]
+    pub out: OutputArg,
 }
 
 #[derive(Args, Debug)]
@@ -818,6 +843,9 @@ pub struct TreeArgs {
 
     #[command(flatten)]
     pub common: ReportInput,
+
+    #[command(flatten)]
+    pub out: OutputArg,
 }
 
 #[derive(Args, Debug)]
@@ -839,6 +867,9 @@ pub struct PeekArgs {
 
     #[command(flatten)]
     pub common: ReportInput,
+
+    #[command(flatten)]
+    pub out: OutputArg,
 }
 
 #[derive(Args, Debug)]
@@ -849,6 +880,9 @@ pub struct TagsArgs {
 
     #[command(flatten)]
     pub common: ReportInput,
+
+    #[command(flatten)]
+    pub out: OutputArg,
 }
 
 #[derive(Args, Debug)]
@@ -868,6 +902,9 @@ pub struct FoldedArgs {
 
     #[command(flatten)]
     pub input: InputArgs,
+
+    #[command(flatten)]
+    pub out: OutputArg,
 }
 
 #[derive(Args, Debug)]
@@ -876,7 +913,7 @@ pub struct FlameArgs {
     #[arg(value_name = "PROFILE", required = true)]
     pub profiles: Vec<String>,
 
-    /// Where to write the SVG.
+    /// Where to write the SVG (atomically); `-` is standard output.
     #[arg(short = 'o', long, value_name = "FILE")]
     pub output: std::path::PathBuf,
 

@@ -49,3 +49,76 @@ fn unit_names() {
     let e = err(&run(&["graph", "snap5.pb.gz", "--unit", "furlongs"]));
     assert!(e.contains("unknown unit"), "{e}");
 }
+
+/// `-o FILE` writes what standard output would show; `-o -` is standard
+/// output (no file named `-`), for every command that prints a report.
+#[test]
+fn output_flag_everywhere() {
+    let d = tempfile::tempdir().unwrap();
+    let p = repo().join("testdata/snap5.pb.gz");
+    let b = repo().join("testdata/snap1.pb.gz");
+    let (p, b) = (p.to_str().unwrap(), b.to_str().unwrap());
+    let cases: Vec<Vec<&str>> = vec![
+        vec!["top", p],
+        vec!["top", p, "--format", "json"],
+        vec!["traces", p],
+        vec!["tree", p],
+        vec!["peek", "main", p],
+        vec!["tags", p],
+        vec!["folded", p],
+        vec!["info", p],
+        vec!["diff", b, p, "--color", "always"],
+        vec!["trend", b, p, "--format", "csv"],
+    ];
+    for args in cases {
+        let plain = out(&run_in(d.path(), &args, None));
+        let mut dash = args.clone();
+        dash.extend(["-o", "-"]);
+        assert_eq!(out(&run_in(d.path(), &dash, None)), plain, "{args:?}");
+        assert!(
+            !d.path().join("-").exists(),
+            "{args:?} wrote a file named -"
+        );
+        let mut file = args.clone();
+        file.extend(["--output", "r.out"]);
+        assert_eq!(out(&run_in(d.path(), &file, None)), "", "{args:?}");
+        let written = std::fs::read_to_string(d.path().join("r.out")).unwrap();
+        // A file gets no colours.
+        let want = if args.contains(&"always") {
+            out(&run_in(
+                d.path(),
+                &[args[0], b, p, "--color", "never"],
+                None,
+            ))
+        } else {
+            plain
+        };
+        assert_eq!(written, want, "{args:?}");
+    }
+    // flame writes its SVG to standard output with -o -.
+    let svg = out(&run_in(d.path(), &["flame", p, "-o", "-"], None));
+    assert!(svg.starts_with("<?xml") || svg.starts_with("<svg"), "{svg}");
+    out(&run_in(d.path(), &["flame", p, "-o", "f.svg"], None));
+    assert_eq!(
+        std::fs::read_to_string(d.path().join("f.svg")).unwrap(),
+        svg
+    );
+    // check -o - prints the report in --format instead of the summary.
+    let o = run_in(
+        d.path(),
+        &[
+            "check",
+            p,
+            "--max-total",
+            "1GiB",
+            "--format",
+            "junit",
+            "-o",
+            "-",
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("<testsuite"));
+    assert!(!d.path().join("-").exists());
+}

@@ -67,13 +67,14 @@ pub(crate) fn run(a: CheckArgs) -> Result<Outcome> {
         },
     )?;
     drop(p);
-    if let Some(path) = &a.output {
+    let output = a.output.as_deref().filter(|p| !super::is_stdout(p));
+    if let Some(path) = output {
         output::write_atomic(path, |f| render_to(&report, a.format, f))
             .with_context(|| format!("writing {}", path.display()))?;
     }
     let printed = (|| {
         let mut w = stdout_writer();
-        match a.output {
+        match output {
             Some(_) => render::check::text(&report, &mut w)?,
             None => render_to(&report, a.format, &mut w)?,
         }

@@ -1,7 +1,7 @@
 //! `heapscope diff BASE NEW`: a node-by-node comparison of two profiles.
 
 use super::filtering::apply_filters;
-use super::{Outcome, load, stdout_writer};
+use super::{Outcome, load, write_report};
 use crate::aggregate::NodeOptions;
 use crate::cli::{ColorArg, DiffArgs, FilterArgs, InputArgs, TableFormat};
 use crate::profile::{self, Profile};
@@ -9,7 +9,7 @@ use crate::render;
 use crate::report::diff::{self, DiffOptions};
 use crate::report::nodes::{self, NodeValues};
 use anyhow::{Context, Result, bail};
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 
 /// Loads one profile, applies the filters and picks its sample index
 /// (`req` as for top).
@@ -117,13 +117,13 @@ pub(crate) fn run(a: DiffArgs) -> Result<Outcome> {
     );
     r.base_name = crate::source::display_name(&a.base).to_string();
     r.new_name = crate::source::display_name(&a.new).to_string();
-    let mut w = stdout_writer();
-    match c.format {
-        TableFormat::Text => render::diff::text(&r, use_color(c.color), &mut w)?,
-        TableFormat::Json => render::diff::json(&r, &mut w)?,
-        TableFormat::Csv => render::diff::csv_out(&r, &mut w)?,
-        TableFormat::Markdown => render::diff::markdown(&r, &mut w)?,
-    }
-    w.flush()?;
+    let out = a.out.output.as_deref();
+    let color = out.is_none_or(super::is_stdout) && use_color(c.color);
+    write_report(out, |w| match c.format {
+        TableFormat::Text => render::diff::text(&r, color, w),
+        TableFormat::Json => render::diff::json(&r, w),
+        TableFormat::Csv => render::diff::csv_out(&r, w),
+        TableFormat::Markdown => render::diff::markdown(&r, w),
+    })?;
     Ok(Outcome::Ok)
 }

@@ -122,3 +122,30 @@ fn output_flag_everywhere() {
     assert!(String::from_utf8_lossy(&o.stdout).contains("<testsuite"));
     assert!(!d.path().join("-").exists());
 }
+
+/// A command line written for go tool pprof gets one line naming
+/// heapscope's flag (or `heapscope pprof`), exit 2, not clap's advice.
+#[test]
+fn pprof_spellings_get_a_hint() {
+    let cases: [(&[&str], &str); 4] = [
+        (
+            &["top", "-sample_index=alloc_space", "snap5.pb.gz"],
+            "--sample-index alloc_space",
+        ),
+        (&["tree", "-trim=false", "snap5.pb.gz"], "--no-trim"),
+        (&["-top", "snap5.pb.gz"], "the `top` command"),
+        (
+            &["snap1.pb.gz", "snap5.pb.gz"],
+            "`heapscope pprof -top snap1.pb.gz snap5.pb.gz`",
+        ),
+    ];
+    for (args, want) in cases {
+        let e = err(&run(args));
+        assert_eq!(e.lines().count(), 1, "{e}");
+        assert!(e.contains(want), "{args:?}: {e}");
+        assert!(!e.contains("-- "), "{e}");
+    }
+    // Other mistakes keep clap's message.
+    let e = err(&run(&["top", "--bogus", "snap5.pb.gz"]));
+    assert!(e.contains("unexpected argument"), "{e}");
+}

@@ -345,11 +345,30 @@ pub enum GranularityArg {
     Addresses,
 }
 
+/// Report formats: `text` and `json` everywhere, `csv` and `markdown`
+/// for the reports that are a table (top, diff, trend).
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Format {
     #[default]
     Text,
     Json,
+    Csv,
+    Markdown,
+}
+
+impl Format {
+    /// The error for a table format asked of a report that is no table.
+    pub fn no_table(self, command: &str) -> String {
+        format!(
+            "--format {}: {command} is not a table; use text or json",
+            match self {
+                Format::Csv => "csv",
+                Format::Markdown => "markdown",
+                Format::Text => "text",
+                Format::Json => "json",
+            }
+        )
+    }
 }
 
 /// How profile locations become report rows.
@@ -505,15 +524,8 @@ impl TopArgs {
     }
 }
 
-/// Output formats of `diff` and `trend`.
-#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum TableFormat {
-    #[default]
-    Text,
-    Json,
-    Csv,
-    Markdown,
-}
+/// Output formats of `diff`, `trend` and `watch`: the one [`Format`].
+pub type TableFormat = Format;
 
 /// Output formats of `check`.
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq, Default)]

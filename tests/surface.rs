@@ -149,3 +149,81 @@ fn pprof_spellings_get_a_hint() {
     let e = err(&run(&["top", "--bogus", "snap5.pb.gz"]));
     assert!(e.contains("unexpected argument"), "{e}");
 }
+
+/// One JSON envelope for every command: `schema_version`, `command` and
+/// `sample_type` come first.
+#[test]
+fn one_json_envelope() {
+    let cases: [&[&str]; 10] = [
+        &["top", "snap5.pb.gz"],
+        &["traces", "snap5.pb.gz"],
+        &["tree", "snap5.pb.gz"],
+        &["peek", "main", "snap5.pb.gz"],
+        &["tags", "snap5.pb.gz"],
+        &["list", "newPayload", "snap5.pb.gz"],
+        &["info", "snap5.pb.gz"],
+        &["diff", "snap1.pb.gz", "snap5.pb.gz"],
+        &["trend", "snap1.pb.gz", "snap5.pb.gz"],
+        &["check", "snap5.pb.gz", "--max-total", "1GiB"],
+    ];
+    for args in cases {
+        let mut a = args.to_vec();
+        a.extend(["--format", "json"]);
+        let o = run(&a);
+        let s = out(&o);
+        let keys: Vec<&str> = s
+            .lines()
+            .skip(1)
+            .filter(|l| l.starts_with("  \""))
+            .map(|l| l.trim().split('"').nth(1).unwrap())
+            .collect();
+        let cmd = if args[0] == "peek" { "peek" } else { args[0] };
+        assert_eq!(keys[..2], ["schema_version", "command"], "{args:?}: {s}");
+        assert!(keys.contains(&"sample_type"), "{args:?}: {s}");
+        let v: serde_json::Value = serde_json::from_str(&s).unwrap();
+        assert_eq!(v["schema_version"], 1);
+        assert_eq!(v["command"], cmd, "{args:?}");
+        assert_eq!(v["sample_type"]["type"], "inuse_space", "{args:?}");
+        assert_eq!(v["sample_type"]["unit"], "bytes", "{args:?}");
+    }
+}
+
+/// `top` is a table, so it has csv and markdown; reports that are no
+/// table refuse them in one line.
+#[test]
+fn table_formats() {
+    let md = out(&run(&["top", "snap5.pb.gz", "--format", "markdown"]));
+    assert!(
+        md.contains("| flat | flat% | sum% | cum | cum% | name |"),
+        "{md}"
+    );
+    assert!(md.contains("|---:|---:|---:|---:|---:|---|"), "{md}");
+    assert!(md.contains("| main.newPayload |"), "{md}");
+    let csv = out(&run(&["top", "snap5.pb.gz", "--format", "csv"]));
+    let mut lines = csv.lines();
+    assert_eq!(lines.next(), Some("flat,flat%,sum%,cum,cum%,name,inline"));
+    let json = out(&run(&["top", "snap5.pb.gz", "--format", "json"]));
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let rows = v["rows"].as_array().unwrap();
+    assert_eq!(lines.clone().count(), rows.len());
+    for (l, r) in lines.zip(rows) {
+        let f: Vec<&str> = l.split(',').collect();
+        assert_eq!(f[0], r["flat"].to_string());
+        assert_eq!(f[3], r["cum"].to_string());
+        assert_eq!(f[5], r["name"].as_str().unwrap());
+    }
+    for cmd in [
+        &["traces", "snap5.pb.gz"][..],
+        &["tree", "snap5.pb.gz"],
+        &["tags", "snap5.pb.gz"],
+        &["info", "snap5.pb.gz"],
+        &["list", "main", "snap5.pb.gz"],
+    ] {
+        for f in ["csv", "markdown"] {
+            let mut a = cmd.to_vec();
+            a.extend(["--format", f]);
+            let e = err(&run(&a));
+            assert!(e.contains("is not a table; use text or json"), "{e}");
+        }
+    }
+}

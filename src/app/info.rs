@@ -9,6 +9,9 @@ use anyhow::{Context, Result};
 use std::io::Read;
 
 pub(crate) fn run(a: InfoArgs) -> Result<Outcome> {
+    if matches!(a.format, Format::Csv | Format::Markdown) {
+        anyhow::bail!(a.format.no_table("info"));
+    }
     let mut infos = Vec::with_capacity(a.profiles.len());
     for name in &a.profiles {
         let shown = source::display_name(name);
@@ -29,6 +32,7 @@ pub(crate) fn run(a: InfoArgs) -> Result<Outcome> {
     write_report(a.out.output.as_deref(), |w| match a.format {
         Format::Text => render::info::render_text(&infos, w),
         Format::Json => render::info::render_json(&infos, w),
+        Format::Csv | Format::Markdown => unreachable!("refused above"),
     })?;
     Ok(Outcome::Ok)
 }

@@ -21,6 +21,14 @@ pub(super) struct Prepared {
     pub(super) spec: FilterSpec,
 }
 
+/// Refuses csv and markdown for the reports that are no table.
+fn table_free(format: Format, command: &str) -> Result<()> {
+    match format {
+        Format::Text | Format::Json => Ok(()),
+        f => anyhow::bail!(f.no_table(command)),
+    }
+}
+
 pub(super) fn prepare(profiles: &[String], c: &ReportInput) -> Result<Prepared> {
     let mut p = load_with_base(profiles, &c.base, &c.input)?;
     let (req, warnings) = c.sample.resolve();
@@ -47,11 +55,13 @@ fn emit(
     write_report(out.output.as_deref(), |w| match format {
         Format::Text => text(w),
         Format::Json => json(w),
+        Format::Csv | Format::Markdown => unreachable!("checked by table_free"),
     })?;
     Ok(Outcome::Ok)
 }
 
 pub(crate) fn traces(a: TracesArgs) -> Result<Outcome> {
+    table_free(a.common.format, "traces")?;
     let x = prepare(&a.profiles, &a.common)?;
     let r = report::traces::traces(
         &x.p,
@@ -77,6 +87,7 @@ fn run_tree(
     mut o: TreeOptions,
     command: &str,
 ) -> Result<Outcome> {
+    table_free(c.format, command)?;
     let x = prepare(profiles, c)?;
     o.sample_index = x.idx;
     o.unit = c.unit.clone();
@@ -118,6 +129,7 @@ pub(crate) fn peek(a: PeekArgs) -> Result<Outcome> {
 }
 
 pub(crate) fn tags(a: TagsArgs) -> Result<Outcome> {
+    table_free(a.common.format, "tags")?;
     let x = prepare(&a.profiles, &a.common)?;
     let r = report::tags::tags(&x.p, x.idx, &a.common.unit, x.total);
     emit(

@@ -23,6 +23,8 @@ pub(crate) fn run(a: TopArgs) -> Result<Outcome> {
     write_report(a.out.output.as_deref(), |w| match a.format {
         Format::Text => render::top_text(&r, w),
         Format::Json => render::top_json(&r, w),
+        Format::Csv => render::top_csv(&r, w),
+        Format::Markdown => render::top_markdown(&r, w),
     })?;
     Ok(Outcome::Ok)
 }

@@ -535,6 +535,8 @@ pub enum CheckFormat {
     Json,
     Markdown,
     Junit,
+    /// GitHub Actions annotations (`::error file=...::`).
+    Github,
 }
 
 /// When to colour terminal output.

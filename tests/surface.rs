@@ -227,3 +227,41 @@ fn table_formats() {
         }
     }
 }
+
+/// `check --format github` prints one `::error` workflow command per
+/// violated rule, on the NEW file, with GitHub's escaping; none when the
+/// rules hold.
+#[test]
+fn check_github_annotations() {
+    let o = run(&[
+        "check",
+        "snap1.pb.gz",
+        "snap5.pb.gz",
+        "--max-increase",
+        "10%",
+        "--max-total",
+        "1GiB",
+        "--format",
+        "github",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let s = String::from_utf8_lossy(&o.stdout);
+    let lines: Vec<&str> = s.lines().collect();
+    assert_eq!(lines.len(), 1, "{s}");
+    assert!(
+        lines[0].starts_with(
+            "::error file=snap5.pb.gz,title=heapscope check max-increase 10%25::total "
+        ),
+        "{s}"
+    );
+    let o = run(&[
+        "check",
+        "snap5.pb.gz",
+        "--max-total",
+        "1GiB",
+        "--format",
+        "github",
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&o.stdout), "");
+}

@@ -17,6 +17,7 @@ fn render_to(r: &CheckReport, f: CheckFormat, w: &mut dyn Write) -> io::Result<(
         CheckFormat::Json => render::check::json(r, w),
         CheckFormat::Markdown => render::check::markdown(r, w),
         CheckFormat::Junit => render::check::junit(r, w),
+        CheckFormat::Github => render::check::github(r, w),
     }
 }
 

@@ -953,49 +953,11 @@ pub struct FlameArgs {
     pub input: InputArgs,
 }
 
-/// Parses a size: a plain number of bytes, or a number with B, kB/KiB,
-/// MB/MiB, GB/GiB, TB/TiB (all powers of 1024, as pprof's units).
-pub fn parse_size(s: &str) -> Result<u64, String> {
-    let t = s.trim();
-    let split = t
-        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .unwrap_or(t.len());
-    let (num, unit) = t.split_at(split);
-    let num: f64 = num
-        .parse()
-        .map_err(|_| format!("{s:?} is not a size (examples: 1048576, 512kB, 2GiB)"))?;
-    let mult: u64 = match unit.trim().to_ascii_lowercase().as_str() {
-        "" | "b" => 1,
-        "k" | "kb" | "kib" => 1 << 10,
-        "m" | "mb" | "mib" => 1 << 20,
-        "g" | "gb" | "gib" => 1 << 30,
-        "t" | "tb" | "tib" => 1 << 40,
-        _ => {
-            return Err(format!(
-                "{s:?}: unknown size unit {unit:?} (use B, kB, MB, GB, KiB, MiB, GiB)"
-            ));
-        }
-    };
-    let v = num * mult as f64;
-    if !v.is_finite() || v < 0.0 || v > u64::MAX as f64 {
-        return Err(format!("{s:?} is out of range"));
-    }
-    Ok(v as u64)
-}
+pub use crate::units::parse_size;
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn sizes() {
-        assert_eq!(parse_size("1024"), Ok(1024));
-        assert_eq!(parse_size("2GiB"), Ok(2 << 30));
-        assert_eq!(parse_size("512kB"), Ok(512 << 10));
-        assert_eq!(parse_size("1.5MB"), Ok(3 << 19));
-        assert!(parse_size("12 parsecs").is_err());
-        assert!(parse_size("").is_err());
-    }
 
     #[test]
     fn sample_selection_precedence() {

@@ -164,6 +164,9 @@ pub struct InfoArgs {
 
     #[command(flatten)]
     pub input: InputArgs,
+
+    #[command(flatten)]
+    pub out: OutputArg,
 }
 
 #[derive(Args, Debug)]
@@ -202,6 +205,15 @@ pub struct SymbolizeArgs {
 
     #[command(flatten)]
     pub input: InputArgs,
+}
+
+/// `-o/--output` of the commands that print a report.
+#[derive(Args, Debug, Clone, Default)]
+pub struct OutputArg {
+    /// Write the report to FILE (atomically) instead of standard output;
+    /// `-` is standard output.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<std::path::PathBuf>,
 }
 
 /// Options shared by every command that reads profiles.
@@ -351,11 +363,30 @@ pub enum GranularityArg {
     Addresses,
 }
 
+/// Report formats: `text` and `json` everywhere, `csv` and `markdown`
+/// for the reports that are a table (top, diff, trend).
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Format {
     #[default]
     Text,
     Json,
+    Csv,
+    Markdown,
+}
+
+impl Format {
+    /// The error for a table format asked of a report that is no table.
+    pub fn no_table(self, command: &str) -> String {
+        format!(
+            "--format {}: {command} is not a table; use text or json",
+            match self {
+                Format::Csv => "csv",
+                Format::Markdown => "markdown",
+                Format::Text => "text",
+                Format::Json => "json",
+            }
+        )
+    }
 }
 
 /// How profile locations become report rows.
@@ -478,7 +509,7 @@ pub struct TopArgs {
 
     /// Output unit: minimum (one unit for the report), auto (each value
     /// scaled on its own), or a unit such as B, kB, MB, GB.
-    #[arg(long, default_value = "minimum")]
+    #[arg(long, default_value = "minimum", value_parser = crate::units::parse_output_unit)]
     pub unit: String,
 
     /// Output format.
@@ -487,6 +518,9 @@ pub struct TopArgs {
 
     #[command(flatten)]
     pub input: InputArgs,
+
+    #[command(flatten)]
+    pub out: OutputArg,
 }
 
 impl TopArgs {
@@ -508,15 +542,8 @@ impl TopArgs {
     }
 }
 
-/// Output formats of `diff` and `trend`.
-#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum TableFormat {
-    #[default]
-    Text,
-    Json,
-    Csv,
-    Markdown,
-}
+/// Output formats of `diff`, `trend` and `watch`: the one [`Format`].
+pub type TableFormat = Format;
 
 /// Output formats of `check`.
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -526,6 +553,8 @@ pub enum CheckFormat {
     Json,
     Markdown,
     Junit,
+    /// GitHub Actions annotations (`::error file=...::`).
+    Github,
 }
 
 /// When to colour terminal output.
@@ -548,17 +577,31 @@ pub struct DiffArgs {
     pub new: String,
 
     #[command(flatten)]
+    pub common: CompareArgs,
+
+    #[command(flatten)]
+    pub out: OutputArg,
+}
+
+/// The flags `diff`, `trend` and `watch` share: which values to compare,
+/// filters, how many rows, and how to print them.
+#[derive(Args, Debug, Clone)]
+pub struct CompareArgs {
+    #[command(flatten)]
     pub sample: SampleArgs,
 
     #[command(flatten)]
     pub nodes: NodeArgs,
 
+    #[command(flatten)]
+    pub filters: FilterArgs,
+
     /// Compare cum values instead of flat.
     #[arg(long)]
     pub cum: bool,
 
-    /// Show at most N nodes (0: all).
-    #[arg(long, value_name = "N", default_value_t = 0)]
+    /// Show at most N nodes (0: all); the rows left out are counted.
+    #[arg(long, value_name = "N", default_value_t = 20)]
     pub nodecount: usize,
 
     /// Output format.
@@ -610,8 +653,9 @@ pub struct CheckArgs {
     pub format: CheckFormat,
 
     /// Write the report (in --format) to FILE, atomically; the summary
-    /// still goes to standard output.
-    #[arg(long, value_name = "FILE")]
+    /// still goes to standard output. `-` prints the report on standard
+    /// output instead of the summary.
+    #[arg(short = 'o', long, value_name = "FILE")]
     pub output: Option<std::path::PathBuf>,
 
     #[command(flatten)]
@@ -619,6 +663,9 @@ pub struct CheckArgs {
 
     #[command(flatten)]
     pub nodes: NodeArgs,
+
+    #[command(flatten)]
+    pub filters: FilterArgs,
 
     #[command(flatten)]
     pub input: InputArgs,
@@ -675,29 +722,10 @@ pub struct TrendArgs {
     pub limit: Option<i64>,
 
     #[command(flatten)]
-    pub sample: SampleArgs,
+    pub common: CompareArgs,
 
     #[command(flatten)]
-    pub nodes: NodeArgs,
-
-    /// Follow cum values instead of flat.
-    #[arg(long)]
-    pub cum: bool,
-
-    /// Show at most N nodes (0: all).
-    #[arg(long, value_name = "N", default_value_t = 0)]
-    pub nodecount: usize,
-
-    /// Output format.
-    #[arg(long, value_enum, default_value = "text")]
-    pub format: TableFormat,
-
-    /// Colour the text output.
-    #[arg(long, value_enum, default_value = "auto")]
-    pub color: ColorArg,
-
-    #[command(flatten)]
-    pub input: InputArgs,
+    pub out: OutputArg,
 }
 
 #[derive(Args, Debug)]
@@ -744,29 +772,7 @@ pub struct WatchArgs {
     pub dir: std::path::PathBuf,
 
     #[command(flatten)]
-    pub sample: SampleArgs,
-
-    #[command(flatten)]
-    pub nodes: NodeArgs,
-
-    /// Follow cum values instead of flat.
-    #[arg(long)]
-    pub cum: bool,
-
-    /// Show at most N nodes (0: all).
-    #[arg(long, value_name = "N", default_value_t = 20)]
-    pub nodecount: usize,
-
-    /// Output format.
-    #[arg(long, value_enum, default_value = "text")]
-    pub format: TableFormat,
-
-    /// Colour the text output.
-    #[arg(long, value_enum, default_value = "auto")]
-    pub color: ColorArg,
-
-    #[command(flatten)]
-    pub input: InputArgs,
+    pub common: CompareArgs,
 }
 
 /// A duration: a number with `ms`, `s`, `m` or `h` (`500ms`, `30s`,
@@ -811,7 +817,7 @@ pub struct ReportInput {
     pub filters: FilterArgs,
 
     /// Output unit: minimum, auto, or a unit such as B, kB, MB, GB.
-    #[arg(long, default_value = "minimum")]
+    #[arg(long, default_value = "minimum", value_parser = crate::units::parse_output_unit)]
     pub unit: String,
 
     /// Output format.
@@ -833,6 +839,9 @@ pub struct TracesArgs {
 
     #[command(flatten)]
     pub common: ReportInput,
+
+    #[command(flatten)]
+    pub out: OutputArg,
 }
 
 #[derive(Args, Debug)]
@@ -866,6 +875,9 @@ pub struct TreeArgs {
 
     #[command(flatten)]
     pub common: ReportInput,
+
+    #[command(flatten)]
+    pub out: OutputArg,
 }
 
 #[derive(Args, Debug)]
@@ -887,6 +899,9 @@ pub struct PeekArgs {
 
     #[command(flatten)]
     pub common: ReportInput,
+
+    #[command(flatten)]
+    pub out: OutputArg,
 }
 
 #[derive(Args, Debug)]
@@ -897,6 +912,9 @@ pub struct TagsArgs {
 
     #[command(flatten)]
     pub common: ReportInput,
+
+    #[command(flatten)]
+    pub out: OutputArg,
 }
 
 #[derive(Args, Debug)]
@@ -916,6 +934,9 @@ pub struct FoldedArgs {
 
     #[command(flatten)]
     pub input: InputArgs,
+
+    #[command(flatten)]
+    pub out: OutputArg,
 }
 
 #[derive(Args, Debug)]
@@ -924,7 +945,7 @@ pub struct FlameArgs {
     #[arg(value_name = "PROFILE", required = true)]
     pub profiles: Vec<String>,
 
-    /// Where to write the SVG.
+    /// Where to write the SVG (atomically); `-` is standard output.
     #[arg(short = 'o', long, value_name = "FILE")]
     pub output: std::path::PathBuf,
 
@@ -950,49 +971,11 @@ pub struct FlameArgs {
     pub input: InputArgs,
 }
 
-/// Parses a size: a plain number of bytes, or a number with B, kB/KiB,
-/// MB/MiB, GB/GiB, TB/TiB (all powers of 1024, as pprof's units).
-pub fn parse_size(s: &str) -> Result<u64, String> {
-    let t = s.trim();
-    let split = t
-        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .unwrap_or(t.len());
-    let (num, unit) = t.split_at(split);
-    let num: f64 = num
-        .parse()
-        .map_err(|_| format!("{s:?} is not a size (examples: 1048576, 512kB, 2GiB)"))?;
-    let mult: u64 = match unit.trim().to_ascii_lowercase().as_str() {
-        "" | "b" => 1,
-        "k" | "kb" | "kib" => 1 << 10,
-        "m" | "mb" | "mib" => 1 << 20,
-        "g" | "gb" | "gib" => 1 << 30,
-        "t" | "tb" | "tib" => 1 << 40,
-        _ => {
-            return Err(format!(
-                "{s:?}: unknown size unit {unit:?} (use B, kB, MB, GB, KiB, MiB, GiB)"
-            ));
-        }
-    };
-    let v = num * mult as f64;
-    if !v.is_finite() || v < 0.0 || v > u64::MAX as f64 {
-        return Err(format!("{s:?} is out of range"));
-    }
-    Ok(v as u64)
-}
+pub use crate::units::parse_size;
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn sizes() {
-        assert_eq!(parse_size("1024"), Ok(1024));
-        assert_eq!(parse_size("2GiB"), Ok(2 << 30));
-        assert_eq!(parse_size("512kB"), Ok(512 << 10));
-        assert_eq!(parse_size("1.5MB"), Ok(3 << 19));
-        assert!(parse_size("12 parsecs").is_err());
-        assert!(parse_size("").is_err());
-    }
 
     #[test]
     fn sample_selection_precedence() {
@@ -1061,9 +1044,110 @@ pub struct GraphArgs {
     pub filters: FilterArgs,
 
     /// Output unit: minimum, auto, or a unit such as B, kB, MB, GB.
-    #[arg(long, default_value = "minimum")]
+    #[arg(long, default_value = "minimum", value_parser = crate::units::parse_output_unit)]
     pub unit: String,
 
     #[command(flatten)]
     pub input: InputArgs,
+}
+
+/// The hint for a command line written for `go tool pprof`, shown instead
+/// of clap's message when parsing fails: a pprof-style flag
+/// (`-sample_index=alloc_space`, `-trim=false`) is named with heapscope's
+/// spelling, and `heapscope BINARY PROFILE` is pointed to a command and to
+/// `heapscope pprof`. `args` excludes the program name.
+pub fn pprof_hint(args: &[String]) -> Option<String> {
+    for a in args {
+        if a == "--" {
+            break;
+        }
+        let Some(flag) = a.strip_prefix('-') else {
+            continue;
+        };
+        if flag.starts_with('-') || flag.chars().count() < 2 {
+            continue;
+        }
+        if !flag.starts_with(|c: char| c.is_ascii_alphabetic()) {
+            continue;
+        }
+        let (name, value) = match flag.split_once('=') {
+            Some((n, v)) => (n, Some(v)),
+            None => (flag, None),
+        };
+        let ours = match (name, value) {
+            ("trim", Some("false" | "0" | "f" | "F" | "FALSE" | "False")) => "--no-trim".into(),
+            ("noinlines", _) => "--no-inlines".into(),
+            ("functions" | "filefunctions" | "files" | "lines" | "addresses", _) => {
+                format!("--granularity {name}")
+            }
+            (
+                "top" | "traces" | "tree" | "peek" | "tags" | "list" | "dot" | "svg" | "png"
+                | "raw" | "proto" | "callgrind" | "http",
+                _,
+            ) => format!("the `{}` command", pprof_command(name)),
+            (_, Some(v)) => format!("--{} {v}", name.replace('_', "-")),
+            (_, None) => format!("--{}", name.replace('_', "-")),
+        };
+        return Some(format!(
+            "`{a}` is go tool pprof's spelling: heapscope's is {ours} \
+             (or run pprof's whole command line as `heapscope pprof ...`)"
+        ));
+    }
+    let first = args.first()?;
+    if !first.starts_with('-') && std::path::Path::new(first).is_file() {
+        let profiles = if args.len() > 1 { &args[1..] } else { args };
+        return Some(format!(
+            "heapscope takes a command first: `heapscope top {rest}`; for pprof's \
+             `BINARY PROFILE` form, `heapscope pprof -top {all}`",
+            rest = profiles.join(" "),
+            all = args.join(" "),
+        ));
+    }
+    None
+}
+
+/// heapscope's command for a pprof report flag.
+fn pprof_command(flag: &str) -> &'static str {
+    match flag {
+        "top" => "top",
+        "traces" => "traces",
+        "tree" => "tree",
+        "peek" => "peek",
+        "tags" => "tags",
+        "list" => "list",
+        "dot" | "svg" | "png" => "graph",
+        "raw" | "proto" => "convert",
+        "http" => "web",
+        _ => "pprof",
+    }
+}
+
+#[cfg(test)]
+mod hint_tests {
+    use super::pprof_hint;
+
+    fn hint(args: &[&str]) -> Option<String> {
+        pprof_hint(&args.iter().map(|s| s.to_string()).collect::<Vec<_>>())
+    }
+
+    #[test]
+    fn pprof_flags_get_heapscope_names() {
+        let h = hint(&["top", "-sample_index=alloc_space", "x.pb.gz"]).unwrap();
+        assert!(h.contains("--sample-index alloc_space"), "{h}");
+        assert!(h.contains("heapscope pprof"), "{h}");
+        assert!(
+            hint(&["tree", "-trim=false"])
+                .unwrap()
+                .contains("--no-trim")
+        );
+        assert!(hint(&["-top", "x"]).unwrap().contains("the `top` command"));
+        assert!(
+            hint(&["top", "-lines", "x"])
+                .unwrap()
+                .contains("--granularity lines")
+        );
+        // heapscope's own flags get no hint.
+        assert_eq!(hint(&["top", "--nodecount", "5", "-o", "out"]), None);
+        assert_eq!(hint(&["top", "--", "-weird_name"]), None);
+    }
 }

@@ -240,6 +240,67 @@ pub fn is_known_unit(unit: &str) -> bool {
     UNIT_TYPES.iter().any(|ut| ut.sniff(unit).is_some())
 }
 
+/// Parses a size: a plain number of bytes, or a number with B, kB/KiB,
+/// MB/MiB, GB/GiB, TB/TiB (all powers of 1024, as pprof's units). Used
+/// by `check`'s sizes and `--max-input-size`.
+pub fn parse_size(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let split = t
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(t.len());
+    let (num, unit) = t.split_at(split);
+    let num: f64 = num
+        .parse()
+        .map_err(|_| format!("{s:?} is not a size (examples: 1048576, 512kB, 2GiB)"))?;
+    let mult: u64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" | "kb" | "kib" => 1 << 10,
+        "m" | "mb" | "mib" => 1 << 20,
+        "g" | "gb" | "gib" => 1 << 30,
+        "t" | "tb" | "tib" => 1 << 40,
+        _ => {
+            return Err(format!(
+                "{s:?}: unknown size unit {unit:?} (use B, kB, MB, GB, KiB, MiB, GiB)"
+            ));
+        }
+    };
+    let v = num * mult as f64;
+    if !v.is_finite() || v < 0.0 || v > u64::MAX as f64 {
+        return Err(format!("{s:?} is out of range"));
+    }
+    Ok(v as u64)
+}
+
+/// Parses an output unit (`--unit`): `minimum`, `auto`, any unit pprof
+/// knows (B, kB, MB, GB, TB, ns, ms, s, ...; case-insensitive, as pprof),
+/// or the binary spellings KiB, MiB, GiB, TiB, which name pprof's kB, MB,
+/// GB, TB (all powers of 1024, as the sizes of `check`). The value returned
+/// is what pprof's `-unit` would be given, so the output stays pprof's.
+pub fn parse_output_unit(s: &str) -> Result<String, String> {
+    let t = s.trim();
+    if t == "minimum" || t == "auto" {
+        return Ok(t.to_string());
+    }
+    let binary = match t.to_ascii_lowercase().as_str() {
+        "kib" => Some("kB"),
+        "mib" => Some("MB"),
+        "gib" => Some("GB"),
+        "tib" => Some("TB"),
+        "pib" => Some("PB"),
+        _ => None,
+    };
+    if let Some(u) = binary {
+        return Ok(u.to_string());
+    }
+    if is_known_unit(t) {
+        return Ok(t.to_string());
+    }
+    Err(format!(
+        "unknown unit {s:?}: use minimum, auto, B, kB, MB, GB, TB (KiB, MiB, GiB \
+         are the same), or a time unit (ns, us, ms, s, hrs)"
+    ))
+}
+
 /// The percentage of `value` in `total`, as pprof prints it: `  100%` near
 /// 100, `%5.2f%%` from 1% up, `%5.2g%%` below.
 pub fn percentage(value: i64, total: i64) -> String {
@@ -339,6 +400,31 @@ mod tests {
         assert_eq!(scaled_label(2, "Kilobytes", "B"), "2048B");
         // Ties round to even, like Go's %.2f on the exact binary value.
         assert_eq!(scaled_label(1127, "bytes", "kB"), "1.10kB");
+    }
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size("1024"), Ok(1024));
+        assert_eq!(parse_size("2GiB"), Ok(2 << 30));
+        assert_eq!(parse_size("512kB"), Ok(512 << 10));
+        assert_eq!(parse_size("1.5MB"), Ok(3 << 19));
+        assert!(parse_size("12 parsecs").is_err());
+        assert!(parse_size("").is_err());
+    }
+
+    #[test]
+    fn output_units() {
+        assert_eq!(parse_output_unit("minimum").unwrap(), "minimum");
+        assert_eq!(parse_output_unit("auto").unwrap(), "auto");
+        assert_eq!(parse_output_unit("MiB").unwrap(), "MB");
+        assert_eq!(parse_output_unit("KiB").unwrap(), "kB");
+        assert_eq!(parse_output_unit("GiB").unwrap(), "GB");
+        // pprof's own names pass through unchanged.
+        for u in ["B", "kB", "MB", "GB", "mb", "bytes", "ms", "s"] {
+            assert_eq!(parse_output_unit(u).unwrap(), u);
+        }
+        assert!(parse_output_unit("parsecs").is_err());
+        assert!(parse_output_unit("").is_err());
     }
 
     #[test]

@@ -41,7 +41,15 @@ const SNAPS: [&str; 5] = [
 
 #[test]
 fn the_leak_tops_diff() {
-    let o = run(&["diff", "snap1.pb.gz", "snap5.pb.gz", "--format", "json"]);
+    let o = run(&[
+        "diff",
+        "snap1.pb.gz",
+        "snap5.pb.gz",
+        "--format",
+        "json",
+        "--nodecount",
+        "0",
+    ]);
     assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
     let v = json(&o);
     assert_eq!(v["schema_version"], 1);
@@ -894,4 +902,58 @@ fn profiles_with_no_sample_type_in_common_say_so() {
         err.contains("choose a type both have with --sample-index (alloc_space)"),
         "{err}"
     );
+}
+
+/// `diff`, like `top`, prints a bounded table by default and says how
+/// many rows it left out; `--nodecount 0` shows them all.
+#[test]
+fn diff_and_trend_are_bounded_by_default() {
+    let f = repo().join("testdata/node_fine_b.pb.gz");
+    let f = f.to_str().unwrap();
+    for cmd in ["diff", "trend"] {
+        let o = run(&[cmd, f, f, "--color", "never"]);
+        assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
+        let t = stdout(&o);
+        assert!(t.contains("27 more nodes not shown"), "{cmd}: {t}");
+        let v = json(&run(&[cmd, f, f, "--format", "json"]));
+        assert_eq!(v["rows"].as_array().unwrap().len(), 20, "{cmd}");
+        assert_eq!(v["hidden_rows"], 27, "{cmd}");
+        let v = json(&run(&[cmd, f, f, "--format", "json", "--nodecount", "0"]));
+        assert_eq!(v["rows"].as_array().unwrap().len(), 47, "{cmd}");
+    }
+}
+
+/// The filters work on diff, trend and check as on top: --focus keeps
+/// only the stacks through matching nodes, on both sides.
+#[test]
+fn filters_apply_to_diff_trend_and_check() {
+    let focus = ["--focus", "mallocgc"];
+    let mut args = vec!["diff", "snap1.pb.gz", "snap5.pb.gz", "--format", "json"];
+    args.extend(focus);
+    let v = json(&run(&args));
+    let rows = v["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 1, "{v}");
+    assert_eq!(rows[0]["name"], "runtime.mallocgc");
+    assert_eq!(v["delta_total"], 0);
+
+    let mut args = vec!["trend", "--format", "json"];
+    args.extend(SNAPS);
+    args.extend(focus);
+    let v = json(&run(&args));
+    let rows = v["rows"].as_array().unwrap();
+    assert!(rows.iter().all(|r| r["name"] == "runtime.mallocgc"), "{v}");
+
+    // Without the focus the leak fails the gate; with it, it passes.
+    let gate = [
+        "check",
+        "snap1.pb.gz",
+        "snap5.pb.gz",
+        "--max-increase",
+        "10%",
+    ];
+    assert_eq!(code(&run(&gate)), 1);
+    let mut args = gate.to_vec();
+    args.extend(focus);
+    let o = run(&args);
+    assert_eq!(code(&o), 0, "{}", stdout(&o));
 }

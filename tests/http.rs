@@ -382,3 +382,33 @@ fn watch_goes_on_after_a_failed_scrape() {
     assert!(out.contains("Scrape 3/3"), "{out}");
     assert!(out.contains("2 snapshots"), "{out}");
 }
+
+#[test]
+fn watch_json_is_json_lines() {
+    let base = serve();
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("snaps");
+    let url = format!("{base}/seq");
+    let o = heapscope(&[
+        "watch",
+        &url,
+        "--every",
+        "100ms",
+        "--count",
+        "3",
+        "--dir",
+        out.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let stdout = String::from_utf8_lossy(&o.stdout).into_owned();
+    let lines: Vec<&str> = stdout.lines().collect();
+    // One document per scrape from the second on, one per line.
+    assert_eq!(lines.len(), 2, "{stdout}");
+    for (i, l) in lines.iter().enumerate() {
+        let v: serde_json::Value = serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}"));
+        assert_eq!(v["command"], "trend");
+        assert_eq!(v["snapshots"], i + 2);
+    }
+}

@@ -17,6 +17,7 @@ fn render_to(r: &CheckReport, f: CheckFormat, w: &mut dyn Write) -> io::Result<(
         CheckFormat::Json => render::check::json(r, w),
         CheckFormat::Markdown => render::check::markdown(r, w),
         CheckFormat::Junit => render::check::junit(r, w),
+        CheckFormat::Github => render::check::github(r, w),
     }
 }
 
@@ -44,10 +45,10 @@ pub(crate) fn run(a: CheckArgs) -> Result<Outcome> {
     let req = sample_request(&a.sample);
     let opts = a.nodes.to_options();
     let base = match base_name {
-        Some(b) => Some(load_values(b, &req, opts, &a.input)?),
+        Some(b) => Some(load_values(b, &req, opts, &a.filters, &a.input)?),
         None => None,
     };
-    let (p, idx) = load_indexed(new_name, &req, &a.input)?;
+    let (p, idx) = load_indexed(new_name, &req, &a.filters, &a.input)?;
     let new = nodes::node_values(&p, idx, opts);
     if let (Some(b), Some(bn)) = (&base, base_name) {
         same_type(b, bn, &new, new_name)?;
@@ -67,13 +68,14 @@ pub(crate) fn run(a: CheckArgs) -> Result<Outcome> {
         },
     )?;
     drop(p);
-    if let Some(path) = &a.output {
+    let output = a.output.as_deref().filter(|p| !super::is_stdout(p));
+    if let Some(path) = output {
         output::write_atomic(path, |f| render_to(&report, a.format, f))
             .with_context(|| format!("writing {}", path.display()))?;
     }
     let printed = (|| {
         let mut w = stdout_writer();
-        match a.output {
+        match output {
             Some(_) => render::check::text(&report, &mut w)?,
             None => render_to(&report, a.format, &mut w)?,
         }

@@ -4,13 +4,11 @@
 
 use super::{Outcome, load};
 use crate::cli::ConvertArgs;
-use crate::output;
 use crate::profile::encode;
-use anyhow::{Context, Result};
+use anyhow::Result;
 
 pub(crate) fn run(a: ConvertArgs) -> Result<Outcome> {
     let p = load(&a.profiles, &a.input)?;
-    output::write_atomic(&a.output, |w| encode::write_gzip(&p, w))
-        .with_context(|| format!("writing {}", a.output.display()))?;
+    super::write_report(Some(&a.output), |w| encode::write_gzip(&p, w))?;
     Ok(Outcome::Ok)
 }

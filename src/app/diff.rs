@@ -1,18 +1,27 @@
 //! `heapscope diff BASE NEW`: a node-by-node comparison of two profiles.
 
-use super::{Outcome, load, stdout_writer};
+use super::filtering::apply_filters;
+use super::{Outcome, load, write_report};
 use crate::aggregate::NodeOptions;
-use crate::cli::{ColorArg, DiffArgs, InputArgs, TableFormat};
+use crate::cli::{ColorArg, DiffArgs, FilterArgs, InputArgs, TableFormat};
 use crate::profile::{self, Profile};
 use crate::render;
 use crate::report::diff::{self, DiffOptions};
 use crate::report::nodes::{self, NodeValues};
-use anyhow::{Result, bail};
-use std::io::{IsTerminal, Write};
+use anyhow::{Context, Result, bail};
+use std::io::IsTerminal;
 
-/// Loads one profile and picks its sample index (`req` as for top).
-pub(super) fn load_indexed(name: &str, req: &str, input: &InputArgs) -> Result<(Profile, usize)> {
-    let p = load(std::slice::from_ref(&name.to_string()), input)?;
+/// Loads one profile, applies the filters and picks its sample index
+/// (`req` as for top).
+pub(super) fn load_indexed(
+    name: &str,
+    req: &str,
+    filters: &FilterArgs,
+    input: &InputArgs,
+) -> Result<(Profile, usize)> {
+    let mut p = load(std::slice::from_ref(&name.to_string()), input)?;
+    apply_filters(&mut p, filters)
+        .with_context(|| crate::source::display_name(name).to_string())?;
     let idx = profile::sample_index(&p, req)
         .map_err(|e| anyhow::anyhow!("{}: {e}", crate::source::display_name(name)))?;
     Ok((p, idx))
@@ -24,9 +33,10 @@ pub(super) fn load_values(
     name: &str,
     req: &str,
     opts: NodeOptions,
+    filters: &FilterArgs,
     input: &InputArgs,
 ) -> Result<NodeValues> {
-    let (p, idx) = load_indexed(name, req, input)?;
+    let (p, idx) = load_indexed(name, req, filters, input)?;
     Ok(nodes::node_values(&p, idx, opts))
 }
 
@@ -91,28 +101,29 @@ pub(crate) fn run(a: DiffArgs) -> Result<Outcome> {
     if a.base == "-" && a.new == "-" {
         bail!("standard input (-) can be read only once");
     }
-    let req = sample_request(&a.sample);
-    let opts = a.nodes.to_options();
-    let base = load_values(&a.base, &req, opts, &a.input)?;
-    let new = load_values(&a.new, &req, opts, &a.input)?;
+    let c = &a.common;
+    let req = sample_request(&c.sample);
+    let opts = c.nodes.to_options();
+    let base = load_values(&a.base, &req, opts, &c.filters, &c.input)?;
+    let new = load_values(&a.new, &req, opts, &c.filters, &c.input)?;
     same_type(&base, &a.base, &new, &a.new)?;
     let mut r = diff::diff(
         &base,
         &new,
         &DiffOptions {
-            cum: a.cum,
-            nodecount: a.nodecount,
+            cum: c.cum,
+            nodecount: c.nodecount,
         },
     );
     r.base_name = crate::source::display_name(&a.base).to_string();
     r.new_name = crate::source::display_name(&a.new).to_string();
-    let mut w = stdout_writer();
-    match a.format {
-        TableFormat::Text => render::diff::text(&r, use_color(a.color), &mut w)?,
-        TableFormat::Json => render::diff::json(&r, &mut w)?,
-        TableFormat::Csv => render::diff::csv_out(&r, &mut w)?,
-        TableFormat::Markdown => render::diff::markdown(&r, &mut w)?,
-    }
-    w.flush()?;
+    let out = a.out.output.as_deref();
+    let color = out.is_none_or(super::is_stdout) && use_color(c.color);
+    write_report(out, |w| match c.format {
+        TableFormat::Text => render::diff::text(&r, color, w),
+        TableFormat::Json => render::diff::json(&r, w),
+        TableFormat::Csv => render::diff::csv_out(&r, w),
+        TableFormat::Markdown => render::diff::markdown(&r, w),
+    })?;
     Ok(Outcome::Ok)
 }

@@ -6,13 +6,12 @@
 //! an empty folded output or an empty SVG would read as "no memory".
 
 use super::filtering::apply_filters;
-use super::{Outcome, load, stdout_writer};
+use super::{Outcome, load, write_report};
 use crate::cli::{FlameArgs, FoldedArgs, SampleArgs};
 use crate::profile::{self, Profile};
 use crate::render::flame::{self as fr, FlameOptions};
-use crate::{output, report, units};
+use crate::{report, units};
 use anyhow::{Context, Result};
-use std::io::Write;
 
 fn sample_index(p: &Profile, s: &SampleArgs) -> Result<usize> {
     let (req, warnings) = s.resolve();
@@ -68,9 +67,7 @@ pub(crate) fn folded(a: FoldedArgs) -> Result<Outcome> {
     if stacks.is_empty() {
         return Err(nothing_to_show(&p, idx, &a.profiles, zero, false));
     }
-    let mut w = stdout_writer();
-    fr::folded_text(&stacks, &mut w)?;
-    w.flush()?;
+    write_report(a.out.output.as_deref(), |w| fr::folded_text(&stacks, w))?;
     Ok(Outcome::Ok)
 }
 
@@ -108,8 +105,7 @@ pub(crate) fn flame(a: FlameArgs) -> Result<Outcome> {
             count_name,
             min_width: a.min_width,
         };
-        output::write_atomic(path, |w| fr::flame_svg(&stacks, &o, w))
-            .with_context(|| format!("writing {}", path.display()))?;
+        write_report(Some(path), |w| fr::flame_svg(&stacks, &o, w))?;
     } else {
         let mut b = load(&a.base, &a.input)?;
         // The base is read with the same sample type, by name.
@@ -131,8 +127,7 @@ pub(crate) fn flame(a: FlameArgs) -> Result<Outcome> {
             count_name,
             min_width: a.min_width,
         };
-        output::write_atomic(path, |w| fr::flame_diff_svg(&diff, &o, w))
-            .with_context(|| format!("writing {}", path.display()))?;
+        write_report(Some(path), |w| fr::flame_diff_svg(&diff, &o, w))?;
     }
     Ok(Outcome::Ok)
 }

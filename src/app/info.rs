@@ -1,14 +1,17 @@
 //! `heapscope info`: one summary per input profile (not merged).
 
-use super::{Outcome, stdout_writer};
+use super::{Outcome, write_report};
 use crate::cli::{Format, InfoArgs};
 use crate::profile::decode::{self, DecodeOptions};
 use crate::profile::{legacy, prune};
 use crate::{render, report, source};
 use anyhow::{Context, Result};
-use std::io::{Read, Write};
+use std::io::Read;
 
 pub(crate) fn run(a: InfoArgs) -> Result<Outcome> {
+    if matches!(a.format, Format::Csv | Format::Markdown) {
+        anyhow::bail!(a.format.no_table("info"));
+    }
     let mut infos = Vec::with_capacity(a.profiles.len());
     for name in &a.profiles {
         let shown = source::display_name(name);
@@ -26,12 +29,11 @@ pub(crate) fn run(a: InfoArgs) -> Result<Outcome> {
         prune::remove_uninteresting(&mut p).with_context(|| shown.to_string())?;
         infos.push(report::info::info(shown, &p, gzipped));
     }
-    let mut w = stdout_writer();
-    match a.format {
-        Format::Text => render::info::render_text(&infos, &mut w)?,
-        Format::Json => render::info::render_json(&infos, &mut w)?,
-    }
-    w.flush()?;
+    write_report(a.out.output.as_deref(), |w| match a.format {
+        Format::Text => render::info::render_text(&infos, w),
+        Format::Json => render::info::render_json(&infos, w),
+        Format::Csv | Format::Markdown => unreachable!("refused above"),
+    })?;
     Ok(Outcome::Ok)
 }
 

@@ -15,6 +15,9 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 pub(crate) fn run(a: ListArgs) -> Result<Outcome> {
+    if matches!(a.common.format, Format::Csv | Format::Markdown) {
+        anyhow::bail!(a.common.format.no_table("list"));
+    }
     let rx = regex::Regex::new(&a.regex)
         .with_context(|| format!("parsing argument regexp {}", a.regex))?;
     let mut x = prepare(&a.profiles, &a.common)?;
@@ -40,6 +43,7 @@ pub(crate) fn run(a: ListArgs) -> Result<Outcome> {
     match a.common.format {
         Format::Text => list_text(&r, &mut w)?,
         Format::Json => list_json(&r, &mut w)?,
+        Format::Csv | Format::Markdown => unreachable!("refused above"),
     }
     w.flush()?;
     Ok(Outcome::Ok)

@@ -146,6 +146,30 @@ pub(crate) fn stdout_writer() -> BufWriter<io::StdoutLock<'static>> {
     BufWriter::with_capacity(64 * 1024, io::stdout().lock())
 }
 
+/// Writes a report where `-o` says: to FILE atomically (see
+/// [`crate::output`]), or to standard output when there is no `-o` or it
+/// is `-`.
+pub(crate) fn write_report(
+    output: Option<&std::path::Path>,
+    write: impl FnOnce(&mut dyn io::Write) -> io::Result<()>,
+) -> Result<()> {
+    match output {
+        Some(p) if !is_stdout(p) => crate::output::write_atomic(p, write)
+            .with_context(|| format!("writing {}", p.display())),
+        _ => {
+            let mut w = stdout_writer();
+            write(&mut w)?;
+            io::Write::flush(&mut w)?;
+            Ok(())
+        }
+    }
+}
+
+/// Whether an `-o` argument means standard output (`-`).
+pub(crate) fn is_stdout(p: &std::path::Path) -> bool {
+    p == std::path::Path::new("-")
+}
+
 /// Loads the profiles and applies `--base` / `--diff-base`.
 pub fn load_with_base(names: &[String], base: &BaseArgs, input: &InputArgs) -> Result<Profile> {
     let p = load(names, input)?;

@@ -4,8 +4,8 @@
 //! builds its report and renders it.
 
 use super::filtering::apply_filters;
-use super::{Outcome, load_with_base, stdout_writer};
-use crate::cli::{Format, PeekArgs, ReportInput, TagsArgs, TracesArgs, TreeArgs};
+use super::{Outcome, load_with_base, write_report};
+use crate::cli::{Format, OutputArg, PeekArgs, ReportInput, TagsArgs, TracesArgs, TreeArgs};
 use crate::filter::FilterSpec;
 use crate::profile::{self, Profile};
 use crate::report::tree::TreeOptions;
@@ -19,6 +19,14 @@ pub(super) struct Prepared {
     pub(super) idx: usize,
     pub(super) total: i64,
     pub(super) spec: FilterSpec,
+}
+
+/// Refuses csv and markdown for the reports that are no table.
+fn table_free(format: Format, command: &str) -> Result<()> {
+    match format {
+        Format::Text | Format::Json => Ok(()),
+        f => anyhow::bail!(f.no_table(command)),
+    }
 }
 
 pub(super) fn prepare(profiles: &[String], c: &ReportInput) -> Result<Prepared> {
@@ -40,19 +48,20 @@ pub(super) fn prepare(profiles: &[String], c: &ReportInput) -> Result<Prepared> 
 
 fn emit(
     format: Format,
+    out: &OutputArg,
     text: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
     json: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> Result<Outcome> {
-    let mut w = stdout_writer();
-    match format {
-        Format::Text => text(&mut w)?,
-        Format::Json => json(&mut w)?,
-    }
-    w.flush()?;
+    write_report(out.output.as_deref(), |w| match format {
+        Format::Text => text(w),
+        Format::Json => json(w),
+        Format::Csv | Format::Markdown => unreachable!("checked by table_free"),
+    })?;
     Ok(Outcome::Ok)
 }
 
 pub(crate) fn traces(a: TracesArgs) -> Result<Outcome> {
+    table_free(a.common.format, "traces")?;
     let x = prepare(&a.profiles, &a.common)?;
     let r = report::traces::traces(
         &x.p,
@@ -65,6 +74,7 @@ pub(crate) fn traces(a: TracesArgs) -> Result<Outcome> {
     );
     emit(
         a.common.format,
+        &a.out,
         |w| render::reports::traces_text(&r, w),
         |w| render::reports::traces_json(&r, w),
     )
@@ -73,15 +83,18 @@ pub(crate) fn traces(a: TracesArgs) -> Result<Outcome> {
 fn run_tree(
     profiles: &[String],
     c: &ReportInput,
+    out: &OutputArg,
     mut o: TreeOptions,
     command: &str,
 ) -> Result<Outcome> {
+    table_free(c.format, command)?;
     let x = prepare(profiles, c)?;
     o.sample_index = x.idx;
     o.unit = c.unit.clone();
     let r = report::tree::tree(&x.p, &o, x.total, &x.spec.header_lines())?;
     emit(
         c.format,
+        out,
         |w| render::reports::tree_text(&r, w),
         |w| render::reports::tree_json(&r, command, w),
     )
@@ -99,7 +112,7 @@ pub(crate) fn tree(a: TreeArgs) -> Result<Outcome> {
     if a.no_trim {
         o.no_trim();
     }
-    run_tree(&a.profiles, &a.common, o, "tree")
+    run_tree(&a.profiles, &a.common, &a.out, o, "tree")
 }
 
 pub(crate) fn peek(a: PeekArgs) -> Result<Outcome> {
@@ -112,14 +125,16 @@ pub(crate) fn peek(a: PeekArgs) -> Result<Outcome> {
         ..TreeOptions::default()
     };
     o.no_trim();
-    run_tree(&a.profiles, &a.common, o, "peek")
+    run_tree(&a.profiles, &a.common, &a.out, o, "peek")
 }
 
 pub(crate) fn tags(a: TagsArgs) -> Result<Outcome> {
+    table_free(a.common.format, "tags")?;
     let x = prepare(&a.profiles, &a.common)?;
     let r = report::tags::tags(&x.p, x.idx, &a.common.unit, x.total);
     emit(
         a.common.format,
+        &a.out,
         |w| render::reports::tags_text(&r, w),
         |w| render::reports::tags_json(&r, w),
     )

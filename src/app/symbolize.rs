@@ -10,7 +10,6 @@
 
 use super::{Outcome, decode_opened, fetch, symbolize_quietly};
 use crate::cli::SymbolizeArgs;
-use crate::output::write_atomic;
 use crate::profile::{encode, prune};
 use crate::source;
 use anyhow::{Context, Result, bail};
@@ -90,7 +89,6 @@ pub(crate) fn run(a: SymbolizeArgs) -> Result<Outcome> {
             a.output.display()
         );
     }
-    write_atomic(&a.output, |w| encode::write_gzip(&p, w))
-        .with_context(|| format!("{}: cannot write", a.output.display()))?;
+    super::write_report(Some(&a.output), |w| encode::write_gzip(&p, w))?;
     Ok(Outcome::Ok)
 }

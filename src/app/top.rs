@@ -1,11 +1,10 @@
 //! `heapscope top`: pprof's `-top`.
 
 use super::filtering::apply_filters;
-use super::{Outcome, load_with_base, stdout_writer};
+use super::{Outcome, load_with_base, write_report};
 use crate::cli::{Format, TopArgs};
 use crate::{profile, render, report};
 use anyhow::Result;
-use std::io::Write;
 
 pub(crate) fn run(a: TopArgs) -> Result<Outcome> {
     let mut p = load_with_base(&a.profiles, &a.base, &a.input)?;
@@ -21,11 +20,11 @@ pub(crate) fn run(a: TopArgs) -> Result<Outcome> {
     let spec = apply_filters(&mut p, &a.filters)?;
     let mut r = report::top_with_total(&p, &o, total);
     r.profile_labels.extend(spec.header_lines());
-    let mut w = stdout_writer();
-    match a.format {
-        Format::Text => render::top_text(&r, &mut w)?,
-        Format::Json => render::top_json(&r, &mut w)?,
-    }
-    w.flush()?;
+    write_report(a.out.output.as_deref(), |w| match a.format {
+        Format::Text => render::top_text(&r, w),
+        Format::Json => render::top_json(&r, w),
+        Format::Csv => render::top_csv(&r, w),
+        Format::Markdown => render::top_markdown(&r, w),
+    })?;
     Ok(Outcome::Ok)
 }

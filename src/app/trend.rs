@@ -4,12 +4,11 @@
 //! by file name; the report then puts the series in time order.
 
 use super::diff::{load_values, same_type, sample_request, use_color};
-use super::{Outcome, stdout_writer};
+use super::{Outcome, write_report};
 use crate::cli::{TableFormat, TrendArgs};
 use crate::render;
 use crate::report::trend::{Order, TrendBuilder, TrendOptions};
 use anyhow::{Context, Result, bail};
-use std::io::Write;
 use std::path::Path;
 
 /// The snapshots named by the arguments: a folder stands for its files
@@ -53,12 +52,13 @@ pub(crate) fn run(a: TrendArgs) -> Result<Outcome> {
     if files.iter().filter(|p| p.as_str() == "-").count() > 1 {
         bail!("standard input (-) can be read only once");
     }
-    let req = sample_request(&a.sample);
-    let opts = a.nodes.to_options();
-    let mut b = TrendBuilder::new(a.cum);
+    let c = &a.common;
+    let req = sample_request(&c.sample);
+    let opts = c.nodes.to_options();
+    let mut b = TrendBuilder::new(c.cum);
     let mut first: Option<(crate::report::nodes::NodeValues, &str)> = None;
     for name in &files {
-        let mut nv = load_values(name, &req, opts, &a.input)?;
+        let mut nv = load_values(name, &req, opts, &c.filters, &c.input)?;
         if let Some((f, fname)) = &first {
             same_type(f, fname, &nv, name)?;
         }
@@ -74,7 +74,7 @@ pub(crate) fn run(a: TrendArgs) -> Result<Outcome> {
         }
     }
     let r = b.finish(&TrendOptions {
-        nodecount: a.nodecount,
+        nodecount: c.nodecount,
         keep_order: a.keep_order,
         limit: a.limit,
     });
@@ -97,13 +97,13 @@ pub(crate) fn run(a: TrendArgs) -> Result<Outcome> {
         ),
         _ => {}
     }
-    let mut w = stdout_writer();
-    match a.format {
-        TableFormat::Text => render::trend::text(&r, use_color(a.color), &mut w)?,
-        TableFormat::Json => render::trend::json(&r, &mut w)?,
-        TableFormat::Csv => render::trend::csv_out(&r, &mut w)?,
-        TableFormat::Markdown => render::trend::markdown(&r, &mut w)?,
-    }
-    w.flush()?;
+    let out = a.out.output.as_deref();
+    let color = out.is_none_or(super::is_stdout) && use_color(c.color);
+    write_report(out, |w| match c.format {
+        TableFormat::Text => render::trend::text(&r, color, w),
+        TableFormat::Json => render::trend::json(&r, w),
+        TableFormat::Csv => render::trend::csv_out(&r, w),
+        TableFormat::Markdown => render::trend::markdown(&r, w),
+    })?;
     Ok(Outcome::Ok)
 }

@@ -22,14 +22,17 @@ pub(crate) fn run(a: WatchArgs) -> Result<Outcome> {
     if a.count == Some(0) {
         return Ok(Outcome::Ok);
     }
-    a.input.symbolize_options().map_err(anyhow::Error::msg)?;
+    a.common
+        .input
+        .symbolize_options()
+        .map_err(anyhow::Error::msg)?;
     std::fs::create_dir_all(&a.dir)
         .with_context(|| format!("{}: cannot create the folder", a.dir.display()))?;
-    let req = sample_request(&a.sample);
-    let opts = a.nodes.to_options();
-    let color = use_color(a.color);
+    let req = sample_request(&a.common.sample);
+    let opts = a.common.nodes.to_options();
+    let color = use_color(a.common.color);
     let mut seq = next_sequence(&a.dir);
-    let mut b = TrendBuilder::new(a.cum);
+    let mut b = TrendBuilder::new(a.common.cum);
     let mut first: Option<NodeValues> = None;
     let start = Instant::now();
     let mut done = 0u64;
@@ -43,7 +46,7 @@ pub(crate) fn run(a: WatchArgs) -> Result<Outcome> {
                 b.add(&nv, &path.display().to_string());
                 let n = done + 1;
                 let mut w = stdout_writer();
-                if a.format == TableFormat::Text {
+                if a.common.format == TableFormat::Text {
                     writeln!(
                         w,
                         "Scrape {n}{}: {} at {}",
@@ -53,22 +56,22 @@ pub(crate) fn run(a: WatchArgs) -> Result<Outcome> {
                     )?;
                 }
                 if n < 2 {
-                    if a.format == TableFormat::Text {
+                    if a.common.format == TableFormat::Text {
                         writeln!(w, "The trend starts with the next scrape.")?;
                     }
                 } else {
                     let r = b.clone().finish(&TrendOptions {
-                        nodecount: a.nodecount,
+                        nodecount: a.common.nodecount,
                         ..Default::default()
                     });
-                    match a.format {
+                    match a.common.format {
                         TableFormat::Text => render::trend::text(&r, color, &mut w)?,
-                        TableFormat::Json => render::trend::json(&r, &mut w)?,
+                        TableFormat::Json => render::trend::json_line(&r, &mut w)?,
                         TableFormat::Csv => render::trend::csv_out(&r, &mut w)?,
                         TableFormat::Markdown => render::trend::markdown(&r, &mut w)?,
                     }
                 }
-                if a.format == TableFormat::Text {
+                if a.common.format == TableFormat::Text {
                     writeln!(w)?;
                 }
                 w.flush()?;
@@ -114,7 +117,7 @@ fn scrape(
     seq: u64,
     at: jiff::Timestamp,
 ) -> Result<(PathBuf, NodeValues)> {
-    let f = source::fetch(&a.url, &fetch_options(&a.input))
+    let f = source::fetch(&a.url, &fetch_options(&a.common.input))
         .map_err(|(url, e)| anyhow!("{url}: {e}"))?;
     let gz = f.body.starts_with(&[0x1f, 0x8b]);
     let name = format!(
@@ -129,10 +132,11 @@ fn scrape(
         reader: Box::new(&f.body[..]),
         content_type: f.content_type.clone(),
     };
-    let p = load_opened(&f.url, opened, &a.input)?;
+    let mut p = load_opened(&f.url, opened, &a.common.input)?;
     write_atomic(&path, |w| w.write_all(&f.body))
         .with_context(|| format!("{}: cannot write", path.display()))?;
     drop(f);
+    super::filtering::apply_filters(&mut p, &a.common.filters)?;
     let idx = profile::sample_index(&p, req).map_err(|e| anyhow!("{}: {e}", path.display()))?;
     Ok((path, nodes::node_values(&p, idx, opts)))
 }

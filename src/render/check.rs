@@ -343,6 +343,39 @@ pub fn markdown(r: &CheckReport, w: &mut dyn Write) -> io::Result<()> {
 
 /// JUnit XML: one testsuite, one testcase per rule; a violated rule is a
 /// `<failure>`, a rule passed within noise carries a `<system-out>` note.
+/// GitHub Actions workflow commands: one `::error` annotation per violated
+/// rule and one `::warning` per rule over its limit within the noise,
+/// on the NEW profile's file; nothing for rules that hold.
+pub fn github(r: &CheckReport, w: &mut dyn Write) -> io::Result<()> {
+    for res in &r.results {
+        let level = match res.verdict {
+            Verdict::Fail => "error",
+            Verdict::WithinNoise => "warning",
+            Verdict::Pass => continue,
+        };
+        writeln!(
+            w,
+            "::{level} file={},title={}::{}",
+            gh_property(&r.new_name),
+            gh_property(&format!("heapscope check {}", res.rule)),
+            gh_data(&detail(res, &r.sample_unit))
+        )?;
+    }
+    Ok(())
+}
+
+/// A workflow command's message, escaped as GitHub's toolkit does.
+fn gh_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// A workflow command's property value (also escapes `:` and `,`).
+fn gh_property(s: &str) -> String {
+    gh_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
 pub fn junit(r: &CheckReport, w: &mut dyn Write) -> io::Result<()> {
     writeln!(w, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
     writeln!(

@@ -80,7 +80,17 @@ pub fn render_text(infos: &[Info], w: &mut dyn Write) -> io::Result<()> {
 #[derive(Serialize)]
 struct InfoJson<'a> {
     schema_version: u32,
+    command: &'static str,
+    /// The default sample type, when every profile has the same one.
+    sample_type: Option<&'a crate::report::info::SampleTypeInfo>,
     profiles: &'a [Info],
+}
+
+/// The default sample type of `i`, with its unit.
+fn default_type(i: &Info) -> Option<&crate::report::info::SampleTypeInfo> {
+    i.sample_types
+        .iter()
+        .find(|t| t.r#type == i.default_sample_type)
 }
 
 /// JSON rendering: `{"schema_version":1,"profiles":[...]}`.
@@ -89,6 +99,12 @@ pub fn render_json(infos: &[Info], w: &mut dyn Write) -> io::Result<()> {
         &mut *w,
         &InfoJson {
             schema_version: SCHEMA_VERSION,
+            command: "info",
+            sample_type: infos.first().and_then(default_type).filter(|t| {
+                infos.iter().all(|i| {
+                    default_type(i).is_some_and(|u| u.r#type == t.r#type && u.unit == t.unit)
+                })
+            }),
             profiles: infos,
         },
     )?;

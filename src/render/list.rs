@@ -55,15 +55,15 @@ pub fn list_text(r: &ListReport, w: &mut dyn Write) -> io::Result<()> {
     Ok(())
 }
 
-// JSON field order is alphabetical, as the report has always been written.
+// The envelope every command's JSON opens with, then the report.
 
 #[derive(Serialize)]
 struct JsonList<'a> {
+    schema_version: u32,
     command: &'static str,
-    routines: Vec<JsonRoutine<'a>>,
-    sample_type: &'a str,
-    sample_unit: &'a str,
+    sample_type: super::JsonSampleTypeOwned<'a>,
     total: i64,
+    routines: Vec<JsonRoutine<'a>>,
 }
 
 #[derive(Serialize)]
@@ -129,11 +129,14 @@ pub fn list_json(r: &ListReport, w: &mut dyn Write) -> io::Result<()> {
         })
         .collect();
     let doc = JsonList {
+        schema_version: super::SCHEMA_VERSION,
         command: "list",
-        routines,
-        sample_type: &r.sample_type,
-        sample_unit: &r.sample_unit,
+        sample_type: super::JsonSampleTypeOwned {
+            r#type: &r.sample_type,
+            unit: &r.sample_unit,
+        },
         total: r.total,
+        routines,
     };
     serde_json::to_writer_pretty(&mut *w, &doc)?;
     writeln!(w)

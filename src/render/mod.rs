@@ -49,6 +49,66 @@ pub fn top_text(r: &TopReport, w: &mut dyn Write) -> io::Result<()> {
     Ok(())
 }
 
+/// The rows of `top` with pprof's columns, formatted as the text report
+/// formats them.
+fn top_cells(r: &TopReport) -> Vec<Vec<String>> {
+    let mut sum = 0i64;
+    r.rows
+        .iter()
+        .map(|row| {
+            sum = sum.wrapping_add(row.flat);
+            let inl = row.inline.as_str();
+            vec![
+                r.format_value(row.flat),
+                units::percentage(row.flat, r.total).trim().to_string(),
+                units::percentage(sum, r.total).trim().to_string(),
+                r.format_value(row.cum),
+                units::percentage(row.cum, r.total).trim().to_string(),
+                if inl.is_empty() {
+                    row.name.clone()
+                } else {
+                    format!("{} {inl}", row.name)
+                },
+            ]
+        })
+        .collect()
+}
+
+const TOP_HEADER: [&str; 6] = ["flat", "flat%", "sum%", "cum", "cum%", "name"];
+
+/// `top` as CSV: the header lines are left out; values are raw numbers in
+/// the sample unit, so that a spreadsheet can sum them.
+pub fn top_csv(r: &TopReport, w: &mut dyn Write) -> io::Result<()> {
+    let mut sum = 0i64;
+    let rows = r.rows.iter().map(|row| {
+        sum = sum.wrapping_add(row.flat);
+        vec![
+            row.flat.to_string(),
+            units::percentage(row.flat, r.total).trim().to_string(),
+            units::percentage(sum, r.total).trim().to_string(),
+            row.cum.to_string(),
+            units::percentage(row.cum, r.total).trim().to_string(),
+            row.name.clone(),
+            row.inline
+                .as_str()
+                .trim_matches(|c| c == '(' || c == ')')
+                .to_string(),
+        ]
+    });
+    let mut header = TOP_HEADER.to_vec();
+    header.push("inline");
+    table::write_csv(&header, rows, w)
+}
+
+/// `top` as a Markdown table, after the header lines.
+pub fn top_markdown(r: &TopReport, w: &mut dyn Write) -> io::Result<()> {
+    for l in r.header_lines() {
+        writeln!(w, "{}  ", table::md(&l))?;
+    }
+    writeln!(w)?;
+    table::write_markdown(&TOP_HEADER, &[0, 1, 2, 3, 4], top_cells(r), w)
+}
+
 /// The JSON schema version of every JSON output.
 pub const SCHEMA_VERSION: u32 = 1;
 

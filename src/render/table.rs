@@ -120,6 +120,48 @@ pub(crate) fn csv(s: &str) -> String {
     }
 }
 
+/// A CSV table: the header, then one line per row, each field quoted as
+/// [`csv`] does.
+pub(crate) fn write_csv(
+    header: &[&str],
+    rows: impl IntoIterator<Item = Vec<String>>,
+    w: &mut dyn Write,
+) -> io::Result<()> {
+    writeln!(w, "{}", header.join(","))?;
+    for r in rows {
+        let f: Vec<String> = r.iter().map(|s| csv(s)).collect();
+        writeln!(w, "{}", f.join(","))?;
+    }
+    Ok(())
+}
+
+/// A Markdown (GFM) table; the `right_aligned` columns are right-aligned
+/// and every cell is escaped as [`md`] does.
+pub(crate) fn write_markdown(
+    header: &[&str],
+    right_aligned: &[usize],
+    rows: impl IntoIterator<Item = Vec<String>>,
+    w: &mut dyn Write,
+) -> io::Result<()> {
+    let cells = |r: &[String]| r.iter().map(|s| md(s)).collect::<Vec<_>>().join(" | ");
+    let head: Vec<String> = header.iter().map(|s| s.to_string()).collect();
+    writeln!(w, "| {} |", cells(&head))?;
+    let rule: Vec<&str> = (0..header.len())
+        .map(|i| {
+            if right_aligned.contains(&i) {
+                "---:"
+            } else {
+                "---"
+            }
+        })
+        .collect();
+    writeln!(w, "|{}|", rule.join("|"))?;
+    for r in rows {
+        writeln!(w, "| {} |", cells(&r))?;
+    }
+    Ok(())
+}
+
 /// Text inside a Markdown table cell.
 pub(crate) fn md(s: &str) -> String {
     let mut o = String::with_capacity(s.len());

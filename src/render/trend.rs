@@ -195,6 +195,15 @@ struct JsonTrend<'a> {
 /// JSON: rows in ranking order; values are integers in the sample type's
 /// unit, slopes in that unit per snapshot (per second).
 pub fn json(r: &TrendReport, w: &mut dyn Write) -> io::Result<()> {
+    json_doc(r, w, true)
+}
+
+/// The JSON document of [`json`] on one line (JSON Lines, for `watch`).
+pub fn json_line(r: &TrendReport, w: &mut dyn Write) -> io::Result<()> {
+    json_doc(r, w, false)
+}
+
+fn json_doc(r: &TrendReport, w: &mut dyn Write, pretty: bool) -> io::Result<()> {
     let doc = JsonTrend {
         schema_version: SCHEMA_VERSION,
         command: "trend",
@@ -239,7 +248,11 @@ pub fn json(r: &TrendReport, w: &mut dyn Write) -> io::Result<()> {
             })
             .collect(),
     };
-    serde_json::to_writer_pretty(&mut *w, &doc).map_err(io::Error::other)?;
+    if pretty {
+        serde_json::to_writer_pretty(&mut *w, &doc).map_err(io::Error::other)?;
+    } else {
+        serde_json::to_writer(&mut *w, &doc).map_err(io::Error::other)?;
+    }
     writeln!(w)
 }
 

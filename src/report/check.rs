@@ -220,7 +220,7 @@ pub fn parse_pct(s: &str) -> Result<f64, RuleError> {
 /// Parses a size: a plain number, or a number with B, kB/KiB, MB/MiB,
 /// GB/GiB, TB/TiB; every prefix is binary (1 kB = 1 KiB = 1024 B).
 pub fn parse_size(s: &str) -> Result<i64, RuleError> {
-    let v = crate::cli::parse_size(s).map_err(RuleError)?;
+    let v = crate::units::parse_size(s).map_err(RuleError)?;
     i64::try_from(v).map_err(|_| RuleError(format!("{s:?} is out of range")))
 }
 

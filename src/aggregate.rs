@@ -674,13 +674,34 @@ fn in_edges_range(
     into: &[bool],
     range: std::ops::Range<usize>,
 ) -> Vec<Vec<(u32, i64, bool)>> {
-    const LINEAR: usize = 16;
     let kf = KeptFrames::new(t, kept, into);
-    let n = t.len();
-    let mut lists: Vec<Vec<(u32, i64, bool)>> = vec![Vec::new(); n];
-    let mut big: FxHashMap<(u32, u32), u32> = FxHashMap::default();
-    let mut stamps = Stamps::new(n);
-    let mut sample_edges = SampleEdges::default();
+    // Dense edge ids: an edge whose caller is fixed by its location frame
+    // gets its id once here; an edge from the previous location's innermost
+    // node is looked up per sample, behind a one-entry memo per frame.
+    let mut ids: FxHashMap<(u32, u32), u32> = FxHashMap::default();
+    let mut ends: Vec<(u32, u32)> = Vec::new();
+    let mut intern = |key: (u32, u32), ends: &mut Vec<(u32, u32)>| -> u32 {
+        *ids.entry(key).or_insert_with(|| {
+            ends.push(key);
+            (ends.len() - 1) as u32
+        })
+    };
+    let mut memo: Vec<(u32, u32)> = kf
+        .frames
+        .iter()
+        .map(|&(node, caller, _)| {
+            if caller == NO_NODE || caller == node {
+                (NO_NODE, NO_NODE)
+            } else {
+                (caller, intern((caller, node), &mut ends))
+            }
+        })
+        .collect();
+    let mut weight: Vec<i64> = vec![0; ends.len()];
+    // 0: not counted yet; 1: every counted frame inlined; 2: some not.
+    let mut state: Vec<u8> = vec![0; ends.len()];
+    let mut seen: Vec<u32> = vec![0; ends.len()];
+    let mut stamp: u32 = 0;
     let stride = p.samples.stride;
     let samples = &p.samples;
     let mut start = if range.start == 0 {
@@ -696,8 +717,11 @@ fn in_edges_range(
         if w == 0 {
             continue;
         }
-        stamps.next_sample();
-        sample_edges.next_sample();
+        stamp = stamp.wrapping_add(1);
+        if stamp == 0 {
+            seen.iter_mut().for_each(|s| *s = 0);
+            stamp = 1;
+        }
         let mut parent = NO_NODE;
         for &loc in locs.iter().rev() {
             let l = loc.0 as usize;
@@ -706,38 +730,42 @@ fn in_edges_range(
                 continue;
             }
             let (a, b) = (kf.start[l] as usize, kf.start[l + 1] as usize);
-            for &(node, caller, inline) in &kf.frames[a..b] {
-                let par = if caller == NO_NODE { parent } else { caller };
-                let first_visit = stamps.visit(node as usize);
-                if par != NO_NODE && par != node {
-                    let key = (par, node);
-                    if sample_edges.is_new(key, first_visit) {
-                        let list = &mut lists[node as usize];
-                        let pos = if list.len() <= LINEAR {
-                            list.iter().position(|e| e.0 == par)
-                        } else {
-                            big.get(&key).map(|&x| x as usize)
-                        };
-                        match pos {
-                            Some(k) => {
-                                list[k].1 = list[k].1.wrapping_add(w);
-                                list[k].2 &= inline;
-                            }
-                            None => {
-                                list.push((par, w, inline));
-                                if list.len() == LINEAR + 1 {
-                                    for (k, e) in list.iter().enumerate() {
-                                        big.insert((e.0, node), k as u32);
-                                    }
-                                } else if list.len() > LINEAR + 1 {
-                                    big.insert(key, (list.len() - 1) as u32);
-                                }
-                            }
-                        }
+            for (f, &(node, caller, inline)) in (a..b).zip(&kf.frames[a..b]) {
+                let eid = if caller != NO_NODE {
+                    if caller == node {
+                        continue;
                     }
+                    memo[f].1
+                } else {
+                    if parent == NO_NODE || parent == node {
+                        continue;
+                    }
+                    let m = &mut memo[f];
+                    if m.0 != parent {
+                        let eid = intern((parent, node), &mut ends);
+                        if eid as usize == weight.len() {
+                            weight.push(0);
+                            state.push(0);
+                            seen.push(0);
+                        }
+                        *m = (parent, eid);
+                    }
+                    m.1
+                } as usize;
+                if seen[eid] == stamp {
+                    continue;
                 }
+                seen[eid] = stamp;
+                weight[eid] = weight[eid].wrapping_add(w);
+                state[eid] = state[eid].max(if inline { 1 } else { 2 });
             }
             parent = innermost;
+        }
+    }
+    let mut lists: Vec<Vec<(u32, i64, bool)>> = vec![Vec::new(); t.len()];
+    for (eid, &(par, node)) in ends.iter().enumerate() {
+        if state[eid] != 0 {
+            lists[node as usize].push((par, weight[eid], state[eid] == 1));
         }
     }
     lists

@@ -193,24 +193,9 @@ fn output_unit(
     if requested != "minimum" {
         return requested.to_string();
     }
-    let mut min_value = 0i64;
-    let mut any = false;
-    for (flat, cum) in values {
-        any = true;
-        let mut m = flat.wrapping_abs();
-        if m == 0 {
-            m = cum.wrapping_abs();
-        }
-        if m > 0 && (min_value == 0 || m < min_value) {
-            min_value = m;
-        }
-    }
-    if !any {
+    let Some(min_value) = super::minimum_value(total, values) else {
         return requested.to_string();
-    }
-    if min_value == 0 {
-        min_value = total;
-    }
+    };
     let (_, unit) = units::scale(min_value, sample_unit, "minimum");
     if unit.is_empty() {
         sample_unit.to_string()

@@ -285,16 +285,10 @@ pub(crate) fn compare_nodes(
         .then_with(|| t.infos[a].sprint().cmp(&t.infos[b].sprint()))
 }
 
-/// pprof's `selectOutputUnit` for `-unit=minimum`.
-pub fn select_output_unit(
-    sample_unit: &str,
-    requested: &str,
-    total: i64,
-    values: impl Iterator<Item = (i64, i64)>,
-) -> String {
-    if requested != "minimum" {
-        return requested.to_string();
-    }
+/// The smallest nonzero |flat| (|cum| where flat is 0) of the rows, as
+/// pprof's `selectOutputUnit` takes it; the total when all are 0, `None`
+/// when there are no rows.
+pub(crate) fn minimum_value(total: i64, values: impl Iterator<Item = (i64, i64)>) -> Option<i64> {
     let mut min_value = 0i64;
     let mut any = false;
     for (flat, cum) in values {
@@ -308,12 +302,25 @@ pub fn select_output_unit(
         }
     }
     if !any {
+        return None;
+    }
+    Some(if min_value == 0 { total } else { min_value })
+}
+
+/// pprof's `selectOutputUnit` for `-unit=minimum`.
+pub fn select_output_unit(
+    sample_unit: &str,
+    requested: &str,
+    total: i64,
+    values: impl Iterator<Item = (i64, i64)>,
+) -> String {
+    if requested != "minimum" {
         return requested.to_string();
     }
+    let Some(min_value) = minimum_value(total, values) else {
+        return requested.to_string();
+    };
     let max_value = total;
-    if min_value == 0 {
-        min_value = max_value;
-    }
     let (_, min_unit) = units::scale(min_value, sample_unit, "minimum");
     let (_, max_unit) = units::scale(max_value, sample_unit, "minimum");
     let mut unit = min_unit.clone();

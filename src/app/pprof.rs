@@ -107,17 +107,19 @@ pub fn run(args: &[String]) -> Result<Outcome> {
     };
     let e = a.effective(&report);
     let nodes = node_options(&e)?;
+    // -top and -topproto read the same options.
+    let top_options = || TopOptions {
+        sample_index: idx,
+        nodes,
+        cum: a.cum,
+        nodecount: e.nodecount,
+        nodefraction: e.nodefraction,
+        edgefraction: e.edgefraction,
+        unit: a.unit.clone(),
+    };
     match report {
         Report::Top => {
-            let o = TopOptions {
-                sample_index: idx,
-                nodes,
-                cum: a.cum,
-                nodecount: e.nodecount,
-                nodefraction: e.nodefraction,
-                edgefraction: e.edgefraction,
-                unit: a.unit.clone(),
-            };
+            let o = top_options();
             let mut r = report::top_with_total(&p, &o, total);
             if a.mean {
                 mean_top(&p, &mut r, nodes, idx, &a.unit);
@@ -178,15 +180,7 @@ pub fn run(args: &[String]) -> Result<Outcome> {
             emit(&a, true, |w| encode::write_gzip(&p, w))
         }
         Report::TopProto => {
-            let o = TopOptions {
-                sample_index: idx,
-                nodes,
-                cum: a.cum,
-                nodecount: e.nodecount,
-                nodefraction: e.nodefraction,
-                edgefraction: e.edgefraction,
-                unit: a.unit.clone(),
-            };
+            let o = top_options();
             let r = report::top_with_total(&p, &o, total);
             let out = report::topproto::top_proto(&p, &r, nodes);
             emit(&a, true, |w| report::topproto::write_gzip(&out, w))

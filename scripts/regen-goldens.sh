@@ -2,7 +2,7 @@
 # Regenerates the `top` goldens in tests/golden/top/ from the reference implementation,
 # `go tool pprof` (run through ../shared/tools/pprof, or $PPROF if set).
 #
-# The case list lives in tests/golden/top/cases.txt (also read by tests/conformance.rs):
+# The case list lives in tests/golden/top/cases.txt (also read by tests/it/conformance.rs):
 #   golden_name <TAB> pprof args <TAB> heapscope args <TAB> profiles
 # For each case this runs, from inside testdata/ and with TZ=UTC (so the `File:` and `Time:`
 # header lines match what heapscope prints when the test runs it the same way):
@@ -14,12 +14,12 @@
 # pprof leaves the order of tied rows (equal flat column and equal name, e.g. the per-function
 # rows of one file under -files) unspecified: it follows Go map iteration and changes from run
 # to run. So that regenerating does not churn the goldens, the node columns (cum, cum%, name) of
-# such rows are written in a canonical order: cum descending, then text. tests/conformance.rs
+# such rows are written in a canonical order: cum descending, then text. tests/it/conformance.rs
 # applies the same rule to both sides before comparing (see its module comment).
 #
 #   scripts/regen-goldens.sh            # all cases
 #   scripts/regen-goldens.sh NAME...    # only these cases (no stale-file cleanup)
-#   HEAPSCOPE_BLESS=1 cargo test --test conformance   # runs this script
+#   HEAPSCOPE_BLESS=1 cargo test --test it conformance::   # runs this script
 set -euo pipefail
 set -f # args in cases.txt are split on spaces, never globbed
 

@@ -2,7 +2,7 @@
 # Regenerates the legacy-format `top` goldens in tests/golden/legacy/ from the reference
 # implementation, `go tool pprof` (../shared/tools/pprof, or $PPROF if set).
 #
-# Cases: tests/golden/legacy/cases.txt (also read by tests/legacy.rs), one per line:
+# Cases: tests/golden/legacy/cases.txt (also read by tests/it/legacy.rs), one per line:
 #   name <TAB> pprof args <TAB> heapscope args <TAB> profile for pprof <TAB> profile for heapscope
 # `-` means no arguments; `@corpus/` stands for ../shared/corpus/. pprof runs from the repo root as
 #   pprof -top -symbolize=none <pprof args> <profile>   >   tests/golden/legacy/<name>.txt

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Regenerates tests/golden/list/ (tests/list.rs) from the reference implementation,
+# Regenerates tests/golden/list/ (tests/it/list.rs) from the reference implementation,
 # `go tool pprof -list` (../shared/tools/pprof, or $PPROF if set), run from testdata/.
 # Each line of tests/golden/list/cases.txt: name <TAB> pprof args <TAB> heapscope args.
 set -euo pipefail

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Regenerates the goldens of tests/reports.rs and tests/filters.rs from the reference
+# Regenerates the goldens of tests/it/reports.rs and tests/it/filters.rs from the reference
 # implementation, `go tool pprof` (../shared/tools/pprof, or $PPROF if set).
 #
 #   scripts/regen-report-goldens.sh reports     # tests/golden/reports/

@@ -2,7 +2,7 @@
 //! the profile total, and the SVG is well-formed XML with one rectangle per
 //! frame (per distinct stack prefix), each as wide as its value.
 
-mod reports_common;
+use crate::reports_common;
 
 use quick_xml::Reader;
 use quick_xml::events::Event;
@@ -185,7 +185,7 @@ fn flame_output_into_missing_dir_is_a_clean_error() {
     assert_eq!(String::from_utf8_lossy(&out.stderr).lines().count(), 1);
 }
 
-mod common;
+use crate::common;
 
 /// A Go-like heap profile in which everything allocated was freed: the
 /// alloc_* values are non-zero, every inuse_* value is zero.

@@ -9,7 +9,7 @@
 //! Without Chromium the tests say so and pass, except under CI=true, where
 //! they fail (CI installs it: see .ci/run).
 
-mod common;
+use crate::common;
 
 use common::Builder;
 use serde_json::{Value, json};
@@ -314,6 +314,12 @@ fn top_flame_focus_in_browser() {
     b.screenshot("flame");
     b.click_at(x, y);
     b.wait_for("location.hash.includes('z=')");
+    // The hash changes before the view re-renders: wait for the zoomed box.
+    let zoomed = b.wait_for(&format!(
+        "(() => {{ const g = [...document.querySelectorAll('#flame g.box')].find(g => g.getAttribute('data-name') === {}); return !!g && g.querySelector('rect').getBoundingClientRect().width > {w0}; }})()",
+        json!(target)
+    ));
+    assert_eq!(zoomed, json!(true));
     let w1 = b.eval(&format!(
         "(() => {{ const g = [...document.querySelectorAll('#flame g.box')].find(g => g.getAttribute('data-name') === {}); return g.querySelector('rect').getBoundingClientRect().width; }})()",
         json!(target)
@@ -522,7 +528,7 @@ fn hostile_names_run_no_script() {
 }
 
 /// How fast a big page opens: `HEAPSCOPE_BIG_HTML=heap.html cargo test
-/// --test web_browser big_page -- --ignored --nocapture` (the README's
+/// --test it web_browser::big_page -- --ignored --nocapture` (the README's
 /// 150 MB measurement).
 #[test]
 #[ignore]

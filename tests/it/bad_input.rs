@@ -1,7 +1,7 @@
 //! Bad input never panics: one line on stderr naming the file and what is
 //! wrong, exit code 2.
 
-mod common;
+use crate::common;
 
 use common::{Builder, gzip, run_in};
 use heapscope::proto;

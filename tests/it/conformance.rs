@@ -22,7 +22,7 @@
 //! (cum descending, then text) on both sides before comparing; flat, flat% and sum% stay where
 //! they are, as they belong to the position. scripts/regen-goldens.sh writes goldens in that order.
 //!
-//! `HEAPSCOPE_BLESS=1 cargo test --test conformance` regenerates the goldens instead (this needs
+//! `HEAPSCOPE_BLESS=1 cargo test --test it conformance::` regenerates the goldens instead (this needs
 //! `../shared/tools/pprof`, or `PPROF=/path/to/pprof`). `HEAPSCOPE_CASE=substring` runs only the
 //! cases whose name contains it.
 

@@ -579,13 +579,14 @@ fn symbolizes_its_own_test_binary() {
     // Cum, not flat: in an optimized build the first instruction belongs to
     // black_box inlined into the marker, which then holds the flat value.
     assert_eq!(
-        rows.get("symbolize::marker_beta").map(|r| r.1.as_str()),
+        rows.get("it::symbolize::marker_beta").map(|r| r.1.as_str()),
         Some("200B"),
         "{rows:#?}\n{}",
         text(&o.stderr)
     );
     assert_eq!(
-        rows.get("symbolize::marker_alpha").map(|r| r.1.as_str()),
+        rows.get("it::symbolize::marker_alpha")
+            .map(|r| r.1.as_str()),
         Some("100B")
     );
 }

@@ -1,4 +1,3 @@
-#![cfg(feature = "https")]
 //! Live profiles over HTTP: a tiny server on 127.0.0.1 (std only) serves
 //! corpus files, error pages and a slow response; each case checks the exit
 //! code and the one-line message.

@@ -1,4 +1,4 @@
-//! Shared by tests/reports.rs and tests/filters.rs: golden cases produced by
+//! Shared by tests/it/reports.rs and tests/it/filters.rs: golden cases produced by
 //! `go tool pprof` (scripts/regen-report-goldens.sh), run against the built binary.
 
 #![allow(dead_code)]

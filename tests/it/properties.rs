@@ -4,7 +4,7 @@
 //! decoded profile and decoding it again gives the same report, and every
 //! transformation keeps the profile valid (`check_valid`).
 
-mod common;
+use crate::common;
 
 use common::Builder;
 use heapscope::aggregate::Granularity;

@@ -3,7 +3,7 @@
 //! `scripts/regen-report-goldens.sh reports`), plus their JSON forms and
 //! errors. `HEAPSCOPE_CASE=substring` runs only matching golden cases.
 
-mod reports_common;
+use crate::reports_common;
 
 use reports_common::heapscope;
 

@@ -2,7 +2,7 @@
 //! `completions` and `man`, and the static binary of `scripts/dist.sh`.
 //!
 //! Two tests are `#[ignore]`d because they are slow or need root; `.ci/run`
-//! runs them (`cargo test --test dist -- --ignored`):
+//! runs them (`cargo test --test it dist:: -- --ignored`):
 //! - `static_binary_runs_in_an_empty_root`: the musl binary named by
 //!   `HEAPSCOPE_STATIC_BIN` is static, stripped, at most 15 MiB, and runs
 //!   `top`, `info`, `flame -o` and a refused URL in a chroot that holds only

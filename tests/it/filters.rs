@@ -5,7 +5,7 @@
 //! stdout byte for byte (with the `Active filters:` block), and pprof's
 //! warnings on stderr.
 
-mod reports_common;
+use crate::reports_common;
 
 use reports_common::heapscope;
 

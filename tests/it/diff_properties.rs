@@ -3,7 +3,7 @@
 //! to the total delta; `trend` over snapshots that record their times
 //! gives the same report in any argument order.
 
-mod common;
+use crate::common;
 
 use common::Builder;
 use heapscope::aggregate::NodeOptions;

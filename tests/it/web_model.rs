@@ -2,7 +2,7 @@
 //! order, the cut), top rows in `top`'s order, the Graph view's data, and
 //! embedding safety.
 
-mod common;
+use crate::common;
 
 use common::Builder;
 use heapscope::aggregate::NodeOptions;

@@ -5,8 +5,8 @@
 //! callees, recursion and cycles, one node, an empty profile, escaping, and
 //! a graph too large to draw refused quickly.
 
-mod common;
-mod reports_common;
+use crate::common;
+use crate::reports_common;
 
 use common::{Builder, run_in};
 use heapscope::graph::{self, GraphOptions, GraphReport};

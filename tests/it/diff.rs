@@ -3,9 +3,9 @@
 //! is found, exit codes follow the rules on both sides of each threshold,
 //! sampling noise is forgiven unless --strict, and every format matches
 //! its golden (tests/golden/diff/, heapscope's own output checked by eye;
-//! regenerate with HEAPSCOPE_BLESS=1 cargo test --test diff).
+//! regenerate with HEAPSCOPE_BLESS=1 cargo test --test it diff::).
 
-mod common;
+use crate::common;
 
 use common::{Builder, repo, run_in};
 use std::path::{Path, PathBuf};

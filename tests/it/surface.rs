@@ -1,7 +1,7 @@
 //! The command-line surface every command shares: `--unit` names, `-o`
 //! with `-` for standard output, and the hint a pprof-style flag gets.
 
-mod common;
+use crate::common;
 
 use common::{repo, run_in};
 use std::process::Output;

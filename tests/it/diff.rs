@@ -322,180 +322,63 @@ fn diff_matches_nodes_by_name_not_address() {
 
 // ---- Goldens ----
 
-const GOLDENS: &[(&str, &[&str])] = &[
-    ("diff.text", &["diff", "snap1.pb.gz", "snap5.pb.gz"]),
+/// Each golden: its file name under tests/golden/diff/ and the command line
+/// (split on spaces; no argument here contains one).
+const GOLDENS: &[(&str, &str)] = &[
+    ("diff.text", "diff snap1.pb.gz snap5.pb.gz"),
     (
         "diff.cum.nodecount5.text",
-        &[
-            "diff",
-            "snap1.pb.gz",
-            "snap5.pb.gz",
-            "--cum",
-            "--nodecount",
-            "5",
-        ],
+        "diff snap1.pb.gz snap5.pb.gz --cum --nodecount 5",
     ),
-    (
-        "diff.json",
-        &["diff", "snap1.pb.gz", "snap5.pb.gz", "--format", "json"],
-    ),
-    (
-        "diff.csv",
-        &["diff", "snap1.pb.gz", "snap5.pb.gz", "--format", "csv"],
-    ),
+    ("diff.json", "diff snap1.pb.gz snap5.pb.gz --format json"),
+    ("diff.csv", "diff snap1.pb.gz snap5.pb.gz --format csv"),
     (
         "diff.markdown",
-        &["diff", "snap4.pb.gz", "snap5.pb.gz", "--format", "markdown"],
+        "diff snap4.pb.gz snap5.pb.gz --format markdown",
     ),
     (
         "diff.inuse_objects.text",
-        &["diff", "snap1.pb.gz", "snap5.pb.gz", "--inuse-objects"],
+        "diff snap1.pb.gz snap5.pb.gz --inuse-objects",
     ),
     (
         "trend.text",
-        &[
-            "trend",
-            "snap1.pb.gz",
-            "snap2.pb.gz",
-            "snap3.pb.gz",
-            "snap4.pb.gz",
-            "snap5.pb.gz",
-        ],
+        "trend snap1.pb.gz snap2.pb.gz snap3.pb.gz snap4.pb.gz snap5.pb.gz",
     ),
     (
         "trend.cum.nodecount6.text",
-        &[
-            "trend",
-            "snap1.pb.gz",
-            "snap2.pb.gz",
-            "snap3.pb.gz",
-            "snap4.pb.gz",
-            "snap5.pb.gz",
-            "--cum",
-            "--nodecount",
-            "6",
-        ],
+        "trend snap1.pb.gz snap2.pb.gz snap3.pb.gz snap4.pb.gz snap5.pb.gz --cum --nodecount 6",
     ),
     (
         "trend.json",
-        &[
-            "trend",
-            "snap1.pb.gz",
-            "snap2.pb.gz",
-            "snap3.pb.gz",
-            "snap4.pb.gz",
-            "snap5.pb.gz",
-            "--format",
-            "json",
-        ],
+        "trend snap1.pb.gz snap2.pb.gz snap3.pb.gz snap4.pb.gz snap5.pb.gz --format json",
     ),
     (
         "trend.csv",
-        &[
-            "trend",
-            "snap1.pb.gz",
-            "snap2.pb.gz",
-            "snap3.pb.gz",
-            "snap4.pb.gz",
-            "snap5.pb.gz",
-            "--format",
-            "csv",
-        ],
+        "trend snap1.pb.gz snap2.pb.gz snap3.pb.gz snap4.pb.gz snap5.pb.gz --format csv",
     ),
     (
         "trend.markdown",
-        &[
-            "trend",
-            "snap1.pb.gz",
-            "snap2.pb.gz",
-            "snap3.pb.gz",
-            "snap4.pb.gz",
-            "snap5.pb.gz",
-            "--format",
-            "markdown",
-        ],
+        "trend snap1.pb.gz snap2.pb.gz snap3.pb.gz snap4.pb.gz snap5.pb.gz --format markdown",
     ),
     (
         "check.text",
-        &[
-            "check",
-            "snap1.pb.gz",
-            "snap5.pb.gz",
-            "--max-increase",
-            "5%",
-            "--max-node-increase",
-            "1MB",
-            "--budget",
-            "newPayload<=10MB",
-            "--max-total",
-            "64MB",
-        ],
+        "check snap1.pb.gz snap5.pb.gz --max-increase 5% --max-node-increase 1MB --budget newPayload<=10MB --max-total 64MB",
     ),
     (
         "check.json",
-        &[
-            "check",
-            "snap1.pb.gz",
-            "snap5.pb.gz",
-            "--max-increase",
-            "5%",
-            "--max-node-increase",
-            "1MB",
-            "--budget",
-            "newPayload<=10MB",
-            "--max-total",
-            "64MB",
-            "--format",
-            "json",
-        ],
+        "check snap1.pb.gz snap5.pb.gz --max-increase 5% --max-node-increase 1MB --budget newPayload<=10MB --max-total 64MB --format json",
     ),
     (
         "check.markdown",
-        &[
-            "check",
-            "snap1.pb.gz",
-            "snap5.pb.gz",
-            "--max-increase",
-            "5%",
-            "--max-node-increase",
-            "1MB",
-            "--budget",
-            "newPayload<=10MB",
-            "--max-total",
-            "64MB",
-            "--format",
-            "markdown",
-        ],
+        "check snap1.pb.gz snap5.pb.gz --max-increase 5% --max-node-increase 1MB --budget newPayload<=10MB --max-total 64MB --format markdown",
     ),
     (
         "check.junit",
-        &[
-            "check",
-            "snap1.pb.gz",
-            "snap5.pb.gz",
-            "--max-increase",
-            "5%",
-            "--max-node-increase",
-            "1MB",
-            "--budget",
-            "newPayload<=10MB",
-            "--max-total",
-            "64MB",
-            "--format",
-            "junit",
-        ],
+        "check snap1.pb.gz snap5.pb.gz --max-increase 5% --max-node-increase 1MB --budget newPayload<=10MB --max-total 64MB --format junit",
     ),
     (
         "check.pass.text",
-        &[
-            "check",
-            "snap4.pb.gz",
-            "snap5.pb.gz",
-            "--max-increase",
-            "30%",
-            "--max-total",
-            "64MB",
-        ],
+        "check snap4.pb.gz snap5.pb.gz --max-increase 30% --max-total 64MB",
     ),
 ];
 
@@ -504,8 +387,9 @@ fn goldens() {
     let bless = std::env::var_os("HEAPSCOPE_BLESS").is_some();
     let gdir = repo().join("tests/golden/diff");
     let mut failures = Vec::new();
-    for (name, args) in GOLDENS {
-        let o = run(args);
+    for (name, line) in GOLDENS {
+        let args: Vec<&str> = line.split_whitespace().collect();
+        let o = run(&args);
         let c = code(&o);
         let want_code = if name.starts_with("check.") && !name.contains("pass") {
             1
@@ -542,8 +426,9 @@ fn goldens() {
 
 #[test]
 fn json_formats_parse() {
-    for (name, args) in GOLDENS.iter().filter(|(n, _)| n.ends_with(".json")) {
-        let v = json(&run(args));
+    for (name, line) in GOLDENS.iter().filter(|(n, _)| n.ends_with(".json")) {
+        let args: Vec<&str> = line.split_whitespace().collect();
+        let v = json(&run(&args));
         assert_eq!(v["schema_version"], 1, "{name}");
     }
 }

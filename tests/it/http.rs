@@ -255,26 +255,36 @@ fn body_size_is_capped() {
     fails_with(&o, &["--max-input-size"]);
 }
 
+/// `heapscope watch URL --every EVERY --count COUNT --dir DIR EXTRA...`.
+fn watch(url: &str, every: &str, count: u32, dir: &Path, extra: &[&str]) -> Output {
+    let count = count.to_string();
+    let mut args = vec![
+        "watch",
+        url,
+        "--every",
+        every,
+        "--count",
+        &count,
+        "--dir",
+        dir.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    heapscope(&args)
+}
+
 #[test]
 fn watch_keeps_snapshots_and_prints_the_trend() {
     let base = serve();
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("snaps");
     let url = format!("{base}/seq");
-    let o = heapscope(&[
-        "watch",
+    let o = watch(
         &url,
-        "--every",
         "200ms",
-        "--count",
-        "3",
-        "--dir",
-        out.to_str().unwrap(),
-        "--color",
-        "never",
-        "--nodecount",
-        "5",
-    ]);
+        3,
+        &out,
+        &["--color", "never", "--nodecount", "5"],
+    );
     assert!(o.status.success(), "{}", stderr(&o));
     let mut files: Vec<PathBuf> = std::fs::read_dir(&out)
         .unwrap()
@@ -316,16 +326,7 @@ fn watch_fails_on_a_first_scrape_error() {
     let base = serve();
     let dir = tempfile::tempdir().unwrap();
     let url = format!("{base}/html");
-    let o = heapscope(&[
-        "watch",
-        &url,
-        "--every",
-        "100ms",
-        "--count",
-        "2",
-        "--dir",
-        dir.path().to_str().unwrap(),
-    ]);
+    let o = watch(&url, "100ms", 2, dir.path(), &[]);
     fails_with(&o, &[&url, "text/html"]);
     assert_eq!(
         std::fs::read_dir(dir.path()).unwrap().count(),
@@ -346,18 +347,7 @@ fn watch_goes_on_after_a_failed_scrape() {
     let base = serve();
     let dir = tempfile::tempdir().unwrap();
     let url = format!("{base}/flaky");
-    let o = heapscope(&[
-        "watch",
-        &url,
-        "--every",
-        "100ms",
-        "--count",
-        "3",
-        "--dir",
-        dir.path().to_str().unwrap(),
-        "--color",
-        "never",
-    ]);
+    let o = watch(&url, "100ms", 3, dir.path(), &["--color", "never"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let e = stderr(&o);
     assert_eq!(e.lines().count(), 1, "{e}");
@@ -388,18 +378,7 @@ fn watch_json_is_json_lines() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("snaps");
     let url = format!("{base}/seq");
-    let o = heapscope(&[
-        "watch",
-        &url,
-        "--every",
-        "100ms",
-        "--count",
-        "3",
-        "--dir",
-        out.to_str().unwrap(),
-        "--format",
-        "json",
-    ]);
+    let o = watch(&url, "100ms", 3, &out, &["--format", "json"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let stdout = String::from_utf8_lossy(&o.stdout).into_owned();
     let lines: Vec<&str> = stdout.lines().collect();

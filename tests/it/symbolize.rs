@@ -719,6 +719,22 @@ fn warnings(o: &Output) -> Vec<String> {
         .collect()
 }
 
+/// `heapscope top --binary BINARY PROFILE` in `dir`, which must succeed
+/// and warn that BINARY may be the wrong file: that warning line.
+fn suspect_warning(binary: &Path, profile: &Path, dir: &Path) -> String {
+    let o = heapscope(
+        &[
+            "top",
+            "--binary",
+            binary.to_str().unwrap(),
+            profile.to_str().unwrap(),
+        ],
+        dir,
+    );
+    let name = binary.file_name().unwrap().to_string_lossy();
+    suspect_line(&warnings(&o), &name).to_string()
+}
+
 fn suspect_line<'a>(w: &'a [String], binary: &str) -> &'a str {
     w.iter()
         .find(|l| l.contains(&format!("{binary} may not be the binary of mapping")))
@@ -731,17 +747,7 @@ fn wrong_binary_for_a_profile_without_build_ids_warns() {
     // has no executable segment where Go's addresses are.
     let d = tempfile::tempdir().unwrap();
     let prof = root().join("testdata/legacy/heap_debug1.txt");
-    let o = heapscope(
-        &[
-            "top",
-            "--binary",
-            fixture("heapdemo_pie").to_str().unwrap(),
-            prof.to_str().unwrap(),
-        ],
-        d.path(),
-    );
-    let w = warnings(&o);
-    let l = suspect_line(&w, "heapdemo_pie");
+    let l = suspect_warning(&fixture("heapdemo_pie"), &prof, d.path());
     assert!(
         l.contains("addresses fall outside its executable segments"),
         "{l}"
@@ -753,17 +759,7 @@ fn wrong_binary_for_a_profile_without_build_ids_warns() {
 fn pie_profile_against_the_non_pie_build_warns() {
     let d = tempfile::tempdir().unwrap();
     let prof = fixture("gperftools_pie.pb.gz");
-    let o = heapscope(
-        &[
-            "top",
-            "--binary",
-            fixture("heapdemo_nopie").to_str().unwrap(),
-            prof.to_str().unwrap(),
-        ],
-        d.path(),
-    );
-    let w = warnings(&o);
-    let l = suspect_line(&w, "heapdemo_nopie");
+    let l = suspect_warning(&fixture("heapdemo_nopie"), &prof, d.path());
     assert!(
         l.contains("the profile's mapping is heapdemo_pie, the binary is heapdemo_nopie"),
         "{l}"
@@ -771,12 +767,7 @@ fn pie_profile_against_the_non_pie_build_warns() {
     assert!(l.contains("fixed-address (non-PIE) executable"), "{l}");
     // Renamed to the mapping's name, the build still gives itself away.
     std::fs::copy(fixture("heapdemo_nopie"), d.path().join("heapdemo_pie")).unwrap();
-    let o = heapscope(
-        &["top", "--binary", "heapdemo_pie", prof.to_str().unwrap()],
-        d.path(),
-    );
-    let w = warnings(&o);
-    let l = suspect_line(&w, "heapdemo_pie");
+    let l = suspect_warning(&d.path().join("heapdemo_pie"), &prof, d.path());
     assert!(!l.contains("the profile's mapping is"), "{l}");
     assert!(l.contains("fixed-address (non-PIE) executable"), "{l}");
     assert!(l.contains("outside its executable segments"), "{l}");
@@ -786,17 +777,11 @@ fn pie_profile_against_the_non_pie_build_warns() {
 fn non_pie_profile_against_the_pie_build_warns() {
     let d = tempfile::tempdir().unwrap();
     std::fs::copy(fixture("heapdemo_pie"), d.path().join("heapdemo_nopie")).unwrap();
-    let o = heapscope(
-        &[
-            "top",
-            "--binary",
-            "heapdemo_nopie",
-            fixture("gperftools_nopie.pb.gz").to_str().unwrap(),
-        ],
+    let l = suspect_warning(
+        &d.path().join("heapdemo_nopie"),
+        &fixture("gperftools_nopie.pb.gz"),
         d.path(),
     );
-    let w = warnings(&o);
-    let l = suspect_line(&w, "heapdemo_nopie");
     assert!(l.contains("outside its executable segments"), "{l}");
 }
 

@@ -3,18 +3,18 @@
 //! total before filtering (as pprof does), filters, trims the graph, then
 //! renders it to stdout or atomically to `-o FILE`.
 
-use super::filtering::apply_filters;
-use super::{Outcome, load_with_base, stdout_writer};
-use crate::cli::{GraphArgs, GraphFormat};
-use crate::graph::{self, GraphOptions};
+use super::reports::prepare;
+use super::{Outcome, stdout_writer};
+use crate::graph;
+use crate::options::{GraphFormat, GraphRequest};
+use crate::output;
 use crate::render::{dot, graph_svg};
-use crate::{output, profile, report};
 use anyhow::{Context, Result, bail};
 use std::io::Write;
 use std::path::Path;
 
 /// The format asked for, else the one the output file's extension names.
-fn pick_format(a: &GraphArgs) -> Result<GraphFormat> {
+fn pick_format(a: &GraphRequest) -> Result<GraphFormat> {
     if let Some(f) = a.format {
         return Ok(f);
     }
@@ -34,30 +34,12 @@ fn pick_format(a: &GraphArgs) -> Result<GraphFormat> {
     })
 }
 
-pub(crate) fn run(a: GraphArgs) -> Result<Outcome> {
+pub fn run(a: GraphRequest) -> Result<Outcome> {
     let format = pick_format(&a)?;
-    let mut p = load_with_base(&a.profiles, &a.base, &a.input)?;
-    let (req, warnings) = a.sample.resolve();
-    for w in warnings {
-        eprintln!("{w}");
-    }
-    let idx = profile::sample_index(&p, &req)
-        .map_err(|e| anyhow::anyhow!("{}: {e}", super::shown_names(&a.profiles)))?;
-    let total = report::compute_total(&p, idx);
-    let spec = apply_filters(&mut p, &a.filters)?;
-    let mut o = GraphOptions {
-        sample_index: idx,
-        nodes: a.nodes.to_options(),
-        nodecount: a.nodecount,
-        nodefraction: a.nodefraction,
-        edgefraction: a.edgefraction,
-        unit: a.unit.clone(),
-        ..GraphOptions::default()
-    };
-    if a.no_trim {
-        o.no_trim();
-    }
-    let r = graph::graph_report(&p, &o, total, &spec.header_lines());
+    let x = prepare(&a.selection)?;
+    let mut o = a.options;
+    o.sample_index = x.idx;
+    let r = graph::graph_report(&x.p, &o, x.total, &a.selection.filters.header_lines());
     let write = |w: &mut dyn Write| -> std::io::Result<()> {
         match format {
             GraphFormat::Dot => dot::write_dot(&r, w),

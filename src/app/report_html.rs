@@ -7,11 +7,11 @@
 //! profiles merged (and combined with --base/--diff-base) as `top` does,
 //! after the command line's filters.
 
-use super::diff::{same_type, sample_request};
+use super::diff::same_type;
 use super::filtering::apply_filters;
 use super::{Outcome, load, shown_names};
-use crate::cli::{PageArgs, ReportArgs};
 use crate::filter::FilterSpec;
+use crate::options::PageRequest;
 use crate::profile::{self, Profile, merge};
 use crate::report::diff::{self as rdiff, DiffOptions};
 use crate::report::nodes::{self, NodeValues};
@@ -30,32 +30,34 @@ pub(crate) struct Built {
     pub(crate) spec: FilterSpec,
 }
 
-pub(crate) fn run(a: ReportArgs) -> Result<Outcome> {
-    let b = build(&a.page, "file")?;
+/// `report`: the page, written atomically to `output`.
+pub fn run(a: PageRequest, output: &std::path::Path) -> Result<Outcome> {
+    let b = build(&a, "file")?;
     let html = crate::web::page::html(&b.page);
     drop(b);
-    let path = &a.output;
+    let path = output;
     output::write_atomic(path, |w| w.write_all(html.as_bytes()))
         .with_context(|| format!("writing {}", path.display()))?;
     Ok(Outcome::Ok)
 }
 
-fn values_of(p: &Profile, name: &str, req: &str, a: &PageArgs) -> Result<(usize, NodeValues)> {
+fn values_of(p: &Profile, name: &str, req: &str, a: &PageRequest) -> Result<(usize, NodeValues)> {
     let idx = profile::sample_index(p, req)
         .map_err(|e| anyhow::anyhow!("{}: {e}", source::display_name(name)))?;
-    Ok((idx, nodes::node_values(p, idx, a.nodes.to_options())))
+    Ok((idx, nodes::node_values(p, idx, a.nodes)))
 }
 
-pub(crate) fn build(a: &PageArgs, mode: &'static str) -> Result<Built> {
-    let req = sample_request(&a.sample);
-    let nodes_opts = a.nodes.to_options();
+pub(crate) fn build(a: &PageRequest, mode: &'static str) -> Result<Built> {
+    let s = &a.selection;
+    let req = s.sample.announce().to_string();
+    let nodes_opts = a.nodes;
     let mut names = Names::default();
-    let mut ps = Vec::with_capacity(a.profiles.len());
-    if a.profiles.iter().filter(|n| n.as_str() == "-").count() > 1 {
+    let mut ps = Vec::with_capacity(s.profiles.len());
+    if s.profiles.iter().filter(|n| n.as_str() == "-").count() > 1 {
         anyhow::bail!("standard input (-) can be read only once");
     }
-    for n in &a.profiles {
-        ps.push(load(std::slice::from_ref(n), &a.input)?);
+    for n in &s.profiles {
+        ps.push(load(std::slice::from_ref(n), &s.input)?);
     }
 
     // Trend: every profile's node values, oldest first.
@@ -63,10 +65,10 @@ pub(crate) fn build(a: &PageArgs, mode: &'static str) -> Result<Built> {
     if ps.len() >= 2 {
         let mut b = TrendBuilder::new(false);
         let mut first: Option<NodeValues> = None;
-        for (p, n) in ps.iter().zip(&a.profiles) {
+        for (p, n) in ps.iter().zip(&s.profiles) {
             let (_, nv) = values_of(p, n, &req, a)?;
             if let Some(f) = &first {
-                same_type(f, &a.profiles[0], &nv, n)?;
+                same_type(f, &s.profiles[0], &nv, n)?;
             }
             b.add(&nv, source::display_name(n));
             if first.is_none() {
@@ -81,10 +83,10 @@ pub(crate) fn build(a: &PageArgs, mode: &'static str) -> Result<Built> {
 
     // Diff of two profiles, first against second.
     let mut diff = None;
-    if ps.len() == 2 && a.base.diff_base.is_empty() {
+    if ps.len() == 2 && s.bases.diff_base.is_empty() {
         diff = Some(diff_view(
-            (&ps[0], &a.profiles[0]),
-            (&ps[1], &a.profiles[1]),
+            (&ps[0], &s.profiles[0]),
+            (&ps[1], &s.profiles[1]),
             &req,
             a,
             &mut names,
@@ -92,11 +94,11 @@ pub(crate) fn build(a: &PageArgs, mode: &'static str) -> Result<Built> {
     }
 
     let mut main =
-        merge::merge(ps).with_context(|| format!("merging {}", shown_names(&a.profiles)))?;
-    if !a.base.diff_base.is_empty() {
-        let base = load(&a.base.diff_base, &a.input)?;
-        let bname = shown_names(&a.base.diff_base);
-        let nname = shown_names(&a.profiles);
+        merge::merge(ps).with_context(|| format!("merging {}", shown_names(&s.profiles)))?;
+    if !s.bases.diff_base.is_empty() {
+        let base = load(&s.bases.diff_base, &s.input)?;
+        let bname = shown_names(&s.bases.diff_base);
+        let nname = shown_names(&s.profiles);
         diff = Some(diff_view(
             (&base, &bname),
             (&main, &nname),
@@ -106,22 +108,23 @@ pub(crate) fn build(a: &PageArgs, mode: &'static str) -> Result<Built> {
         )?);
         main = merge::subtract_base(main, base, merge::BaseMode::Diff)
             .with_context(|| format!("combining {nname} with its base {bname}"))?;
-    } else if !a.base.base.is_empty() {
-        let base = load(&a.base.base, &a.input)?;
+    } else if !s.bases.base.is_empty() {
+        let base = load(&s.bases.base, &s.input)?;
         main = merge::subtract_base(main, base, merge::BaseMode::Subtract).with_context(|| {
             format!(
                 "combining {} with its base {}",
-                shown_names(&a.profiles),
-                shown_names(&a.base.base)
+                shown_names(&s.profiles),
+                shown_names(&s.bases.base)
             )
         })?;
     }
     let default_type = profile::sample_index(&main, &req)
-        .map_err(|e| anyhow::anyhow!("{}: {e}", shown_names(&a.profiles)))?;
+        .map_err(|e| anyhow::anyhow!("{}: {e}", shown_names(&s.profiles)))?;
     let totals: Vec<i64> = (0..main.sample_types.len())
         .map(|i| report::compute_total(&main, i))
         .collect();
-    let spec = apply_filters(&mut main, &a.filters)?;
+    apply_filters(&mut main, &s.filters)?;
+    let spec = s.filters.clone();
     let views = model::views(
         &main,
         nodes_opts,
@@ -133,7 +136,7 @@ pub(crate) fn build(a: &PageArgs, mode: &'static str) -> Result<Built> {
     let source = source_view(&mut main, default_type, &views, &names, a);
     let page = Page {
         schema: 1,
-        title: shown_names(&a.profiles),
+        title: shown_names(&s.profiles),
         mode,
         types: model::sample_types(&main),
         default_type,
@@ -163,7 +166,7 @@ fn source_view(
     idx: usize,
     views: &[model::View],
     names: &Names,
-    a: &PageArgs,
+    a: &PageRequest,
 ) -> Vec<model::SourceRoutine> {
     let Some(v) = views.iter().find(|v| v.t == idx) else {
         return Vec::new();
@@ -187,12 +190,13 @@ fn source_view(
     };
     *p = crate::report::list::trim_function_files(
         std::mem::take(p),
-        a.trim_path.as_deref().unwrap_or(""),
-        a.source_path.as_deref().unwrap_or(""),
+        a.sources.trim_path.as_deref().unwrap_or(""),
+        a.sources.source_path.as_deref().unwrap_or(""),
     );
-    let Ok(mut reader) =
-        super::list::SourceReader::new(a.source_path.as_deref(), a.trim_path.as_deref())
-    else {
+    let Ok(mut reader) = super::list::SourceReader::new(
+        a.sources.source_path.as_deref(),
+        a.sources.trim_path.as_deref(),
+    ) else {
         return Vec::new();
     };
     let o = crate::report::list::ListOptions {
@@ -249,7 +253,7 @@ fn diff_view(
     base: (&Profile, &str),
     new: (&Profile, &str),
     req: &str,
-    a: &PageArgs,
+    a: &PageRequest,
     names: &mut Names,
 ) -> Result<model::DiffData> {
     let (bidx, bv) = values_of(base.0, base.1, req, a)?;
@@ -269,7 +273,7 @@ fn diff_view(
         &r,
         (base.0, bidx),
         (new.0, nidx),
-        a.nodes.to_options(),
+        a.nodes,
         names,
     ))
 }

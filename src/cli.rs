@@ -105,13 +105,13 @@ pub fn run(cmd: Command) -> Result<Outcome> {
         Command::Peek(a) => app::tree(a.request()?),
         Command::Tags(a) => app::tags(a.common.request(a.profiles, a.out, "tags")?),
         Command::Folded(a) => app::folded(o::FoldedRequest {
-            selection: selection(a.profiles, a.sample, Bases::default(), a.filters, a.input),
-            nodes: a.nodes.options(),
+            nodes: a.view.nodes.options(),
+            selection: a.view.selection(a.profiles, a.input),
             output: a.out.output,
         }),
         Command::Flame(a) => app::flame(o::FlameRequest {
-            selection: selection(a.profiles, a.sample, Bases::default(), a.filters, a.input),
-            nodes: a.nodes.options(),
+            nodes: a.view.nodes.options(),
+            selection: a.view.selection(a.profiles, a.input),
             against: a.base,
             min_width: a.min_width,
             output: a.output,
@@ -179,7 +179,7 @@ pub fn run(cmd: Command) -> Result<Outcome> {
             strict: a.strict,
             output: a.output,
         }),
-        Command::Graph(a) => app::graph(a.request()),
+        Command::Graph(a) => app::graph(a.request()?),
         Command::Report(a) => app::report(a.page.request(), &a.output),
         Command::Web(a) => app::web(o::WebRequest {
             page: a.page.request(),
@@ -691,6 +691,14 @@ pub struct SelectArgs {
     pub filters: FilterArgs,
 }
 
+impl ViewArgs {
+    /// The profiles read with this view (no bases).
+    fn selection(self, profiles: Vec<String>, input: InputArgs) -> Selection {
+        let bases = Bases::default();
+        selection(profiles, self.sample, bases, self.filters, input)
+    }
+}
+
 impl SelectArgs {
     fn selection(self, profiles: Vec<String>, input: InputArgs) -> Selection {
         let bases = Bases {
@@ -699,6 +707,21 @@ impl SelectArgs {
         };
         selection(profiles, self.sample, bases, self.filters, input)
     }
+}
+
+/// Which sample type, at which granularity, through which filters: the
+/// flags of the commands that read each profile on its own (`diff`,
+/// `trend`, `watch`, `check`) and of `folded` and `flame`.
+#[derive(Args, Debug, Clone)]
+pub struct ViewArgs {
+    #[command(flatten)]
+    pub sample: SampleArgs,
+
+    #[command(flatten)]
+    pub nodes: NodeArgs,
+
+    #[command(flatten)]
+    pub filters: FilterArgs,
 }
 
 /// The flags of the reports pprof also prints (`top`, `traces`, `tree`,
@@ -823,13 +846,7 @@ pub struct DiffArgs {
 #[derive(Args, Debug, Clone)]
 pub struct CompareArgs {
     #[command(flatten)]
-    pub sample: SampleArgs,
-
-    #[command(flatten)]
-    pub nodes: NodeArgs,
-
-    #[command(flatten)]
-    pub filters: FilterArgs,
+    pub view: ViewArgs,
 
     /// Compare cum values instead of flat.
     #[arg(long)]
@@ -864,9 +881,9 @@ impl CompareArgs {
             path: out.output,
         };
         let compare = Compare {
-            sample: self.sample.request(),
-            nodes: self.nodes.options(),
-            filters: self.filters.spec(),
+            sample: self.view.sample.request(),
+            nodes: self.view.nodes.options(),
+            filters: self.view.filters.spec(),
             cum: self.cum,
             nodecount: self.nodecount,
             color: self.color.into(),
@@ -919,13 +936,7 @@ pub struct CheckArgs {
     pub output: Option<PathBuf>,
 
     #[command(flatten)]
-    pub sample: SampleArgs,
-
-    #[command(flatten)]
-    pub nodes: NodeArgs,
-
-    #[command(flatten)]
-    pub filters: FilterArgs,
+    pub view: ViewArgs,
 
     #[command(flatten)]
     pub input: InputArgs,
@@ -964,9 +975,9 @@ impl CheckArgs {
             profiles: self.profiles,
             rules,
             strict: self.strict,
-            sample: self.sample.request(),
-            nodes: self.nodes.options(),
-            filters: self.filters.spec(),
+            sample: self.view.sample.request(),
+            nodes: self.view.nodes.options(),
+            filters: self.view.filters.spec(),
             input: self.input.options(),
             format: self.format.into(),
             output: self.output,
@@ -1225,13 +1236,7 @@ pub struct FoldedArgs {
     pub profiles: Vec<String>,
 
     #[command(flatten)]
-    pub sample: SampleArgs,
-
-    #[command(flatten)]
-    pub nodes: NodeArgs,
-
-    #[command(flatten)]
-    pub filters: FilterArgs,
+    pub view: ViewArgs,
 
     #[command(flatten)]
     pub input: InputArgs,
@@ -1260,13 +1265,7 @@ pub struct FlameArgs {
     pub min_width: f64,
 
     #[command(flatten)]
-    pub sample: SampleArgs,
-
-    #[command(flatten)]
-    pub nodes: NodeArgs,
-
-    #[command(flatten)]
-    pub filters: FilterArgs,
+    pub view: ViewArgs,
 
     #[command(flatten)]
     pub input: InputArgs,
@@ -1317,7 +1316,30 @@ pub struct GraphArgs {
 }
 
 impl GraphArgs {
-    fn request(self) -> o::GraphRequest {
+    /// The format asked for, else the one the output file's extension
+    /// names, else DOT.
+    fn format(&self) -> Result<GraphFormat> {
+        if let Some(f) = self.format {
+            return Ok(f.into());
+        }
+        let ext = self
+            .output
+            .as_deref()
+            .filter(|p| *p != std::path::Path::new("-"))
+            .and_then(|p| p.extension())
+            .map(|e| e.to_string_lossy().to_ascii_lowercase());
+        Ok(match ext.as_deref() {
+            None | Some("dot") | Some("gv") => GraphFormat::Dot,
+            Some("svg") => GraphFormat::Svg,
+            Some("png") => GraphFormat::Png,
+            Some(other) => bail!(
+                "cannot tell the format from the extension .{other}; use --format dot|svg|png"
+            ),
+        })
+    }
+
+    fn request(self) -> Result<o::GraphRequest> {
+        let format = self.format()?;
         let mut options = GraphOptions {
             nodes: self.nodes.options(),
             nodecount: self.nodecount,
@@ -1329,12 +1351,12 @@ impl GraphArgs {
         if self.no_trim {
             options.no_trim();
         }
-        o::GraphRequest {
+        Ok(o::GraphRequest {
             selection: self.select.selection(self.profiles, self.input),
             options,
-            format: self.format.map(Into::into),
+            format,
             output: self.output,
-        }
+        })
     }
 }
 

@@ -194,8 +194,7 @@ pub enum GraphFormat {
 pub struct GraphRequest {
     pub selection: Selection,
     pub options: GraphOptions,
-    /// None: from the output file's extension, else DOT.
-    pub format: Option<GraphFormat>,
+    pub format: GraphFormat,
     pub output: Option<PathBuf>,
 }
 

@@ -4,60 +4,32 @@
 //! renders it to stdout or atomically to `-o FILE`.
 
 use super::reports::prepare;
-use super::{Outcome, stdout_writer};
+use super::{Outcome, is_stdout, write_report};
 use crate::graph;
 use crate::options::{GraphFormat, GraphRequest};
-use crate::output;
 use crate::render::{dot, graph_svg};
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use std::io::Write;
-use std::path::Path;
-
-/// The format asked for, else the one the output file's extension names.
-fn pick_format(a: &GraphRequest) -> Result<GraphFormat> {
-    if let Some(f) = a.format {
-        return Ok(f);
-    }
-    let ext = a
-        .output
-        .as_deref()
-        .filter(|p| *p != Path::new("-"))
-        .and_then(|p| p.extension())
-        .map(|e| e.to_string_lossy().to_ascii_lowercase());
-    Ok(match ext.as_deref() {
-        None | Some("dot") | Some("gv") => GraphFormat::Dot,
-        Some("svg") => GraphFormat::Svg,
-        Some("png") => GraphFormat::Png,
-        Some(other) => {
-            bail!("cannot tell the format from the extension .{other}; use --format dot|svg|png")
-        }
-    })
-}
 
 pub fn run(a: GraphRequest) -> Result<Outcome> {
-    let format = pick_format(&a)?;
     let x = prepare(&a.selection)?;
     let mut o = a.options;
     o.sample_index = x.idx;
     let r = graph::graph_report(&x.p, &o, x.total, &a.selection.filters.header_lines());
     let write = |w: &mut dyn Write| -> std::io::Result<()> {
-        match format {
+        match a.format {
             GraphFormat::Dot => dot::write_dot(&r, w),
             GraphFormat::Svg => graph_svg::write_svg(&r, w),
             GraphFormat::Png => graph_svg::write_png(&r, w),
         }
     };
-    match a.output.as_deref() {
-        Some(path) if path != Path::new("-") => output::write_atomic(path, write)
-            .with_context(|| format!("writing {}", path.display()))?,
-        _ => {
-            if format == GraphFormat::Png && std::io::IsTerminal::is_terminal(&std::io::stdout()) {
-                bail!("refusing to write a PNG to a terminal; use -o FILE.png");
-            }
-            let mut w = stdout_writer();
-            write(&mut w)?;
-            w.flush()?;
-        }
+    let path = a.output.as_deref();
+    if a.format == GraphFormat::Png
+        && path.is_none_or(is_stdout)
+        && std::io::IsTerminal::is_terminal(&std::io::stdout())
+    {
+        bail!("refusing to write a PNG to a terminal; write it to a file");
     }
+    write_report(path, write)?;
     Ok(Outcome::Ok)
 }

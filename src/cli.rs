@@ -363,13 +363,17 @@ pub struct PageArgs {
 
 impl PageArgs {
     fn request(self) -> o::PageRequest {
+        let nodes = self.nodes.options();
+        let s = self.select.selection(self.profiles, self.input);
         o::PageRequest {
-            selection: self.select.selection(self.profiles, self.input),
-            nodes: self.nodes.options(),
-            sources: SourceOptions {
-                source_path: self.source_path,
-                trim_path: self.trim_path,
-            },
+            profiles: s.profiles,
+            sample: s.sample,
+            nodes,
+            base: s.bases,
+            filters: s.filters,
+            source_path: self.source_path,
+            trim_path: self.trim_path,
+            input: s.input,
         }
     }
 }

@@ -316,12 +316,19 @@ pub struct SymbolizeRequest {
     pub output: PathBuf,
 }
 
-/// What the interactive page shows (`report` and `web`).
+/// What the interactive page shows (`report` and `web`): a
+/// [`Selection`] with the granularity and the Source view's
+/// [`SourceOptions`], field by field.
 #[derive(Clone, Debug)]
 pub struct PageRequest {
-    pub selection: Selection,
+    pub profiles: Vec<String>,
+    pub sample: SampleRequest,
     pub nodes: NodeOptions,
-    pub sources: SourceOptions,
+    pub base: Bases,
+    pub filters: FilterSpec,
+    pub source_path: Option<String>,
+    pub trim_path: Option<String>,
+    pub input: InputOptions,
 }
 
 /// `web`: serve the page.

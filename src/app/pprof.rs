@@ -333,13 +333,29 @@ fn web(a: &PprofArgs, addr: &str) -> Result<Outcome> {
     for w in &a.warnings {
         eprintln!("{w}");
     }
+    let Selection {
+        profiles,
+        sample,
+        bases,
+        filters,
+        input,
+    } = selection(a)?;
+    let SourceOptions {
+        source_path,
+        trim_path,
+    } = sources(a);
     let page = PageRequest {
-        selection: selection(a)?,
+        profiles,
+        sample,
         nodes: NodeOptions {
             granularity: granularity(&a.granularity)?,
             inlines: !a.noinlines,
         },
-        sources: sources(a),
+        base: bases,
+        filters,
+        source_path,
+        trim_path,
+        input,
     };
     super::web(WebRequest {
         page,

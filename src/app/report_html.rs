@@ -30,12 +30,11 @@ pub(crate) struct Built {
     pub(crate) spec: FilterSpec,
 }
 
-/// `report`: the page, written atomically to `output`.
-pub fn run(a: PageRequest, output: &std::path::Path) -> Result<Outcome> {
+/// `report`: the page, written atomically to `path`.
+pub fn run(a: PageRequest, path: &std::path::Path) -> Result<Outcome> {
     let b = build(&a, "file")?;
     let html = crate::web::page::html(&b.page);
     drop(b);
-    let path = output;
     output::write_atomic(path, |w| w.write_all(html.as_bytes()))
         .with_context(|| format!("writing {}", path.display()))?;
     Ok(Outcome::Ok)
@@ -48,16 +47,15 @@ fn values_of(p: &Profile, name: &str, req: &str, a: &PageRequest) -> Result<(usi
 }
 
 pub(crate) fn build(a: &PageRequest, mode: &'static str) -> Result<Built> {
-    let s = &a.selection;
-    let req = s.sample.announce().to_string();
+    let req = a.sample.announce().to_string();
     let nodes_opts = a.nodes;
     let mut names = Names::default();
-    let mut ps = Vec::with_capacity(s.profiles.len());
-    if s.profiles.iter().filter(|n| n.as_str() == "-").count() > 1 {
+    let mut ps = Vec::with_capacity(a.profiles.len());
+    if a.profiles.iter().filter(|n| n.as_str() == "-").count() > 1 {
         anyhow::bail!("standard input (-) can be read only once");
     }
-    for n in &s.profiles {
-        ps.push(load(std::slice::from_ref(n), &s.input)?);
+    for n in &a.profiles {
+        ps.push(load(std::slice::from_ref(n), &a.input)?);
     }
 
     // Trend: every profile's node values, oldest first.
@@ -65,10 +63,10 @@ pub(crate) fn build(a: &PageRequest, mode: &'static str) -> Result<Built> {
     if ps.len() >= 2 {
         let mut b = TrendBuilder::new(false);
         let mut first: Option<NodeValues> = None;
-        for (p, n) in ps.iter().zip(&s.profiles) {
+        for (p, n) in ps.iter().zip(&a.profiles) {
             let (_, nv) = values_of(p, n, &req, a)?;
             if let Some(f) = &first {
-                same_type(f, &s.profiles[0], &nv, n)?;
+                same_type(f, &a.profiles[0], &nv, n)?;
             }
             b.add(&nv, source::display_name(n));
             if first.is_none() {
@@ -83,10 +81,10 @@ pub(crate) fn build(a: &PageRequest, mode: &'static str) -> Result<Built> {
 
     // Diff of two profiles, first against second.
     let mut diff = None;
-    if ps.len() == 2 && s.bases.diff_base.is_empty() {
+    if ps.len() == 2 && a.base.diff_base.is_empty() {
         diff = Some(diff_view(
-            (&ps[0], &s.profiles[0]),
-            (&ps[1], &s.profiles[1]),
+            (&ps[0], &a.profiles[0]),
+            (&ps[1], &a.profiles[1]),
             &req,
             a,
             &mut names,
@@ -94,11 +92,11 @@ pub(crate) fn build(a: &PageRequest, mode: &'static str) -> Result<Built> {
     }
 
     let mut main =
-        merge::merge(ps).with_context(|| format!("merging {}", shown_names(&s.profiles)))?;
-    if !s.bases.diff_base.is_empty() {
-        let base = load(&s.bases.diff_base, &s.input)?;
-        let bname = shown_names(&s.bases.diff_base);
-        let nname = shown_names(&s.profiles);
+        merge::merge(ps).with_context(|| format!("merging {}", shown_names(&a.profiles)))?;
+    if !a.base.diff_base.is_empty() {
+        let base = load(&a.base.diff_base, &a.input)?;
+        let bname = shown_names(&a.base.diff_base);
+        let nname = shown_names(&a.profiles);
         diff = Some(diff_view(
             (&base, &bname),
             (&main, &nname),
@@ -108,23 +106,23 @@ pub(crate) fn build(a: &PageRequest, mode: &'static str) -> Result<Built> {
         )?);
         main = merge::subtract_base(main, base, merge::BaseMode::Diff)
             .with_context(|| format!("combining {nname} with its base {bname}"))?;
-    } else if !s.bases.base.is_empty() {
-        let base = load(&s.bases.base, &s.input)?;
+    } else if !a.base.base.is_empty() {
+        let base = load(&a.base.base, &a.input)?;
         main = merge::subtract_base(main, base, merge::BaseMode::Subtract).with_context(|| {
             format!(
                 "combining {} with its base {}",
-                shown_names(&s.profiles),
-                shown_names(&s.bases.base)
+                shown_names(&a.profiles),
+                shown_names(&a.base.base)
             )
         })?;
     }
     let default_type = profile::sample_index(&main, &req)
-        .map_err(|e| anyhow::anyhow!("{}: {e}", shown_names(&s.profiles)))?;
+        .map_err(|e| anyhow::anyhow!("{}: {e}", shown_names(&a.profiles)))?;
     let totals: Vec<i64> = (0..main.sample_types.len())
         .map(|i| report::compute_total(&main, i))
         .collect();
-    apply_filters(&mut main, &s.filters)?;
-    let spec = s.filters.clone();
+    apply_filters(&mut main, &a.filters)?;
+    let spec = a.filters.clone();
     let views = model::views(
         &main,
         nodes_opts,
@@ -136,7 +134,7 @@ pub(crate) fn build(a: &PageRequest, mode: &'static str) -> Result<Built> {
     let source = source_view(&mut main, default_type, &views, &names, a);
     let page = Page {
         schema: 1,
-        title: shown_names(&s.profiles),
+        title: shown_names(&a.profiles),
         mode,
         types: model::sample_types(&main),
         default_type,
@@ -190,13 +188,12 @@ fn source_view(
     };
     *p = crate::report::list::trim_function_files(
         std::mem::take(p),
-        a.sources.trim_path.as_deref().unwrap_or(""),
-        a.sources.source_path.as_deref().unwrap_or(""),
+        a.trim_path.as_deref().unwrap_or(""),
+        a.source_path.as_deref().unwrap_or(""),
     );
-    let Ok(mut reader) = super::list::SourceReader::new(
-        a.sources.source_path.as_deref(),
-        a.sources.trim_path.as_deref(),
-    ) else {
+    let Ok(mut reader) =
+        super::list::SourceReader::new(a.source_path.as_deref(), a.trim_path.as_deref())
+    else {
         return Vec::new();
     };
     let o = crate::report::list::ListOptions {

@@ -24,6 +24,7 @@ use heapscope::report::check::{self, Rule};
 use heapscope::report::tree::TreeOptions;
 use heapscope::symbolize::{self, DemangleStyle};
 use heapscope::units::{parse_output_unit, parse_size};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 
 #[derive(Parser, Debug)]
@@ -1344,6 +1345,10 @@ impl GraphArgs {
 
     fn request(self) -> Result<o::GraphRequest> {
         let format = self.format()?;
+        let to_stdout = self.output.as_deref().is_none_or(|p| p == "-");
+        if format == GraphFormat::Png && to_stdout && std::io::stdout().is_terminal() {
+            bail!("refusing to write a PNG to a terminal; use -o FILE.png");
+        }
         let mut options = GraphOptions {
             nodes: self.nodes.options(),
             nodecount: self.nodecount,

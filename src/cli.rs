@@ -1,9 +1,31 @@
-//! Command-line flags (clap). The only module that knows clap: it turns
-//! flags into the plain option structs of the library.
+//! The command line (clap): the only module that knows clap, and part of
+//! the binary, not of the library. Flag groups shared by several commands
+//! are flattened into each; every command's flags become one plain
+//! request of [`heapscope::options`], which [`run`] hands to
+//! [`heapscope::app`]. Checks that are about the flags themselves (a table
+//! format asked of a report that is no table, a check without rules) live
+//! here too, so that the library's errors need not name flags.
 
-use crate::aggregate::{Granularity, NodeOptions};
-use crate::report::TopOptions;
+mod hint;
+
+pub use hint::pprof_hint;
+
+use anyhow::{Result, bail};
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use heapscope::aggregate::{Granularity, NodeOptions};
+use heapscope::app::{self, Outcome};
+use heapscope::filter::FilterSpec;
+use heapscope::graph::GraphOptions;
+use heapscope::options::{
+    self as o, Bases, Compare, InputOptions, Output, SampleRequest, Selection, SourceOptions,
+};
+use heapscope::report::TopOptions;
+use heapscope::report::check::{self, Rule};
+use heapscope::report::tree::TreeOptions;
+use heapscope::symbolize::{self, DemangleStyle};
+use heapscope::units::{parse_output_unit, parse_size};
+use std::io::IsTerminal;
+use std::path::PathBuf;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -71,6 +93,226 @@ pub enum Command {
     Man(ManArgs),
 }
 
+/// Runs a command of the library with the request its flags make.
+/// `completions` and `man` are the binary's own (src/main.rs).
+pub fn run(cmd: Command) -> Result<Outcome> {
+    match cmd {
+        Command::Top(a) => app::top(a.request()),
+        Command::Traces(a) => app::traces(o::ReportRequest {
+            nodes: a.nodes.options(),
+            ..a.common.request(a.profiles, a.out, "traces")?
+        }),
+        Command::Tree(a) => app::tree(a.request()?),
+        Command::Peek(a) => app::tree(a.request()?),
+        Command::Tags(a) => app::tags(a.common.request(a.profiles, a.out, "tags")?),
+        Command::Folded(a) => app::folded(o::FoldedRequest {
+            nodes: a.view.nodes.options(),
+            selection: a.view.selection(a.profiles, a.input),
+            output: a.out.output,
+        }),
+        Command::Flame(a) => app::flame(o::FlameRequest {
+            nodes: a.view.nodes.options(),
+            selection: a.view.selection(a.profiles, a.input),
+            against: a.base,
+            min_width: a.min_width,
+            output: a.output,
+        }),
+        Command::Diff(a) => {
+            let (compare, output) = a.common.request(a.out);
+            app::diff(o::DiffRequest {
+                base: a.base,
+                new: a.new,
+                compare,
+                output,
+            })
+        }
+        Command::Check(a) => app::check(a.request()?),
+        Command::Trend(a) => {
+            let (compare, output) = a.common.request(a.out);
+            app::trend(o::TrendRequest {
+                profiles: a.profiles,
+                keep_order: a.keep_order,
+                limit: a.limit,
+                compare,
+                output,
+            })
+        }
+        Command::Watch(a) => {
+            let (compare, output) = a.common.request(OutputArg::default());
+            app::watch(o::WatchRequest {
+                url: a.url,
+                every: a.every,
+                count: a.count,
+                dir: a.dir,
+                compare,
+                output,
+            })
+        }
+        Command::List(a) => {
+            let r = a.common.request(a.profiles, a.out, "list")?;
+            app::list(o::ListRequest {
+                regex: a.regex,
+                selection: r.selection,
+                sources: SourceOptions {
+                    source_path: a.source_path,
+                    trim_path: a.trim_path,
+                },
+                output: r.output,
+            })
+        }
+        Command::Info(a) => {
+            no_table(a.format, "info")?;
+            app::info(o::InfoRequest {
+                profiles: a.profiles,
+                input: a.input.options(),
+                format: a.format.into(),
+                output: a.out.output,
+            })
+        }
+        Command::Convert(a) => app::convert(o::ConvertRequest {
+            profiles: a.profiles,
+            input: a.input.options(),
+            output: a.output,
+        }),
+        Command::Symbolize(a) => app::symbolize(o::SymbolizeRequest {
+            profile: a.profile,
+            input: a.input.options(),
+            strict: a.strict,
+            output: a.output,
+        }),
+        Command::Graph(a) => app::graph(a.request()?),
+        Command::Report(a) => app::report(a.page.request(), &a.output),
+        Command::Web(a) => app::web(o::WebRequest {
+            page: a.page.request(),
+            http: a.http,
+            open: a.open,
+        }),
+        Command::Pprof(a) => app::pprof::run(&a.args),
+        Command::Completions(_) | Command::Man(_) => {
+            bail!("`completions` and `man` are handled by src/main.rs")
+        }
+    }
+}
+
+/// A clap value enum standing for one of the library's enums, variant for
+/// variant (same names), with the conversion.
+macro_rules! value_enum {
+    ($(#[$m:meta])* $name:ident => $lib:ident { $($(#[$vm:meta])* $v:ident),* $(,)? }) => {
+        $(#[$m])*
+        #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum $name {
+            $($(#[$vm])* $v),*
+        }
+
+        impl From<$name> for $lib {
+            fn from(v: $name) -> $lib {
+                match v {
+                    $($name::$v => $lib::$v),*
+                }
+            }
+        }
+    };
+}
+
+use o::{CheckFormat, Color, Format, GraphFormat};
+
+value_enum! {
+    /// Report formats: `text` and `json` everywhere, `csv` and `markdown`
+    /// for the reports that are a table (top, diff, trend).
+    FormatArg => Format { Text, Json, Csv, Markdown }
+}
+
+value_enum! {
+    /// Output formats of `check`.
+    CheckFormatArg => CheckFormat {
+        Text,
+        Json,
+        Markdown,
+        Junit,
+        /// GitHub Actions annotations (`::error file=...::`).
+        Github,
+    }
+}
+
+value_enum! {
+    /// Output formats of `graph`.
+    GraphFormatArg => GraphFormat {
+        /// Graphviz DOT, as `go tool pprof -dot` prints it.
+        Dot,
+        /// An SVG laid out in-process.
+        Svg,
+        /// A PNG of the SVG.
+        Png,
+    }
+}
+
+value_enum! {
+    /// When to colour terminal output.
+    ColorArg => Color {
+        /// On a terminal, unless NO_COLOR is set.
+        Auto,
+        Always,
+        Never,
+    }
+}
+
+value_enum! {
+    /// What a report row stands for.
+    GranularityArg => Granularity {
+        Functions,
+        #[value(name = "filefunctions")]
+        FileFunctions,
+        Files,
+        Lines,
+        Addresses,
+    }
+}
+
+value_enum! {
+    /// How to demangle C++ and Rust names.
+    DemangleArg => DemangleStyle { None, Full, Default }
+}
+
+/// `--symbolize`: which mappings to symbolize.
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SymbolizeArg {
+    #[value(alias = "local")]
+    Auto,
+    Force,
+    #[value(alias = "no")]
+    None,
+}
+
+/// The error for a table format asked of a report that is no table.
+fn no_table(format: FormatArg, command: &str) -> Result<()> {
+    let f = Format::from(format);
+    if f.is_table() {
+        bail!(
+            "--format {}: {command} is not a table; use text or json",
+            f.name()
+        );
+    }
+    Ok(())
+}
+
+/// The request for the profiles and the flag groups that choose what to
+/// read of them.
+fn selection(
+    profiles: Vec<String>,
+    sample: SampleArgs,
+    bases: Bases,
+    filters: FilterArgs,
+    input: InputArgs,
+) -> Selection {
+    Selection {
+        profiles,
+        sample: sample.request(),
+        bases,
+        filters: filters.spec(),
+        input: input.options(),
+    }
+}
+
 #[derive(Args, Debug)]
 pub struct CompletionsArgs {
     /// The shell to complete for.
@@ -103,16 +345,10 @@ pub struct PageArgs {
     pub profiles: Vec<String>,
 
     #[command(flatten)]
-    pub sample: SampleArgs,
+    pub select: SelectArgs,
 
     #[command(flatten)]
     pub nodes: NodeArgs,
-
-    #[command(flatten)]
-    pub base: BaseArgs,
-
-    #[command(flatten)]
-    pub filters: FilterArgs,
 
     /// Source view: where to look for sources, as for `list`.
     #[arg(long, value_name = "DIRS")]
@@ -126,6 +362,23 @@ pub struct PageArgs {
     pub input: InputArgs,
 }
 
+impl PageArgs {
+    fn request(self) -> o::PageRequest {
+        let nodes = self.nodes.options();
+        let s = self.select.selection(self.profiles, self.input);
+        o::PageRequest {
+            profiles: s.profiles,
+            sample: s.sample,
+            nodes,
+            base: s.bases,
+            filters: s.filters,
+            source_path: self.source_path,
+            trim_path: self.trim_path,
+            input: s.input,
+        }
+    }
+}
+
 #[derive(Args, Debug)]
 pub struct ReportArgs {
     #[command(flatten)]
@@ -133,7 +386,7 @@ pub struct ReportArgs {
 
     /// Where to write the HTML page (written atomically).
     #[arg(short = 'o', long, value_name = "FILE.html")]
-    pub output: std::path::PathBuf,
+    pub output: PathBuf,
 }
 
 #[derive(Args, Debug)]
@@ -160,7 +413,7 @@ pub struct InfoArgs {
 
     /// Output format.
     #[arg(long, value_enum, default_value = "text")]
-    pub format: Format,
+    pub format: FormatArg,
 
     #[command(flatten)]
     pub input: InputArgs,
@@ -182,7 +435,7 @@ pub struct ConvertArgs {
         value_name = "OUT.pb.gz",
         required = true
     )]
-    pub output: std::path::PathBuf,
+    pub output: PathBuf,
 
     #[command(flatten)]
     pub input: InputArgs,
@@ -196,7 +449,7 @@ pub struct SymbolizeArgs {
 
     /// Where to write the symbolized profile (gzip profile.proto).
     #[arg(short, long, value_name = "OUT")]
-    pub output: std::path::PathBuf,
+    pub output: PathBuf,
 
     /// Fail (exit 2, nothing written) if any location stays unresolved or
     /// a binary may not belong to its mapping.
@@ -213,7 +466,7 @@ pub struct OutputArg {
     /// Write the report to FILE (atomically) instead of standard output;
     /// `-` is standard output.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
-    pub output: Option<std::path::PathBuf>,
+    pub output: Option<PathBuf>,
 }
 
 /// Options shared by every command that reads profiles.
@@ -236,15 +489,21 @@ pub struct InputArgs {
 
     /// Symbolization mode: `auto` symbolizes mappings that have no
     /// functions, `force` redoes them all, `none` reads profiles as they are.
-    #[arg(long, value_name = "MODE", default_value = "auto")]
-    pub symbolize: String,
+    #[arg(
+        long,
+        value_enum,
+        value_name = "MODE",
+        default_value = "auto",
+        hide_possible_values = true
+    )]
+    pub symbolize: SymbolizeArg,
 
     /// A binary (or debug file) to symbolize with; repeatable. Matched to
     /// mappings by GNU build ID, then by file name; the first one also
     /// stands for the main binary. HEAPSCOPE_BINARY_PATH and
     /// PPROF_BINARY_PATH name folders searched too.
     #[arg(long = "binary", value_name = "PATH")]
-    pub binaries: Vec<std::path::PathBuf>,
+    pub binaries: Vec<PathBuf>,
 
     /// Symbolize mappings that already have functions again.
     #[arg(long)]
@@ -256,39 +515,27 @@ pub struct InputArgs {
     pub demangle: DemangleArg,
 }
 
-#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DemangleArg {
-    None,
-    Full,
-    Default,
-}
-
 impl InputArgs {
-    /// The symbolization options, except the search path (which the app
-    /// reads from the environment).
-    pub fn symbolize_options(&self) -> Result<crate::symbolize::Options, String> {
-        use crate::symbolize::{DemangleStyle, Mode, Options};
-        let mode = match self.symbolize.as_str() {
-            "none" | "no" => Mode::None,
-            "force" => Mode::Force,
-            "auto" | "local" if self.force_symbolize => Mode::Force,
-            "auto" | "local" => Mode::Auto,
-            m => {
-                return Err(format!(
-                    "--symbolize={m}: expected `auto`, `force` or `none`"
-                ));
-            }
+    /// How to read: the symbolization options except the search path
+    /// (which the app reads from the environment).
+    fn options(self) -> InputOptions {
+        let mode = match self.symbolize {
+            SymbolizeArg::None => symbolize::Mode::None,
+            SymbolizeArg::Force => symbolize::Mode::Force,
+            SymbolizeArg::Auto if self.force_symbolize => symbolize::Mode::Force,
+            SymbolizeArg::Auto => symbolize::Mode::Auto,
         };
-        Ok(Options {
-            mode,
-            demangle: match self.demangle {
-                DemangleArg::None => DemangleStyle::None,
-                DemangleArg::Full => DemangleStyle::Full,
-                DemangleArg::Default => DemangleStyle::Default,
+        InputOptions {
+            max_input_size: self.max_input_size,
+            timeout: self.timeout,
+            seconds: self.seconds,
+            symbolize: symbolize::Options {
+                mode,
+                demangle: self.demangle.into(),
+                binaries: self.binaries,
+                ..symbolize::Options::default()
             },
-            binaries: self.binaries.clone(),
-            ..Options::default()
-        })
+        }
     }
 }
 
@@ -316,7 +563,7 @@ pub struct SampleArgs {
 impl SampleArgs {
     /// The requested sample index ("" = default) and warnings for ignored
     /// selections, in pprof's precedence order.
-    pub fn resolve(&self) -> (String, Vec<String>) {
+    fn request(&self) -> SampleRequest {
         let mut chosen: Option<String> = self.sample_index.clone();
         let mut warnings = Vec::new();
         for (on, name) in [
@@ -337,7 +584,10 @@ impl SampleArgs {
                 chosen = Some(name.to_string());
             }
         }
-        (chosen.unwrap_or_default(), warnings)
+        SampleRequest {
+            index: chosen.unwrap_or_default(),
+            warnings,
+        }
     }
 }
 
@@ -354,41 +604,6 @@ pub struct BaseArgs {
     pub diff_base: Vec<String>,
 }
 
-#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
-pub enum GranularityArg {
-    Functions,
-    Filefunctions,
-    Files,
-    Lines,
-    Addresses,
-}
-
-/// Report formats: `text` and `json` everywhere, `csv` and `markdown`
-/// for the reports that are a table (top, diff, trend).
-#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Format {
-    #[default]
-    Text,
-    Json,
-    Csv,
-    Markdown,
-}
-
-impl Format {
-    /// The error for a table format asked of a report that is no table.
-    pub fn no_table(self, command: &str) -> String {
-        format!(
-            "--format {}: {command} is not a table; use text or json",
-            match self {
-                Format::Csv => "csv",
-                Format::Markdown => "markdown",
-                Format::Text => "text",
-                Format::Json => "json",
-            }
-        )
-    }
-}
-
 /// How profile locations become report rows.
 #[derive(Args, Debug, Clone)]
 pub struct NodeArgs {
@@ -401,15 +616,9 @@ pub struct NodeArgs {
 }
 
 impl NodeArgs {
-    pub fn to_options(&self) -> NodeOptions {
+    fn options(&self) -> NodeOptions {
         NodeOptions {
-            granularity: match self.granularity {
-                GranularityArg::Functions => Granularity::Functions,
-                GranularityArg::Filefunctions => Granularity::FileFunctions,
-                GranularityArg::Files => Granularity::Files,
-                GranularityArg::Lines => Granularity::Lines,
-                GranularityArg::Addresses => Granularity::Addresses,
-            },
+            granularity: self.granularity.into(),
             inlines: !self.no_inlines,
         }
     }
@@ -455,19 +664,113 @@ pub struct FilterArgs {
 }
 
 impl FilterArgs {
-    pub fn to_spec(&self) -> crate::filter::FilterSpec {
-        let s = |o: &Option<String>| o.clone().unwrap_or_default();
-        crate::filter::FilterSpec {
-            focus: s(&self.focus),
-            ignore: s(&self.ignore),
-            hide: s(&self.hide),
-            show: s(&self.show),
-            show_from: s(&self.show_from),
-            prune_from: s(&self.prune_from),
-            tagfocus: s(&self.tagfocus),
-            tagignore: s(&self.tagignore),
-            tagshow: s(&self.tagshow),
-            taghide: s(&self.taghide),
+    fn spec(self) -> FilterSpec {
+        let s = Option::unwrap_or_default;
+        FilterSpec {
+            focus: s(self.focus),
+            ignore: s(self.ignore),
+            hide: s(self.hide),
+            show: s(self.show),
+            show_from: s(self.show_from),
+            prune_from: s(self.prune_from),
+            tagfocus: s(self.tagfocus),
+            tagignore: s(self.tagignore),
+            tagshow: s(self.tagshow),
+            taghide: s(self.taghide),
+        }
+    }
+}
+
+/// Which sample type, against which bases, through which filters: the
+/// flags of every command that reads merged profiles (`top`, `traces`,
+/// `tree`, `peek`, `tags`, `list`, `graph`, `report`, `web`).
+#[derive(Args, Debug, Clone, Default)]
+pub struct SelectArgs {
+    #[command(flatten)]
+    pub sample: SampleArgs,
+
+    #[command(flatten)]
+    pub base: BaseArgs,
+
+    #[command(flatten)]
+    pub filters: FilterArgs,
+}
+
+impl ViewArgs {
+    /// The profiles read with this view (no bases).
+    fn selection(self, profiles: Vec<String>, input: InputArgs) -> Selection {
+        let bases = Bases::default();
+        selection(profiles, self.sample, bases, self.filters, input)
+    }
+}
+
+impl SelectArgs {
+    fn selection(self, profiles: Vec<String>, input: InputArgs) -> Selection {
+        let bases = Bases {
+            base: self.base.base,
+            diff_base: self.base.diff_base,
+        };
+        selection(profiles, self.sample, bases, self.filters, input)
+    }
+}
+
+/// Which sample type, at which granularity, through which filters: the
+/// flags of the commands that read each profile on its own (`diff`,
+/// `trend`, `watch`, `check`) and of `folded` and `flame`.
+#[derive(Args, Debug, Clone)]
+pub struct ViewArgs {
+    #[command(flatten)]
+    pub sample: SampleArgs,
+
+    #[command(flatten)]
+    pub nodes: NodeArgs,
+
+    #[command(flatten)]
+    pub filters: FilterArgs,
+}
+
+/// The flags of the reports pprof also prints (`top`, `traces`, `tree`,
+/// `peek`, `tags`, `list`): what to read, the unit and the format.
+#[derive(Args, Debug, Clone)]
+pub struct ReportInput {
+    #[command(flatten)]
+    pub select: SelectArgs,
+
+    /// Output unit: minimum, auto, or a unit such as B, kB, MB, GB.
+    #[arg(long, default_value = "minimum", value_parser = parse_output_unit)]
+    pub unit: String,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: FormatArg,
+
+    #[command(flatten)]
+    pub input: InputArgs,
+}
+
+impl ReportInput {
+    /// The request of a report that is no table (`command` refuses csv and
+    /// markdown); `nodes` is left at its default.
+    fn request(
+        self,
+        profiles: Vec<String>,
+        out: OutputArg,
+        command: &str,
+    ) -> Result<o::ReportRequest> {
+        no_table(self.format, command)?;
+        Ok(self.table_request(profiles, out))
+    }
+
+    /// The request of any report, tables included.
+    fn table_request(self, profiles: Vec<String>, out: OutputArg) -> o::ReportRequest {
+        o::ReportRequest {
+            output: Output {
+                format: self.format.into(),
+                unit: self.unit,
+                path: out.output,
+            },
+            selection: self.select.selection(profiles, self.input),
+            nodes: NodeOptions::default(),
         }
     }
 }
@@ -479,16 +782,7 @@ pub struct TopArgs {
     pub profiles: Vec<String>,
 
     #[command(flatten)]
-    pub sample: SampleArgs,
-
-    #[command(flatten)]
     pub nodes: NodeArgs,
-
-    #[command(flatten)]
-    pub base: BaseArgs,
-
-    #[command(flatten)]
-    pub filters: FilterArgs,
 
     /// Sort by cum instead of flat.
     #[arg(long)]
@@ -507,64 +801,33 @@ pub struct TopArgs {
     #[arg(long)]
     pub no_trim: bool,
 
-    /// Output unit: minimum (one unit for the report), auto (each value
-    /// scaled on its own), or a unit such as B, kB, MB, GB.
-    #[arg(long, default_value = "minimum", value_parser = crate::units::parse_output_unit)]
-    pub unit: String,
-
-    /// Output format.
-    #[arg(long, value_enum, default_value = "text")]
-    pub format: Format,
-
     #[command(flatten)]
-    pub input: InputArgs,
+    pub common: ReportInput,
 
     #[command(flatten)]
     pub out: OutputArg,
 }
 
 impl TopArgs {
-    /// The report options, except the sample index (which needs the
-    /// profile).
-    pub fn to_options(&self) -> TopOptions {
-        let mut o = TopOptions {
-            nodes: self.nodes.to_options(),
+    fn request(self) -> o::TopRequest {
+        let mut options = TopOptions {
+            nodes: self.nodes.options(),
             cum: self.cum,
             nodecount: self.nodecount.unwrap_or(0),
             nodefraction: self.nodefraction,
-            unit: self.unit.clone(),
+            unit: self.common.unit.clone(),
             ..TopOptions::default()
         };
         if self.no_trim {
-            o.no_trim();
+            options.no_trim();
         }
-        o
+        let r = self.common.table_request(self.profiles, self.out);
+        o::TopRequest {
+            selection: r.selection,
+            options,
+            output: r.output,
+        }
     }
-}
-
-/// Output formats of `diff`, `trend` and `watch`: the one [`Format`].
-pub type TableFormat = Format;
-
-/// Output formats of `check`.
-#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum CheckFormat {
-    #[default]
-    Text,
-    Json,
-    Markdown,
-    Junit,
-    /// GitHub Actions annotations (`::error file=...::`).
-    Github,
-}
-
-/// When to colour terminal output.
-#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum ColorArg {
-    /// On a terminal, unless NO_COLOR is set.
-    #[default]
-    Auto,
-    Always,
-    Never,
 }
 
 #[derive(Args, Debug)]
@@ -588,13 +851,7 @@ pub struct DiffArgs {
 #[derive(Args, Debug, Clone)]
 pub struct CompareArgs {
     #[command(flatten)]
-    pub sample: SampleArgs,
-
-    #[command(flatten)]
-    pub nodes: NodeArgs,
-
-    #[command(flatten)]
-    pub filters: FilterArgs,
+    pub view: ViewArgs,
 
     /// Compare cum values instead of flat.
     #[arg(long)]
@@ -604,9 +861,14 @@ pub struct CompareArgs {
     #[arg(long, value_name = "N", default_value_t = 20)]
     pub nodecount: usize,
 
+    /// Output unit: minimum (one unit for the report), auto (each value
+    /// scaled on its own), or a unit such as B, kB, MB, GB.
+    #[arg(long, default_value = "auto", value_parser = parse_output_unit)]
+    pub unit: String,
+
     /// Output format.
     #[arg(long, value_enum, default_value = "text")]
-    pub format: TableFormat,
+    pub format: FormatArg,
 
     /// Colour the text output.
     #[arg(long, value_enum, default_value = "auto")]
@@ -614,6 +876,26 @@ pub struct CompareArgs {
 
     #[command(flatten)]
     pub input: InputArgs,
+}
+
+impl CompareArgs {
+    fn request(self, out: OutputArg) -> (Compare, Output) {
+        let output = Output {
+            format: self.format.into(),
+            unit: self.unit,
+            path: out.output,
+        };
+        let compare = Compare {
+            sample: self.view.sample.request(),
+            nodes: self.view.nodes.options(),
+            filters: self.view.filters.spec(),
+            cum: self.cum,
+            nodecount: self.nodecount,
+            color: self.color.into(),
+            input: self.input.options(),
+        };
+        (compare, output)
+    }
 }
 
 #[derive(Args, Debug)]
@@ -638,7 +920,7 @@ pub struct CheckArgs {
     /// 'REGEX<=SIZE': the memory of stacks through nodes matching REGEX, in
     /// NEW, is at most SIZE (repeatable).
     #[arg(long, value_name = "REGEX<=SIZE", value_parser = parse_budget_arg)]
-    pub budget: Vec<crate::report::check::Rule>,
+    pub budget: Vec<Rule>,
 
     /// NEW's total is at most SIZE.
     #[arg(long, value_name = "SIZE", value_parser = parse_size_arg)]
@@ -650,59 +932,74 @@ pub struct CheckArgs {
 
     /// Report format (text is the human summary).
     #[arg(long, value_enum, default_value = "text")]
-    pub format: CheckFormat,
+    pub format: CheckFormatArg,
 
     /// Write the report (in --format) to FILE, atomically; the summary
     /// still goes to standard output. `-` prints the report on standard
     /// output instead of the summary.
     #[arg(short = 'o', long, value_name = "FILE")]
-    pub output: Option<std::path::PathBuf>,
+    pub output: Option<PathBuf>,
 
     #[command(flatten)]
-    pub sample: SampleArgs,
-
-    #[command(flatten)]
-    pub nodes: NodeArgs,
-
-    #[command(flatten)]
-    pub filters: FilterArgs,
+    pub view: ViewArgs,
 
     #[command(flatten)]
     pub input: InputArgs,
 }
 
 impl CheckArgs {
-    /// The rules, in a fixed order.
-    pub fn rules(&self) -> Vec<crate::report::check::Rule> {
-        use crate::report::check::Rule;
-        let mut r = Vec::new();
+    /// The rules, in a fixed order; at least one, and the growth rules
+    /// only with BASE.
+    fn request(self) -> Result<o::CheckRequest> {
+        let mut rules = Vec::new();
         if let Some(p) = self.max_increase {
-            r.push(Rule::MaxIncreasePct(p));
+            rules.push(Rule::MaxIncreasePct(p));
         }
         if let Some(v) = self.max_increase_bytes {
-            r.push(Rule::MaxIncrease(v));
+            rules.push(Rule::MaxIncrease(v));
         }
         if let Some(v) = self.max_node_increase {
-            r.push(Rule::MaxNodeIncrease(v));
+            rules.push(Rule::MaxNodeIncrease(v));
         }
-        r.extend(self.budget.iter().cloned());
+        rules.extend(self.budget);
         if let Some(v) = self.max_total {
-            r.push(Rule::MaxTotal(v));
+            rules.push(Rule::MaxTotal(v));
         }
-        r
+        if rules.is_empty() {
+            bail!(
+                "no rules: give at least one of --max-increase, --max-increase-bytes, \
+                 --max-node-increase, --budget, --max-total"
+            );
+        }
+        if self.profiles.len() == 1 {
+            if let Some(r) = rules.iter().find(|r| r.needs_base()) {
+                bail!("--{} compares two profiles: give BASE and NEW", r.kind());
+            }
+        }
+        Ok(o::CheckRequest {
+            profiles: self.profiles,
+            rules,
+            strict: self.strict,
+            sample: self.view.sample.request(),
+            nodes: self.view.nodes.options(),
+            filters: self.view.filters.spec(),
+            input: self.input.options(),
+            format: self.format.into(),
+            output: self.output,
+        })
     }
 }
 
 fn parse_pct_arg(s: &str) -> Result<f64, String> {
-    crate::report::check::parse_pct(s).map_err(|e| e.0)
+    check::parse_pct(s).map_err(|e| e.0)
 }
 
 fn parse_size_arg(s: &str) -> Result<i64, String> {
-    crate::report::check::parse_size(s).map_err(|e| e.0)
+    check::parse_size(s).map_err(|e| e.0)
 }
 
-fn parse_budget_arg(s: &str) -> Result<crate::report::check::Rule, String> {
-    crate::report::check::parse_budget(s).map_err(|e| e.0)
+fn parse_budget_arg(s: &str) -> Result<Rule, String> {
+    check::parse_budget(s).map_err(|e| e.0)
 }
 
 #[derive(Args, Debug)]
@@ -751,6 +1048,9 @@ pub struct ListArgs {
 
     #[command(flatten)]
     pub common: ReportInput,
+
+    #[command(flatten)]
+    pub out: OutputArg,
 }
 
 #[derive(Args, Debug)]
@@ -769,7 +1069,7 @@ pub struct WatchArgs {
 
     /// Folder for the snapshots (created if missing).
     #[arg(long, value_name = "DIR", default_value = "heapscope-watch")]
-    pub dir: std::path::PathBuf,
+    pub dir: PathBuf,
 
     #[command(flatten)]
     pub common: CompareArgs,
@@ -777,7 +1077,7 @@ pub struct WatchArgs {
 
 /// A duration: a number with `ms`, `s`, `m` or `h` (`500ms`, `30s`,
 /// `1.5m`); a bare number is seconds.
-pub fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
+fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
     let t = s.trim();
     let split = t
         .find(|c: char| !(c.is_ascii_digit() || c == '.'))
@@ -802,30 +1102,6 @@ pub fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
 
 fn parse_timeout(s: &str) -> Result<f64, String> {
     parse_duration(s).map(|d| d.as_secs_f64())
-}
-
-/// Options common to the reports that read profiles and filter them.
-#[derive(Args, Debug, Clone)]
-pub struct ReportInput {
-    #[command(flatten)]
-    pub sample: SampleArgs,
-
-    #[command(flatten)]
-    pub base: BaseArgs,
-
-    #[command(flatten)]
-    pub filters: FilterArgs,
-
-    /// Output unit: minimum, auto, or a unit such as B, kB, MB, GB.
-    #[arg(long, default_value = "minimum", value_parser = crate::units::parse_output_unit)]
-    pub unit: String,
-
-    /// Output format.
-    #[arg(long, value_enum, default_value = "text")]
-    pub format: Format,
-
-    #[command(flatten)]
-    pub input: InputArgs,
 }
 
 #[derive(Args, Debug)]
@@ -880,6 +1156,29 @@ pub struct TreeArgs {
     pub out: OutputArg,
 }
 
+impl TreeArgs {
+    fn request(self) -> Result<o::TreeRequest> {
+        let mut options = TreeOptions {
+            nodes: self.nodes.options(),
+            cum: self.cum,
+            nodecount: self.nodecount,
+            nodefraction: self.nodefraction,
+            edgefraction: self.edgefraction,
+            ..TreeOptions::default()
+        };
+        if self.no_trim {
+            options.no_trim();
+        }
+        let r = self.common.request(self.profiles, self.out, "tree")?;
+        Ok(o::TreeRequest {
+            selection: r.selection,
+            options,
+            peek: None,
+            output: r.output,
+        })
+    }
+}
+
 #[derive(Args, Debug)]
 pub struct PeekArgs {
     /// Regex on node names (as printed) to show.
@@ -904,6 +1203,24 @@ pub struct PeekArgs {
     pub out: OutputArg,
 }
 
+impl PeekArgs {
+    fn request(self) -> Result<o::TreeRequest> {
+        let mut options = TreeOptions {
+            nodes: self.nodes.options(),
+            cum: self.cum,
+            ..TreeOptions::default()
+        };
+        options.no_trim();
+        let r = self.common.request(self.profiles, self.out, "peek")?;
+        Ok(o::TreeRequest {
+            selection: r.selection,
+            options,
+            peek: Some(self.regex),
+            output: r.output,
+        })
+    }
+}
+
 #[derive(Args, Debug)]
 pub struct TagsArgs {
     /// Profiles to read (paths, or - for standard input); several are merged.
@@ -924,13 +1241,7 @@ pub struct FoldedArgs {
     pub profiles: Vec<String>,
 
     #[command(flatten)]
-    pub sample: SampleArgs,
-
-    #[command(flatten)]
-    pub nodes: NodeArgs,
-
-    #[command(flatten)]
-    pub filters: FilterArgs,
+    pub view: ViewArgs,
 
     #[command(flatten)]
     pub input: InputArgs,
@@ -947,7 +1258,7 @@ pub struct FlameArgs {
 
     /// Where to write the SVG (atomically); `-` is standard output.
     #[arg(short = 'o', long, value_name = "FILE")]
-    pub output: std::path::PathBuf,
+    pub output: PathBuf,
 
     /// Draw a differential flame graph against this profile (repeatable):
     /// widths are PROFILE's values; red frames grew, blue ones shrank.
@@ -959,46 +1270,10 @@ pub struct FlameArgs {
     pub min_width: f64,
 
     #[command(flatten)]
-    pub sample: SampleArgs,
-
-    #[command(flatten)]
-    pub nodes: NodeArgs,
-
-    #[command(flatten)]
-    pub filters: FilterArgs,
+    pub view: ViewArgs,
 
     #[command(flatten)]
     pub input: InputArgs,
-}
-
-pub use crate::units::parse_size;
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn sample_selection_precedence() {
-        let a = SampleArgs {
-            alloc_space: true,
-            inuse_objects: true,
-            ..Default::default()
-        };
-        let (s, w) = a.resolve();
-        assert_eq!(s, "inuse_objects");
-        assert_eq!(w.len(), 1);
-    }
-}
-
-/// Output formats of `graph`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum GraphFormat {
-    /// Graphviz DOT, as `go tool pprof -dot` prints it.
-    Dot,
-    /// An SVG laid out in-process.
-    Svg,
-    /// A PNG of the SVG.
-    Png,
 }
 
 #[derive(Args, Debug)]
@@ -1028,126 +1303,94 @@ pub struct GraphArgs {
 
     /// Output format; default: from the -o file's extension, else dot.
     #[arg(long, value_enum)]
-    pub format: Option<GraphFormat>,
+    pub format: Option<GraphFormatArg>,
 
     /// Write to FILE (atomically) instead of standard output; - is stdout.
     #[arg(short = 'o', long, value_name = "FILE")]
-    pub output: Option<std::path::PathBuf>,
+    pub output: Option<PathBuf>,
 
     #[command(flatten)]
-    pub sample: SampleArgs,
-
-    #[command(flatten)]
-    pub base: BaseArgs,
-
-    #[command(flatten)]
-    pub filters: FilterArgs,
+    pub select: SelectArgs,
 
     /// Output unit: minimum, auto, or a unit such as B, kB, MB, GB.
-    #[arg(long, default_value = "minimum", value_parser = crate::units::parse_output_unit)]
+    #[arg(long, default_value = "minimum", value_parser = parse_output_unit)]
     pub unit: String,
 
     #[command(flatten)]
     pub input: InputArgs,
 }
 
-/// The hint for a command line written for `go tool pprof`, shown instead
-/// of clap's message when parsing fails: a pprof-style flag
-/// (`-sample_index=alloc_space`, `-trim=false`) is named with heapscope's
-/// spelling, and `heapscope BINARY PROFILE` is pointed to a command and to
-/// `heapscope pprof`. `args` excludes the program name.
-pub fn pprof_hint(args: &[String]) -> Option<String> {
-    for a in args {
-        if a == "--" {
-            break;
+impl GraphArgs {
+    /// The format asked for, else the one the output file's extension
+    /// names, else DOT.
+    fn format(&self) -> Result<GraphFormat> {
+        if let Some(f) = self.format {
+            return Ok(f.into());
         }
-        let Some(flag) = a.strip_prefix('-') else {
-            continue;
-        };
-        if flag.starts_with('-') || flag.chars().count() < 2 {
-            continue;
-        }
-        if !flag.starts_with(|c: char| c.is_ascii_alphabetic()) {
-            continue;
-        }
-        let (name, value) = match flag.split_once('=') {
-            Some((n, v)) => (n, Some(v)),
-            None => (flag, None),
-        };
-        let ours = match (name, value) {
-            ("trim", Some("false" | "0" | "f" | "F" | "FALSE" | "False")) => "--no-trim".into(),
-            ("noinlines", _) => "--no-inlines".into(),
-            ("functions" | "filefunctions" | "files" | "lines" | "addresses", _) => {
-                format!("--granularity {name}")
-            }
-            (
-                "top" | "traces" | "tree" | "peek" | "tags" | "list" | "dot" | "svg" | "png"
-                | "raw" | "proto" | "callgrind" | "http",
-                _,
-            ) => format!("the `{}` command", pprof_command(name)),
-            (_, Some(v)) => format!("--{} {v}", name.replace('_', "-")),
-            (_, None) => format!("--{}", name.replace('_', "-")),
-        };
-        return Some(format!(
-            "`{a}` is go tool pprof's spelling: heapscope's is {ours} \
-             (or run pprof's whole command line as `heapscope pprof ...`)"
-        ));
+        let ext = self
+            .output
+            .as_deref()
+            .filter(|p| *p != std::path::Path::new("-"))
+            .and_then(|p| p.extension())
+            .map(|e| e.to_string_lossy().to_ascii_lowercase());
+        Ok(match ext.as_deref() {
+            None | Some("dot") | Some("gv") => GraphFormat::Dot,
+            Some("svg") => GraphFormat::Svg,
+            Some("png") => GraphFormat::Png,
+            Some(other) => bail!(
+                "cannot tell the format from the extension .{other}; use --format dot|svg|png"
+            ),
+        })
     }
-    let first = args.first()?;
-    if !first.starts_with('-') && std::path::Path::new(first).is_file() {
-        let profiles = if args.len() > 1 { &args[1..] } else { args };
-        return Some(format!(
-            "heapscope takes a command first: `heapscope top {rest}`; for pprof's \
-             `BINARY PROFILE` form, `heapscope pprof -top {all}`",
-            rest = profiles.join(" "),
-            all = args.join(" "),
-        ));
-    }
-    None
-}
 
-/// heapscope's command for a pprof report flag.
-fn pprof_command(flag: &str) -> &'static str {
-    match flag {
-        "top" => "top",
-        "traces" => "traces",
-        "tree" => "tree",
-        "peek" => "peek",
-        "tags" => "tags",
-        "list" => "list",
-        "dot" | "svg" | "png" => "graph",
-        "raw" | "proto" => "convert",
-        "http" => "web",
-        _ => "pprof",
+    fn request(self) -> Result<o::GraphRequest> {
+        let format = self.format()?;
+        let to_stdout = self.output.as_deref().is_none_or(|p| p == "-");
+        if format == GraphFormat::Png && to_stdout && std::io::stdout().is_terminal() {
+            bail!("refusing to write a PNG to a terminal; use -o FILE.png");
+        }
+        let mut options = GraphOptions {
+            nodes: self.nodes.options(),
+            nodecount: self.nodecount,
+            nodefraction: self.nodefraction,
+            edgefraction: self.edgefraction,
+            unit: self.unit,
+            ..GraphOptions::default()
+        };
+        if self.no_trim {
+            options.no_trim();
+        }
+        Ok(o::GraphRequest {
+            selection: self.select.selection(self.profiles, self.input),
+            options,
+            format,
+            output: self.output,
+        })
     }
 }
 
 #[cfg(test)]
-mod hint_tests {
-    use super::pprof_hint;
+mod tests {
+    use super::*;
 
-    fn hint(args: &[&str]) -> Option<String> {
-        pprof_hint(&args.iter().map(|s| s.to_string()).collect::<Vec<_>>())
+    #[test]
+    fn sample_selection_precedence() {
+        let a = SampleArgs {
+            alloc_space: true,
+            inuse_objects: true,
+            ..Default::default()
+        };
+        let r = a.request();
+        assert_eq!(r.index, "inuse_objects");
+        assert_eq!(
+            r.warnings,
+            ["Multiple value selections, ignoring --alloc-space"]
+        );
     }
 
     #[test]
-    fn pprof_flags_get_heapscope_names() {
-        let h = hint(&["top", "-sample_index=alloc_space", "x.pb.gz"]).unwrap();
-        assert!(h.contains("--sample-index alloc_space"), "{h}");
-        assert!(h.contains("heapscope pprof"), "{h}");
-        assert!(
-            hint(&["tree", "-trim=false"])
-                .unwrap()
-                .contains("--no-trim")
-        );
-        assert!(hint(&["-top", "x"]).unwrap().contains("the `top` command"));
-        assert!(
-            hint(&["top", "-lines", "x"])
-                .unwrap()
-                .contains("--granularity lines")
-        );
-        // heapscope's own flags get no hint.
-        assert_eq!(hint(&["top", "--nodecount", "5", "-o", "out"]), None);
-        assert_eq!(hint(&["top", "--", "-weird_name"]), None);
+    fn the_command_line_is_consistent() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
     }
 }

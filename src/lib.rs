@@ -1,16 +1,18 @@
 //! heapscope: a fast, pprof-compatible heap profile analyzer.
 //!
-//! The library holds every decision; `src/main.rs` only parses flags and maps
-//! results to exit codes. Data flows downward:
+//! The library holds every decision; the binary (`src/main.rs` and its
+//! `src/cli.rs`, the only code that knows clap) parses flags into the plain
+//! requests of [`options`], runs [`app`] and maps results to exit codes.
+//! Data flows downward:
 //! `source` (bytes) -> `profile` (decode, validate) -> `aggregate` (flat/cum per
 //! node) -> `report` (rows, totals, header lines) -> `render` (text, JSON).
 
 pub mod aggregate;
 pub mod app;
-pub mod cli;
 pub mod filter;
 pub mod graph;
 pub mod info;
+pub mod options;
 pub mod output;
 pub mod pprof_cli;
 pub mod profile;

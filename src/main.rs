@@ -1,12 +1,14 @@
-//! The `heapscope` binary: parse flags, run, and map the result to an exit
+//! The `heapscope` binary: parse flags (`cli`), run, and map the result to an exit
 //! code (0 ok, 1 a check was violated, 2 error). A closed stdout (as in
 //! `heapscope top big.pb.gz | head`) is not an error. It also prints what
 //! is made from the command line itself: shell completions and man pages.
 
 use anyhow::{Result, anyhow};
 use clap::{CommandFactory, Parser};
+mod cli;
+
+use cli::{Cli, Command, CompletionsArgs, ManArgs};
 use heapscope::app::{self, Outcome};
-use heapscope::cli::{Cli, Command, CompletionsArgs, ManArgs};
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -79,7 +81,7 @@ fn main() -> ExitCode {
                     .skip(1)
                     .map(|a| a.to_string_lossy().into_owned())
                     .collect();
-                if let Some(hint) = heapscope::cli::pprof_hint(&args) {
+                if let Some(hint) = cli::pprof_hint(&args) {
                     eprintln!("heapscope: {hint}");
                     return ExitCode::from(2);
                 }
@@ -92,7 +94,7 @@ fn main() -> ExitCode {
     exit(match cli.command {
         Command::Completions(a) => completions(a),
         Command::Man(a) => man(a),
-        command => app::run(command),
+        command => cli::run(command),
     })
 }
 

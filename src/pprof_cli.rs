@@ -3,8 +3,8 @@
 //! that follows Go's `flag` package (single or double dash, `-flag=value`
 //! or `-flag value`, booleans only as `-flag` or `-flag=false`, parsing
 //! stops at the first argument that is not a flag or after `--`), into a
-//! plain [`PprofArgs`]. `pprof_run` in `app` turns it into heapscope's
-//! options and reports.
+//! plain [`PprofArgs`]. [`crate::app::pprof`] turns it into heapscope's
+//! options ([`crate::options`]) and reports.
 //!
 //! It owns the decisions pprof's `internal/driver/cli.go` and
 //! `commands.go` make from the command line: which flags exist, how the
@@ -14,6 +14,7 @@
 //! does not implement are refused by name, so a script never gets a
 //! silently different answer. No clap here: pprof's syntax is not clap's.
 
+use crate::filter::FilterSpec;
 use std::fmt;
 use std::path::PathBuf;
 
@@ -102,16 +103,8 @@ pub struct PprofArgs {
     /// (the report's default).
     pub granularity: String,
     pub noinlines: bool,
-    pub focus: String,
-    pub ignore: String,
-    pub hide: String,
-    pub show: String,
-    pub show_from: String,
-    pub prune_from: String,
-    pub tagfocus: String,
-    pub tagignore: String,
-    pub tagshow: String,
-    pub taghide: String,
+    /// `-focus` ... `-taghide`.
+    pub filters: FilterSpec,
     /// Label keys (comma-separated) made into pseudo frames at the root
     /// and at the leaf of every sample.
     pub tagroot: String,
@@ -151,16 +144,7 @@ impl Default for PprofArgs {
             warnings: Vec::new(),
             granularity: String::new(),
             noinlines: false,
-            focus: String::new(),
-            ignore: String::new(),
-            hide: String::new(),
-            show: String::new(),
-            show_from: String::new(),
-            prune_from: String::new(),
-            tagfocus: String::new(),
-            tagignore: String::new(),
-            tagshow: String::new(),
-            taghide: String::new(),
+            filters: FilterSpec::default(),
             tagroot: String::new(),
             tagleaf: String::new(),
             nodecount: -1,
@@ -622,16 +606,18 @@ fn resolve(seen: &Seen, sources: Vec<String>) -> Result<PprofArgs, ParseError> {
         .filter(|o| !o.is_empty())
         .map(PathBuf::from);
     a.noinlines = seen.bool("noinlines");
-    a.focus = seen.str("focus");
-    a.ignore = seen.str("ignore");
-    a.hide = seen.str("hide");
-    a.show = seen.str("show");
-    a.show_from = seen.str("show_from");
-    a.prune_from = seen.str("prune_from");
-    a.tagfocus = seen.str("tagfocus");
-    a.tagignore = seen.str("tagignore");
-    a.tagshow = seen.str("tagshow");
-    a.taghide = seen.str("taghide");
+    a.filters = FilterSpec {
+        focus: seen.str("focus"),
+        ignore: seen.str("ignore"),
+        hide: seen.str("hide"),
+        show: seen.str("show"),
+        show_from: seen.str("show_from"),
+        prune_from: seen.str("prune_from"),
+        tagfocus: seen.str("tagfocus"),
+        tagignore: seen.str("tagignore"),
+        tagshow: seen.str("tagshow"),
+        taghide: seen.str("taghide"),
+    };
     a.tagroot = seen.str("tagroot");
     a.tagleaf = seen.str("tagleaf");
     if let Some(n) = seen.int("nodecount") {

@@ -1,9 +1,9 @@
 //! `heapscope check [BASE] NEW RULES`: the CI gate. Exit 0 when every rule
 //! holds, 1 when one is violated, 2 on errors (bad file, bad rule).
 
-use super::diff::{load_indexed, load_values, same_type, sample_request};
+use super::diff::{load_indexed, load_values, same_type};
 use super::{Outcome, stdout_writer};
-use crate::cli::{CheckArgs, CheckFormat};
+use crate::options::{CheckFormat, CheckRequest};
 use crate::output;
 use crate::render;
 use crate::report::check::{self, CheckInput, CheckReport};
@@ -21,13 +21,12 @@ fn render_to(r: &CheckReport, f: CheckFormat, w: &mut dyn Write) -> io::Result<(
     }
 }
 
-pub(crate) fn run(a: CheckArgs) -> Result<Outcome> {
-    let rules = a.rules();
+pub fn run(a: CheckRequest) -> Result<Outcome> {
+    let rules = a.rules;
+    // The command line names the rules it lacks, before this; here the
+    // request itself is refused.
     if rules.is_empty() {
-        bail!(
-            "no rules: give at least one of --max-increase, --max-increase-bytes, \
-             --max-node-increase, --budget, --max-total"
-        );
+        bail!("no rules to check");
     }
     let (base_name, new_name) = match a.profiles.as_slice() {
         [n] => (None, n.as_str()),
@@ -37,18 +36,13 @@ pub(crate) fn run(a: CheckArgs) -> Result<Outcome> {
     if base_name == Some("-") && new_name == "-" {
         bail!("standard input (-) can be read only once");
     }
-    if base_name.is_none() {
-        if let Some(r) = rules.iter().find(|r| r.needs_base()) {
-            bail!("--{} compares two profiles: give BASE and NEW", r.kind());
-        }
-    }
-    let req = sample_request(&a.sample);
-    let opts = a.nodes.to_options();
+    let req = a.sample.announce();
+    let opts = a.nodes;
     let base = match base_name {
-        Some(b) => Some(load_values(b, &req, opts, &a.filters, &a.input)?),
+        Some(b) => Some(load_values(b, req, opts, &a.filters, &a.input)?),
         None => None,
     };
-    let (p, idx) = load_indexed(new_name, &req, &a.filters, &a.input)?;
+    let (p, idx) = load_indexed(new_name, req, &a.filters, &a.input)?;
     let new = nodes::node_values(&p, idx, opts);
     if let (Some(b), Some(bn)) = (&base, base_name) {
         same_type(b, bn, &new, new_name)?;

@@ -3,12 +3,12 @@
 //! legacy text profiles into tools that read only profile.proto.
 
 use super::{Outcome, load};
-use crate::cli::ConvertArgs;
+use crate::options::ConvertRequest;
 use crate::profile::encode;
 use anyhow::Result;
 
-pub(crate) fn run(a: ConvertArgs) -> Result<Outcome> {
-    let p = load(&a.profiles, &a.input)?;
-    super::write_report(Some(&a.output), |w| encode::write_gzip(&p, w))?;
+pub fn run(r: ConvertRequest) -> Result<Outcome> {
+    let p = load(&r.profiles, &r.input)?;
+    super::write_report(Some(&r.output), |w| encode::write_gzip(&p, w))?;
     Ok(Outcome::Ok)
 }

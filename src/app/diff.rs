@@ -3,7 +3,8 @@
 use super::filtering::apply_filters;
 use super::{Outcome, load, write_report};
 use crate::aggregate::NodeOptions;
-use crate::cli::{ColorArg, DiffArgs, FilterArgs, InputArgs, TableFormat};
+use crate::filter::FilterSpec;
+use crate::options::{Color, Compare, DiffRequest, Format, InputOptions};
 use crate::profile::{self, Profile};
 use crate::render;
 use crate::report::diff::{self, DiffOptions};
@@ -16,8 +17,8 @@ use std::io::IsTerminal;
 pub(super) fn load_indexed(
     name: &str,
     req: &str,
-    filters: &FilterArgs,
-    input: &InputArgs,
+    filters: &FilterSpec,
+    input: &InputOptions,
 ) -> Result<(Profile, usize)> {
     let mut p = load(std::slice::from_ref(&name.to_string()), input)?;
     apply_filters(&mut p, filters)
@@ -33,8 +34,8 @@ pub(super) fn load_values(
     name: &str,
     req: &str,
     opts: NodeOptions,
-    filters: &FilterArgs,
-    input: &InputArgs,
+    filters: &FilterSpec,
+    input: &InputOptions,
 ) -> Result<NodeValues> {
     let (p, idx) = load_indexed(name, req, filters, input)?;
     Ok(nodes::node_values(&p, idx, opts))
@@ -76,36 +77,34 @@ pub(super) fn same_type(a: &NodeValues, an: &str, b: &NodeValues, bn: &str) -> R
     Ok(())
 }
 
-/// Whether to colour: --color, else a terminal without NO_COLOR.
-pub(super) fn use_color(c: ColorArg) -> bool {
+/// Whether to colour: as asked, else on a terminal without NO_COLOR.
+pub(super) fn use_color(c: Color) -> bool {
     match c {
-        ColorArg::Always => true,
-        ColorArg::Never => false,
-        ColorArg::Auto => {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => {
             std::io::stdout().is_terminal()
                 && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         }
     }
 }
 
-/// Prints the warnings of the sample selection flags.
-pub(super) fn sample_request(s: &crate::cli::SampleArgs) -> String {
-    let (req, warnings) = s.resolve();
-    for w in warnings {
-        eprintln!("{w}");
+impl Compare {
+    /// Loads one profile and reduces it to node values, with the sample
+    /// type `req` (see [`crate::options::SampleRequest`]).
+    pub(super) fn values(&self, name: &str, req: &str) -> Result<NodeValues> {
+        load_values(name, req, self.nodes, &self.filters, &self.input)
     }
-    req
 }
 
-pub(crate) fn run(a: DiffArgs) -> Result<Outcome> {
+pub fn run(a: DiffRequest) -> Result<Outcome> {
     if a.base == "-" && a.new == "-" {
         bail!("standard input (-) can be read only once");
     }
-    let c = &a.common;
-    let req = sample_request(&c.sample);
-    let opts = c.nodes.to_options();
-    let base = load_values(&a.base, &req, opts, &c.filters, &c.input)?;
-    let new = load_values(&a.new, &req, opts, &c.filters, &c.input)?;
+    let c = &a.compare;
+    let req = c.sample.announce();
+    let base = c.values(&a.base, req)?;
+    let new = c.values(&a.new, req)?;
     same_type(&base, &a.base, &new, &a.new)?;
     let mut r = diff::diff(
         &base,
@@ -117,13 +116,14 @@ pub(crate) fn run(a: DiffArgs) -> Result<Outcome> {
     );
     r.base_name = crate::source::display_name(&a.base).to_string();
     r.new_name = crate::source::display_name(&a.new).to_string();
-    let out = a.out.output.as_deref();
+    r.set_output_unit(&a.output.unit);
+    let out = a.output.path.as_deref();
     let color = out.is_none_or(super::is_stdout) && use_color(c.color);
-    write_report(out, |w| match c.format {
-        TableFormat::Text => render::diff::text(&r, color, w),
-        TableFormat::Json => render::diff::json(&r, w),
-        TableFormat::Csv => render::diff::csv_out(&r, w),
-        TableFormat::Markdown => render::diff::markdown(&r, w),
+    write_report(out, |w| match a.output.format {
+        Format::Text => render::diff::text(&r, color, w),
+        Format::Json => render::diff::json(&r, w),
+        Format::Csv => render::diff::csv_out(&r, w),
+        Format::Markdown => render::diff::markdown(&r, w),
     })?;
     Ok(Outcome::Ok)
 }

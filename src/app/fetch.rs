@@ -1,6 +1,6 @@
 //! Opening a PROFILE argument that may be a live profile URL.
 
-use crate::cli::InputArgs;
+use crate::options::InputOptions;
 use crate::source::{self, FetchOptions};
 use anyhow::{Context, Result, anyhow};
 use std::io::{Cursor, Read};
@@ -11,7 +11,7 @@ pub(crate) struct Opened<'a> {
     pub content_type: Option<String>,
 }
 
-pub(crate) fn fetch_options(input: &InputArgs) -> FetchOptions {
+pub(crate) fn fetch_options(input: &InputOptions) -> FetchOptions {
     FetchOptions {
         seconds: input.seconds,
         timeout: input.timeout,
@@ -20,7 +20,7 @@ pub(crate) fn fetch_options(input: &InputArgs) -> FetchOptions {
 }
 
 /// Opens a file, standard input, or fetches a URL (whole body, capped).
-pub(crate) fn open(name: &str, input: &InputArgs) -> Result<Opened<'static>> {
+pub(crate) fn open(name: &str, input: &InputOptions) -> Result<Opened<'static>> {
     let shown = source::display_name(name);
     if source::is_url(name) {
         let f =

@@ -7,18 +7,14 @@
 
 use super::filtering::apply_filters;
 use super::{Outcome, load, write_report};
-use crate::cli::{FlameArgs, FoldedArgs, SampleArgs};
+use crate::options::{FlameRequest, FoldedRequest, SampleRequest};
 use crate::profile::{self, Profile};
 use crate::render::flame::{self as fr, FlameOptions};
 use crate::{report, units};
 use anyhow::{Context, Result};
 
-fn sample_index(p: &Profile, s: &SampleArgs) -> Result<usize> {
-    let (req, warnings) = s.resolve();
-    for w in warnings {
-        eprintln!("{w}");
-    }
-    profile::sample_index(p, &req).map_err(anyhow::Error::msg)
+fn sample_index(p: &Profile, s: &SampleRequest) -> Result<usize> {
+    profile::sample_index(p, s.announce()).map_err(anyhow::Error::msg)
 }
 
 /// Whether every sample's value of sample type `idx` is zero.
@@ -58,32 +54,34 @@ fn nothing_to_show(
     }
 }
 
-pub(crate) fn folded(a: FoldedArgs) -> Result<Outcome> {
-    let mut p = load(&a.profiles, &a.input)?;
-    let idx = sample_index(&p, &a.sample)?;
+pub fn folded(a: FoldedRequest) -> Result<Outcome> {
+    let s = &a.selection;
+    let mut p = load(&s.profiles, &s.input)?;
+    let idx = sample_index(&p, &s.sample)?;
     let zero = all_zero(&p, idx);
-    apply_filters(&mut p, &a.filters)?;
-    let stacks = report::folded::folded(&p, idx, a.nodes.to_options());
+    apply_filters(&mut p, &s.filters)?;
+    let stacks = report::folded::folded(&p, idx, a.nodes);
     if stacks.is_empty() {
-        return Err(nothing_to_show(&p, idx, &a.profiles, zero, false));
+        return Err(nothing_to_show(&p, idx, &s.profiles, zero, false));
     }
-    write_report(a.out.output.as_deref(), |w| fr::folded_text(&stacks, w))?;
+    write_report(a.output.as_deref(), |w| fr::folded_text(&stacks, w))?;
     Ok(Outcome::Ok)
 }
 
-pub(crate) fn flame(a: FlameArgs) -> Result<Outcome> {
-    let mut p = load(&a.profiles, &a.input)?;
-    let idx = sample_index(&p, &a.sample)?;
+pub fn flame(a: FlameRequest) -> Result<Outcome> {
+    let s = &a.selection;
+    let mut p = load(&s.profiles, &s.input)?;
+    let idx = sample_index(&p, &s.sample)?;
     let sample_type = p.sample_type_name(idx).to_string();
     let unit = p.sample_type_unit(idx).to_lowercase();
     let zero = all_zero(&p, idx);
-    apply_filters(&mut p, &a.filters)?;
-    let nodes = a.nodes.to_options();
+    apply_filters(&mut p, &s.filters)?;
+    let nodes = a.nodes;
     let stacks = report::folded::folded(&p, idx, nodes);
     // A flame graph draws positive values only.
     if !stacks.iter().any(|(_, v)| *v > 0) {
         let negative = !stacks.is_empty();
-        return Err(nothing_to_show(&p, idx, &a.profiles, zero, negative));
+        return Err(nothing_to_show(&p, idx, &s.profiles, zero, negative));
     }
     let total: i64 = stacks.iter().map(|(_, v)| (*v).max(0)).sum();
     let count_name = if unit == "count" {
@@ -95,39 +93,33 @@ pub(crate) fn flame(a: FlameArgs) -> Result<Outcome> {
         "{sample_type}: {} total",
         units::scaled_label(total, &unit, "auto")
     );
-    let names = a.profiles.join(", ");
-    let path = &a.output;
-    if a.base.is_empty() {
-        let subtitle = names;
-        let o = FlameOptions {
-            title: &title,
-            subtitle: Some(&subtitle),
-            count_name,
-            min_width: a.min_width,
-        };
-        write_report(Some(path), |w| fr::flame_svg(&stacks, &o, w))?;
+    let names = s.profiles.join(", ");
+    let options = |subtitle| FlameOptions {
+        title: &title,
+        subtitle: Some(subtitle),
+        count_name,
+        min_width: a.min_width,
+    };
+    if a.against.is_empty() {
+        let o = options(&names);
+        write_report(Some(&a.output), |w| fr::flame_svg(&stacks, &o, w))?;
     } else {
-        let mut b = load(&a.base, &a.input)?;
+        let mut b = load(&a.against, &s.input)?;
         // The base is read with the same sample type, by name.
         let bidx = profile::sample_index(&b, &sample_type)
             .map_err(anyhow::Error::msg)
-            .with_context(|| a.base.join(", "))?;
-        apply_filters(&mut b, &a.filters)?;
+            .with_context(|| a.against.join(", "))?;
+        apply_filters(&mut b, &s.filters)?;
         let base = report::folded::folded(&b, bidx, nodes);
         let base_total: i64 = base.iter().map(|(_, v)| (*v).max(0)).sum();
         let diff = report::folded::differential(&base, &stacks);
         let subtitle = format!(
             "{names} against {} ({} before); red grew, blue shrank",
-            a.base.join(", "),
+            a.against.join(", "),
             units::scaled_label(base_total, &unit, "auto")
         );
-        let o = FlameOptions {
-            title: &title,
-            subtitle: Some(&subtitle),
-            count_name,
-            min_width: a.min_width,
-        };
-        write_report(Some(path), |w| fr::flame_diff_svg(&diff, &o, w))?;
+        let o = options(&subtitle);
+        write_report(Some(&a.output), |w| fr::flame_diff_svg(&diff, &o, w))?;
     }
     Ok(Outcome::Ok)
 }

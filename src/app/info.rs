@@ -1,17 +1,16 @@
 //! `heapscope info`: one summary per input profile (not merged).
 
+use super::reports::table_free;
 use super::{Outcome, write_report};
-use crate::cli::{Format, InfoArgs};
+use crate::options::{Format, InfoRequest};
 use crate::profile::decode::{self, DecodeOptions};
 use crate::profile::{legacy, prune};
 use crate::{render, report, source};
 use anyhow::{Context, Result};
 use std::io::Read;
 
-pub(crate) fn run(a: InfoArgs) -> Result<Outcome> {
-    if matches!(a.format, Format::Csv | Format::Markdown) {
-        anyhow::bail!(a.format.no_table("info"));
-    }
+pub fn run(a: InfoRequest) -> Result<Outcome> {
+    table_free(a.format, "info")?;
     let mut infos = Vec::with_capacity(a.profiles.len());
     for name in &a.profiles {
         let shown = source::display_name(name);
@@ -29,10 +28,9 @@ pub(crate) fn run(a: InfoArgs) -> Result<Outcome> {
         prune::remove_uninteresting(&mut p).with_context(|| shown.to_string())?;
         infos.push(report::info::info(shown, &p, gzipped));
     }
-    write_report(a.out.output.as_deref(), |w| match a.format {
-        Format::Text => render::info::render_text(&infos, w),
+    write_report(a.output.as_deref(), |w| match a.format {
         Format::Json => render::info::render_json(&infos, w),
-        Format::Csv | Format::Markdown => unreachable!("refused above"),
+        _ => render::info::render_text(&infos, w),
     })?;
     Ok(Outcome::Ok)
 }

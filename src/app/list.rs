@@ -4,48 +4,46 @@
 //! [`report::list`] model and renders it. A missing source file is
 //! reported in the listing and warned about on stderr, never an error.
 
-use super::reports::prepare;
-use super::{Outcome, stdout_writer};
-use crate::cli::{Format, ListArgs};
+use super::reports::{prepare, table_free};
+use super::{Outcome, write_report};
+use crate::options::{Format, ListRequest};
 use crate::render::list::{list_json, list_text};
 use crate::report::list::{self as report, ListOptions, SourceFiles, trim_source_path};
 use anyhow::{Context, Result};
 use rustc_hash::FxHashMap;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
-pub(crate) fn run(a: ListArgs) -> Result<Outcome> {
-    if matches!(a.common.format, Format::Csv | Format::Markdown) {
-        anyhow::bail!(a.common.format.no_table("list"));
-    }
+pub fn run(a: ListRequest) -> Result<Outcome> {
+    table_free(a.output.format, "list")?;
     let rx = regex::Regex::new(&a.regex)
         .with_context(|| format!("parsing argument regexp {}", a.regex))?;
-    let mut x = prepare(&a.profiles, &a.common)?;
+    let mut x = prepare(&a.selection)?;
+    let (source_path, trim_path) = (
+        a.sources.source_path.as_deref(),
+        a.sources.trim_path.as_deref(),
+    );
     // As pprof's report graph: file names are trimmed with --trim-path and
     // --source-path (the latter only when given) before aggregating.
     x.p = report::trim_function_files(
         std::mem::take(&mut x.p),
-        a.trim_path.as_deref().unwrap_or(""),
-        a.source_path.as_deref().unwrap_or(""),
+        trim_path.unwrap_or(""),
+        source_path.unwrap_or(""),
     );
-    let mut reader = SourceReader::new(a.source_path.as_deref(), a.trim_path.as_deref())?;
+    let mut reader = SourceReader::new(source_path, trim_path)?;
     let o = ListOptions {
         regex: &rx,
         sample_index: x.idx,
         total: x.total,
-        unit: a.common.unit.clone(),
+        unit: a.output.unit.clone(),
     };
     let r = report::list(&x.p, &o, &mut reader)?;
     for (function, e) in r.source_errors() {
         eprintln!("heapscope: warning: {function}: {e}");
     }
-    let mut w = stdout_writer();
-    match a.common.format {
-        Format::Text => list_text(&r, &mut w)?,
-        Format::Json => list_json(&r, &mut w)?,
-        Format::Csv | Format::Markdown => unreachable!("refused above"),
-    }
-    w.flush()?;
+    write_report(a.output.path.as_deref(), |w| match a.output.format {
+        Format::Json => list_json(&r, w),
+        _ => list_text(&r, w),
+    })?;
     Ok(Outcome::Ok)
 }
 

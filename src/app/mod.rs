@@ -1,7 +1,8 @@
 //! One function per subcommand (one file each under `app/`): read ->
-//! decode -> merge -> aggregate -> report -> render. The only library
-//! module that does I/O and uses anyhow; errors carry the file they are
-//! about.
+//! decode -> merge -> aggregate -> report -> render. Each takes a plain
+//! request from [`crate::options`] (the binary builds them from its flags,
+//! [`pprof`] from pprof's). The only library module that does I/O and uses
+//! anyhow; errors carry the file they are about.
 
 mod check;
 mod convert;
@@ -21,7 +22,22 @@ mod trend;
 mod watch;
 mod web;
 
-use crate::cli::{BaseArgs, Command, InputArgs};
+pub use check::run as check;
+pub use convert::run as convert;
+pub use diff::run as diff;
+pub use flame::{flame, folded};
+pub use graph::run as graph;
+pub use info::run as info;
+pub use list::run as list;
+pub use report_html::run as report;
+pub use reports::{tags, traces, tree};
+pub use symbolize::run as symbolize;
+pub use top::run as top;
+pub use trend::run as trend;
+pub use watch::run as watch;
+pub use web::run as web;
+
+use crate::options::{Bases, InputOptions};
 use crate::profile::decode::{self, DecodeOptions};
 use crate::profile::{Profile, legacy, merge, prune};
 use crate::{source, symbolize as sym};
@@ -37,36 +53,8 @@ pub enum Outcome {
     Violation,
 }
 
-pub fn run(cmd: Command) -> Result<Outcome> {
-    match cmd {
-        Command::Top(a) => top::run(a),
-        Command::Traces(a) => reports::traces(a),
-        Command::Tree(a) => reports::tree(a),
-        Command::Peek(a) => reports::peek(a),
-        Command::Tags(a) => reports::tags(a),
-        Command::Folded(a) => flame::folded(a),
-        Command::Flame(a) => flame::flame(a),
-        Command::Diff(a) => diff::run(a),
-        Command::Check(a) => check::run(a),
-        Command::Trend(a) => trend::run(a),
-        Command::Info(a) => info::run(a),
-        Command::Convert(a) => convert::run(a),
-        Command::Symbolize(a) => symbolize::run(a),
-        Command::Watch(a) => watch::run(a),
-        Command::List(a) => list::run(a),
-        Command::Graph(a) => graph::run(a),
-        Command::Report(a) => report_html::run(a),
-        Command::Web(a) => web::run(a),
-        Command::Pprof(a) => pprof::run(&a.args),
-        // Printed by the binary (src/main.rs), which owns the command line.
-        Command::Completions(_) | Command::Man(_) => Err(anyhow::anyhow!(
-            "`completions` and `man` are handled by the heapscope binary"
-        )),
-    }
-}
-
 /// Reads and decodes one profile, naming the file in any error.
-pub fn load_one(name: &str, input: &InputArgs) -> Result<Profile> {
+pub fn load_one(name: &str, input: &InputOptions) -> Result<Profile> {
     let shown = source::display_name(name);
     let o = fetch::open(name, input)?;
     load_opened(shown, o, input)
@@ -76,7 +64,7 @@ pub fn load_one(name: &str, input: &InputArgs) -> Result<Profile> {
 pub(crate) fn decode_opened(
     shown: &str,
     o: fetch::Opened<'_>,
-    input: &InputArgs,
+    input: &InputOptions,
 ) -> Result<Profile> {
     let opts = DecodeOptions {
         max_input_size: input.max_input_size,
@@ -87,7 +75,11 @@ pub(crate) fn decode_opened(
 }
 
 /// Decodes, symbolizes and prunes an opened source.
-pub(crate) fn load_opened(shown: &str, o: fetch::Opened<'_>, input: &InputArgs) -> Result<Profile> {
+pub(crate) fn load_opened(
+    shown: &str,
+    o: fetch::Opened<'_>,
+    input: &InputOptions,
+) -> Result<Profile> {
     let mut p = decode_opened(shown, o, input)?;
     // pprof symbolizes first, then applies drop_frames/keep_frames, whose
     // regexes match function names.
@@ -100,7 +92,7 @@ pub(crate) fn load_opened(shown: &str, o: fetch::Opened<'_>, input: &InputArgs) 
 /// mappings already have functions); what is left undone is one warning
 /// line on stderr, never an error, and so is each binary that may not be
 /// the one of its mapping.
-pub fn symbolize_profile(p: &mut Profile, shown: &str, input: &InputArgs) -> Result<()> {
+pub fn symbolize_profile(p: &mut Profile, shown: &str, input: &InputOptions) -> Result<()> {
     let summary = symbolize_quietly(p, input)?;
     if let Some(w) = summary.warning() {
         eprintln!("heapscope: warning: {shown}: {w}");
@@ -112,8 +104,8 @@ pub fn symbolize_profile(p: &mut Profile, shown: &str, input: &InputArgs) -> Res
 }
 
 /// Symbolizes `p` in place and returns what happened, printing nothing.
-pub(crate) fn symbolize_quietly(p: &mut Profile, input: &InputArgs) -> Result<sym::Summary> {
-    let mut o = input.symbolize_options().map_err(anyhow::Error::msg)?;
+pub(crate) fn symbolize_quietly(p: &mut Profile, input: &InputOptions) -> Result<sym::Summary> {
+    let mut o = input.symbolize.clone();
     for var in ["HEAPSCOPE_BINARY_PATH", "PPROF_BINARY_PATH"] {
         if let Some(v) = std::env::var_os(var) {
             o.search_path
@@ -124,8 +116,7 @@ pub(crate) fn symbolize_quietly(p: &mut Profile, input: &InputArgs) -> Result<sy
 }
 
 /// Reads several profiles and merges them as pprof does.
-pub fn load(names: &[String], input: &InputArgs) -> Result<Profile> {
-    input.symbolize_options().map_err(anyhow::Error::msg)?;
+pub fn load(names: &[String], input: &InputOptions) -> Result<Profile> {
     if names.iter().filter(|n| n.as_str() == "-").count() > 1 {
         bail!("standard input (-) can be read only once");
     }
@@ -171,7 +162,7 @@ pub(crate) fn is_stdout(p: &std::path::Path) -> bool {
 }
 
 /// Loads the profiles and applies `--base` / `--diff-base`.
-pub fn load_with_base(names: &[String], base: &BaseArgs, input: &InputArgs) -> Result<Profile> {
+pub fn load_with_base(names: &[String], base: &Bases, input: &InputOptions) -> Result<Profile> {
     let p = load(names, input)?;
     let (bases, mode) = if !base.diff_base.is_empty() {
         (&base.diff_base, merge::BaseMode::Diff)

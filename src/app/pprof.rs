@@ -11,17 +11,18 @@
 //! [`crate::render::graph_svg`]; `-http` runs heapscope's web page and
 //! server (`heapscope web`) with the parsed sources and options.
 
+use super::filtering::apply_filters;
 use super::{Outcome, shown_names};
 use crate::aggregate::{Granularity, NodeOptions};
-use crate::cli::{
-    BaseArgs, DemangleArg, FilterArgs, Format, GranularityArg, InputArgs, ListArgs, NodeArgs,
-    PageArgs, ReportInput, SampleArgs, WebArgs,
+use crate::options::{
+    Bases, InputOptions, ListRequest, Output, PageRequest, SampleRequest, Selection, SourceOptions,
+    WebRequest,
 };
-use crate::filter::{self, FilterSpec};
 use crate::pprof_cli::{self, Effective, Parsed, PprofArgs, Report};
 use crate::profile::{self, Profile, encode, merge};
 use crate::report::tree::TreeOptions;
 use crate::report::{self, TopOptions};
+use crate::symbolize::{DemangleStyle, Mode};
 use crate::{output, render};
 use anyhow::{Context, Result, anyhow, bail};
 use std::io::{IsTerminal, Write};
@@ -96,13 +97,13 @@ pub fn run(args: &[String]) -> Result<Outcome> {
     }
     let idx = profile::sample_index(&p, &a.sample_index)
         .map_err(|e| anyhow!("{}: {e}", shown_names(&a.sources)))?;
-    let spec = filter_spec(&a);
+    let spec = &a.filters;
     let total = if a.relative_percentages {
-        apply_filters(&mut p, &spec)?;
+        apply_filters(&mut p, spec)?;
         report::compute_total(&p, idx)
     } else {
         let t = report::compute_total(&p, idx);
-        apply_filters(&mut p, &spec)?;
+        apply_filters(&mut p, spec)?;
         t
     };
     let e = a.effective(&report);
@@ -332,40 +333,35 @@ fn web(a: &PprofArgs, addr: &str) -> Result<Outcome> {
     for w in &a.warnings {
         eprintln!("{w}");
     }
-    let input = input_args(a)?;
-    let opt = |s: &str| Some(s.to_string()).filter(|s| !s.is_empty());
-    let granularity = match a.granularity.as_str() {
-        "" | "functions" => GranularityArg::Functions,
-        "filefunctions" => GranularityArg::Filefunctions,
-        "files" => GranularityArg::Files,
-        "lines" => GranularityArg::Lines,
-        "addresses" => GranularityArg::Addresses,
-        other => bail!("unexpected granularity {other}"),
-    };
-    let page = PageArgs {
-        profiles: a.sources.clone(),
-        sample: SampleArgs {
-            sample_index: opt(&a.sample_index),
-            ..SampleArgs::default()
+    let Selection {
+        profiles,
+        sample,
+        bases,
+        filters,
+        input,
+    } = selection(a)?;
+    let SourceOptions {
+        source_path,
+        trim_path,
+    } = sources(a);
+    let page = PageRequest {
+        profiles,
+        sample,
+        nodes: NodeOptions {
+            granularity: granularity(&a.granularity)?,
+            inlines: !a.noinlines,
         },
-        nodes: NodeArgs {
-            granularity,
-            no_inlines: a.noinlines,
-        },
-        base: BaseArgs {
-            base: a.base.clone(),
-            diff_base: a.diff_base.clone(),
-        },
-        filters: filter_args(a),
-        source_path: opt(&a.source_path),
-        trim_path: opt(&a.trim_path),
+        base: bases,
+        filters,
+        source_path,
+        trim_path,
         input,
     };
-    super::run(crate::cli::Command::Web(WebArgs {
+    super::web(WebRequest {
         page,
         http,
         open: !a.no_browser,
-    }))
+    })
 }
 
 /// Writes a report to `-output` (atomically; pprof says so on stderr) or
@@ -416,9 +412,14 @@ fn is_object_file(name: &str) -> bool {
     )
 }
 
-fn input_args(a: &PprofArgs) -> Result<InputArgs> {
-    let mut mode = "auto";
-    let mut demangle = DemangleArg::Default;
+/// How the sources are read: `-symbolize`, `-seconds`, `-timeout`, and
+/// the binary named on the command line.
+fn input_options(a: &PprofArgs) -> Result<InputOptions> {
+    let mut o = InputOptions {
+        timeout: a.timeout.filter(|&t| t > 0).map(|t| t as f64),
+        seconds: a.seconds.filter(|&s| s > 0),
+        ..InputOptions::default()
+    };
     for part in a
         .symbolize
         .split(',')
@@ -426,30 +427,50 @@ fn input_args(a: &PprofArgs) -> Result<InputArgs> {
         .filter(|s| !s.is_empty())
     {
         match part {
-            "none" | "no" | "remote" => mode = "none",
-            "force" => mode = "force",
+            "none" | "no" | "remote" => o.symbolize.mode = Mode::None,
+            "force" => o.symbolize.mode = Mode::Force,
             "local" | "fastlocal" | "auto" => {}
-            "demangle=none" => demangle = DemangleArg::None,
-            "demangle=full" | "demangle=templates" => demangle = DemangleArg::Full,
-            "demangle=default" => demangle = DemangleArg::Default,
+            "demangle=none" => o.symbolize.demangle = DemangleStyle::None,
+            "demangle=full" | "demangle=templates" => o.symbolize.demangle = DemangleStyle::Full,
+            "demangle=default" => o.symbolize.demangle = DemangleStyle::Default,
             other => bail!("-symbolize={}: unknown option {other:?}", a.symbolize),
         }
     }
-    Ok(InputArgs {
-        max_input_size: 2 << 30,
-        timeout: a.timeout.filter(|&t| t > 0).map(|t| t as f64),
-        seconds: a.seconds.filter(|&s| s > 0),
-        symbolize: mode.to_string(),
-        binaries: a.binary.iter().map(Into::into).collect(),
-        force_symbolize: false,
-        demangle,
+    o.symbolize.binaries = a.binary.iter().map(Into::into).collect();
+    Ok(o)
+}
+
+/// The sources, bases, sample index and filters, for the reports that
+/// heapscope's own commands build (`-list`, `-http`).
+fn selection(a: &PprofArgs) -> Result<Selection> {
+    Ok(Selection {
+        profiles: a.sources.clone(),
+        sample: SampleRequest {
+            index: a.sample_index.clone(),
+            warnings: Vec::new(),
+        },
+        bases: Bases {
+            base: a.base.clone(),
+            diff_base: a.diff_base.clone(),
+        },
+        filters: a.filters.clone(),
+        input: input_options(a)?,
     })
+}
+
+/// `-source_path` and `-trim_path`.
+fn sources(a: &PprofArgs) -> SourceOptions {
+    let opt = |s: &str| Some(s.to_string()).filter(|s| !s.is_empty());
+    SourceOptions {
+        source_path: opt(&a.source_path),
+        trim_path: opt(&a.trim_path),
+    }
 }
 
 /// Fetches and merges the sources, then combines them with the bases as
 /// pprof's `fetchProfiles` does (normalize, mark, negate, merge).
 fn load(a: &PprofArgs) -> Result<Profile> {
-    let input = input_args(a)?;
+    let input = input_options(a)?;
     let mut p = super::load(&a.sources, &input)?;
     locate_binaries(&mut p, a.binary.as_deref());
     let (bases, mode) = if !a.diff_base.is_empty() {
@@ -679,57 +700,19 @@ fn scale_values(p: &mut Profile, r: f64) {
     }
 }
 
-fn filter_spec(a: &PprofArgs) -> FilterSpec {
-    FilterSpec {
-        focus: a.focus.clone(),
-        ignore: a.ignore.clone(),
-        hide: a.hide.clone(),
-        show: a.show.clone(),
-        show_from: a.show_from.clone(),
-        prune_from: a.prune_from.clone(),
-        tagfocus: a.tagfocus.clone(),
-        tagignore: a.tagignore.clone(),
-        tagshow: a.tagshow.clone(),
-        taghide: a.taghide.clone(),
+/// pprof's granularity flag ("" for the default, functions).
+fn granularity(g: &str) -> Result<Granularity> {
+    if g.is_empty() {
+        return Ok(Granularity::Functions);
     }
-}
-
-fn apply_filters(p: &mut Profile, spec: &FilterSpec) -> Result<()> {
-    let out = filter::apply(p, spec)?;
-    for m in out.messages {
-        eprintln!("{m}");
-    }
-    Ok(())
+    Granularity::parse(g).ok_or_else(|| anyhow!("unexpected granularity {g}"))
 }
 
 fn node_options(e: &Effective) -> Result<NodeOptions> {
-    let granularity = if e.granularity.is_empty() {
-        Granularity::Functions
-    } else {
-        Granularity::parse(&e.granularity)
-            .ok_or_else(|| anyhow!("unexpected granularity {}", e.granularity))?
-    };
     Ok(NodeOptions {
-        granularity,
+        granularity: granularity(&e.granularity)?,
         inlines: !e.noinlines,
     })
-}
-
-/// The command line's filters as heapscope's filter arguments.
-fn filter_args(a: &PprofArgs) -> FilterArgs {
-    let opt = |s: &str| Some(s.to_string()).filter(|s| !s.is_empty());
-    FilterArgs {
-        focus: opt(&a.focus),
-        ignore: opt(&a.ignore),
-        hide: opt(&a.hide),
-        show: opt(&a.show),
-        show_from: opt(&a.show_from),
-        prune_from: opt(&a.prune_from),
-        tagfocus: opt(&a.tagfocus),
-        tagignore: opt(&a.tagignore),
-        tagshow: opt(&a.tagshow),
-        taghide: opt(&a.taghide),
-    }
 }
 
 /// `-list REGEX`: heapscope's `list`, which loads on its own.
@@ -740,27 +723,13 @@ fn list(a: &PprofArgs, rx: &str) -> Result<Outcome> {
     if a.normalize || a.mean || a.divide_by != 1.0 || a.relative_percentages {
         bail!("-list does not support -normalize, -mean, -divide_by or -relative_percentages");
     }
-    let input = input_args(a)?;
-    let opt = |s: &str| Some(s.to_string()).filter(|s| !s.is_empty());
-    let args = ListArgs {
+    super::list(ListRequest {
         regex: rx.to_string(),
-        profiles: a.sources.clone(),
-        source_path: opt(&a.source_path),
-        trim_path: opt(&a.trim_path),
-        common: ReportInput {
-            sample: SampleArgs {
-                sample_index: opt(&a.sample_index),
-                ..SampleArgs::default()
-            },
-            base: BaseArgs {
-                base: a.base.clone(),
-                diff_base: a.diff_base.clone(),
-            },
-            filters: filter_args(a),
+        selection: selection(a)?,
+        sources: sources(a),
+        output: Output {
             unit: a.unit.clone(),
-            format: Format::Text,
-            input,
+            ..Output::default()
         },
-    };
-    super::run(crate::cli::Command::List(args))
+    })
 }

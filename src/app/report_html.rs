@@ -7,11 +7,11 @@
 //! profiles merged (and combined with --base/--diff-base) as `top` does,
 //! after the command line's filters.
 
-use super::diff::{same_type, sample_request};
+use super::diff::same_type;
 use super::filtering::apply_filters;
 use super::{Outcome, load, shown_names};
-use crate::cli::{PageArgs, ReportArgs};
 use crate::filter::FilterSpec;
+use crate::options::PageRequest;
 use crate::profile::{self, Profile, merge};
 use crate::report::diff::{self as rdiff, DiffOptions};
 use crate::report::nodes::{self, NodeValues};
@@ -30,25 +30,25 @@ pub(crate) struct Built {
     pub(crate) spec: FilterSpec,
 }
 
-pub(crate) fn run(a: ReportArgs) -> Result<Outcome> {
-    let b = build(&a.page, "file")?;
+/// `report`: the page, written atomically to `path`.
+pub fn run(a: PageRequest, path: &std::path::Path) -> Result<Outcome> {
+    let b = build(&a, "file")?;
     let html = crate::web::page::html(&b.page);
     drop(b);
-    let path = &a.output;
     output::write_atomic(path, |w| w.write_all(html.as_bytes()))
         .with_context(|| format!("writing {}", path.display()))?;
     Ok(Outcome::Ok)
 }
 
-fn values_of(p: &Profile, name: &str, req: &str, a: &PageArgs) -> Result<(usize, NodeValues)> {
+fn values_of(p: &Profile, name: &str, req: &str, a: &PageRequest) -> Result<(usize, NodeValues)> {
     let idx = profile::sample_index(p, req)
         .map_err(|e| anyhow::anyhow!("{}: {e}", source::display_name(name)))?;
-    Ok((idx, nodes::node_values(p, idx, a.nodes.to_options())))
+    Ok((idx, nodes::node_values(p, idx, a.nodes)))
 }
 
-pub(crate) fn build(a: &PageArgs, mode: &'static str) -> Result<Built> {
-    let req = sample_request(&a.sample);
-    let nodes_opts = a.nodes.to_options();
+pub(crate) fn build(a: &PageRequest, mode: &'static str) -> Result<Built> {
+    let req = a.sample.announce().to_string();
+    let nodes_opts = a.nodes;
     let mut names = Names::default();
     let mut ps = Vec::with_capacity(a.profiles.len());
     if a.profiles.iter().filter(|n| n.as_str() == "-").count() > 1 {
@@ -121,7 +121,8 @@ pub(crate) fn build(a: &PageArgs, mode: &'static str) -> Result<Built> {
     let totals: Vec<i64> = (0..main.sample_types.len())
         .map(|i| report::compute_total(&main, i))
         .collect();
-    let spec = apply_filters(&mut main, &a.filters)?;
+    apply_filters(&mut main, &a.filters)?;
+    let spec = a.filters.clone();
     let views = model::views(
         &main,
         nodes_opts,
@@ -163,7 +164,7 @@ fn source_view(
     idx: usize,
     views: &[model::View],
     names: &Names,
-    a: &PageArgs,
+    a: &PageRequest,
 ) -> Vec<model::SourceRoutine> {
     let Some(v) = views.iter().find(|v| v.t == idx) else {
         return Vec::new();
@@ -249,7 +250,7 @@ fn diff_view(
     base: (&Profile, &str),
     new: (&Profile, &str),
     req: &str,
-    a: &PageArgs,
+    a: &PageRequest,
     names: &mut Names,
 ) -> Result<model::DiffData> {
     let (bidx, bv) = values_of(base.0, base.1, req, a)?;
@@ -269,7 +270,7 @@ fn diff_view(
         &r,
         (base.0, bidx),
         (new.0, nidx),
-        a.nodes.to_options(),
+        a.nodes,
         names,
     ))
 }

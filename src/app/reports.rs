@@ -1,16 +1,15 @@
 //! `heapscope traces`, `tree`, `peek` and `tags`: pprof's `-traces`,
 //! `-tree`, `-peek` and `-tags`. Each loads (with base), picks the sample
 //! index, takes the total before filtering (as pprof does), filters, then
-//! builds its report and renders it.
+//! builds its report and renders it. [`prepare`] is that common start,
+//! shared with `top`, `graph` and `list`.
 
 use super::filtering::apply_filters;
-use super::{Outcome, load_with_base, write_report};
-use crate::cli::{Format, OutputArg, PeekArgs, ReportInput, TagsArgs, TracesArgs, TreeArgs};
-use crate::filter::FilterSpec;
+use super::{Outcome, load_with_base, shown_names, write_report};
+use crate::options::{Format, Output, ReportRequest, Selection, TreeRequest};
 use crate::profile::{self, Profile};
-use crate::report::tree::TreeOptions;
 use crate::{render, report};
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, anyhow, bail};
 use std::io::Write;
 
 /// A loaded, filtered profile with its sample index and unfiltered total.
@@ -18,123 +17,88 @@ pub(super) struct Prepared {
     pub(super) p: Profile,
     pub(super) idx: usize,
     pub(super) total: i64,
-    pub(super) spec: FilterSpec,
 }
 
 /// Refuses csv and markdown for the reports that are no table.
-fn table_free(format: Format, command: &str) -> Result<()> {
-    match format {
-        Format::Text | Format::Json => Ok(()),
-        f => anyhow::bail!(f.no_table(command)),
+pub(super) fn table_free(format: Format, command: &str) -> Result<()> {
+    if format.is_table() {
+        bail!(
+            "{command} is not a table: no {} output; use text or json",
+            format.name()
+        );
     }
+    Ok(())
 }
 
-pub(super) fn prepare(profiles: &[String], c: &ReportInput) -> Result<Prepared> {
-    let mut p = load_with_base(profiles, &c.base, &c.input)?;
-    let (req, warnings) = c.sample.resolve();
-    for w in warnings {
-        eprintln!("{w}");
-    }
-    let idx = profile::sample_index(&p, &req).map_err(anyhow::Error::msg)?;
+/// Loads the profiles with their bases, picks the sample index, takes
+/// the total, then applies the filters.
+pub(super) fn prepare(s: &Selection) -> Result<Prepared> {
+    let mut p = load_with_base(&s.profiles, &s.bases, &s.input)?;
+    let idx = profile::sample_index(&p, s.sample.announce())
+        .map_err(|e| anyhow!("{}: {e}", shown_names(&s.profiles)))?;
     let total = report::compute_total(&p, idx);
-    let spec = apply_filters(&mut p, &c.filters)?;
-    Ok(Prepared {
-        p,
-        idx,
-        total,
-        spec,
-    })
+    apply_filters(&mut p, &s.filters)?;
+    Ok(Prepared { p, idx, total })
 }
 
+/// Writes a text-or-JSON report where `out` says.
 fn emit(
-    format: Format,
-    out: &OutputArg,
+    out: &Output,
     text: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
     json: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> Result<Outcome> {
-    write_report(out.output.as_deref(), |w| match format {
-        Format::Text => text(w),
+    write_report(out.path.as_deref(), |w| match out.format {
         Format::Json => json(w),
-        Format::Csv | Format::Markdown => unreachable!("checked by table_free"),
+        _ => text(w),
     })?;
     Ok(Outcome::Ok)
 }
 
-pub(crate) fn traces(a: TracesArgs) -> Result<Outcome> {
-    table_free(a.common.format, "traces")?;
-    let x = prepare(&a.profiles, &a.common)?;
+pub fn traces(a: ReportRequest) -> Result<Outcome> {
+    table_free(a.output.format, "traces")?;
+    let x = prepare(&a.selection)?;
     let r = report::traces::traces(
         &x.p,
         x.idx,
-        a.nodes.to_options(),
-        &a.common.unit,
+        a.nodes,
+        &a.output.unit,
         x.total,
         // pprof's traces print the profile labels only, no filter block.
         &[],
     );
     emit(
-        a.common.format,
-        &a.out,
+        &a.output,
         |w| render::reports::traces_text(&r, w),
         |w| render::reports::traces_json(&r, w),
     )
 }
 
-fn run_tree(
-    profiles: &[String],
-    c: &ReportInput,
-    out: &OutputArg,
-    mut o: TreeOptions,
-    command: &str,
-) -> Result<Outcome> {
-    table_free(c.format, command)?;
-    let x = prepare(profiles, c)?;
+/// `tree`, or `peek` when the request holds a regex.
+pub fn tree(a: TreeRequest) -> Result<Outcome> {
+    let command = if a.peek.is_some() { "peek" } else { "tree" };
+    table_free(a.output.format, command)?;
+    let mut o = a.options;
+    if let Some(rx) = &a.peek {
+        o.symbol =
+            Some(regex::Regex::new(rx).with_context(|| format!("parsing argument regexp {rx}"))?);
+    }
+    let x = prepare(&a.selection)?;
     o.sample_index = x.idx;
-    o.unit = c.unit.clone();
-    let r = report::tree::tree(&x.p, &o, x.total, &x.spec.header_lines())?;
+    o.unit = a.output.unit.clone();
+    let r = report::tree::tree(&x.p, &o, x.total, &a.selection.filters.header_lines())?;
     emit(
-        c.format,
-        out,
+        &a.output,
         |w| render::reports::tree_text(&r, w),
         |w| render::reports::tree_json(&r, command, w),
     )
 }
 
-pub(crate) fn tree(a: TreeArgs) -> Result<Outcome> {
-    let mut o = TreeOptions {
-        nodes: a.nodes.to_options(),
-        cum: a.cum,
-        nodecount: a.nodecount,
-        nodefraction: a.nodefraction,
-        edgefraction: a.edgefraction,
-        ..TreeOptions::default()
-    };
-    if a.no_trim {
-        o.no_trim();
-    }
-    run_tree(&a.profiles, &a.common, &a.out, o, "tree")
-}
-
-pub(crate) fn peek(a: PeekArgs) -> Result<Outcome> {
-    let rx = regex::Regex::new(&a.regex)
-        .with_context(|| format!("parsing argument regexp {}", a.regex))?;
-    let mut o = TreeOptions {
-        nodes: a.nodes.to_options(),
-        cum: a.cum,
-        symbol: Some(rx),
-        ..TreeOptions::default()
-    };
-    o.no_trim();
-    run_tree(&a.profiles, &a.common, &a.out, o, "peek")
-}
-
-pub(crate) fn tags(a: TagsArgs) -> Result<Outcome> {
-    table_free(a.common.format, "tags")?;
-    let x = prepare(&a.profiles, &a.common)?;
-    let r = report::tags::tags(&x.p, x.idx, &a.common.unit, x.total);
+pub fn tags(a: ReportRequest) -> Result<Outcome> {
+    table_free(a.output.format, "tags")?;
+    let x = prepare(&a.selection)?;
+    let r = report::tags::tags(&x.p, x.idx, &a.output.unit, x.total);
     emit(
-        a.common.format,
-        &a.out,
+        &a.output,
         |w| render::reports::tags_text(&r, w),
         |w| render::reports::tags_json(&r, w),
     )

@@ -9,12 +9,12 @@
 //! unresolved location and on any binary that may not be its mapping's.
 
 use super::{Outcome, decode_opened, fetch, symbolize_quietly};
-use crate::cli::SymbolizeArgs;
+use crate::options::SymbolizeRequest;
 use crate::profile::{encode, prune};
 use crate::source;
 use anyhow::{Context, Result, bail};
 
-pub(crate) fn run(a: SymbolizeArgs) -> Result<Outcome> {
+pub fn run(a: SymbolizeRequest) -> Result<Outcome> {
     let shown = source::display_name(&a.profile);
     let opened = fetch::open(&a.profile, &a.input)?;
     let mut p = decode_opened(shown, opened, &a.input)?;

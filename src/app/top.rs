@@ -1,26 +1,18 @@
 //! `heapscope top`: pprof's `-top`.
 
-use super::filtering::apply_filters;
-use super::{Outcome, load_with_base, write_report};
-use crate::cli::{Format, TopArgs};
-use crate::{profile, render, report};
+use super::reports::prepare;
+use super::{Outcome, write_report};
+use crate::options::{Format, TopRequest};
+use crate::{render, report};
 use anyhow::Result;
 
-pub(crate) fn run(a: TopArgs) -> Result<Outcome> {
-    let mut p = load_with_base(&a.profiles, &a.base, &a.input)?;
-    let (req, warnings) = a.sample.resolve();
-    for w in warnings {
-        eprintln!("{w}");
-    }
-    let idx = profile::sample_index(&p, &req)
-        .map_err(|e| anyhow::anyhow!("{}: {e}", super::shown_names(&a.profiles)))?;
-    let mut o = a.to_options();
-    o.sample_index = idx;
-    let total = report::compute_total(&p, idx);
-    let spec = apply_filters(&mut p, &a.filters)?;
-    let mut r = report::top_with_total(&p, &o, total);
-    r.profile_labels.extend(spec.header_lines());
-    write_report(a.out.output.as_deref(), |w| match a.format {
+pub fn run(a: TopRequest) -> Result<Outcome> {
+    let x = prepare(&a.selection)?;
+    let mut o = a.options;
+    o.sample_index = x.idx;
+    let mut r = report::top_with_total(&x.p, &o, x.total);
+    r.profile_labels.extend(a.selection.filters.header_lines());
+    write_report(a.output.path.as_deref(), |w| match a.output.format {
         Format::Text => render::top_text(&r, w),
         Format::Json => render::top_json(&r, w),
         Format::Csv => render::top_csv(&r, w),

@@ -3,10 +3,11 @@
 //! next. A folder stands for the profiles in it (what `watch` writes),
 //! by file name; the report then puts the series in time order.
 
-use super::diff::{load_values, same_type, sample_request, use_color};
+use super::diff::{same_type, use_color};
 use super::{Outcome, write_report};
-use crate::cli::{TableFormat, TrendArgs};
+use crate::options::{Format, TrendRequest};
 use crate::render;
+use crate::report::nodes::NodeValues;
 use crate::report::trend::{Order, TrendBuilder, TrendOptions};
 use anyhow::{Context, Result, bail};
 use std::path::Path;
@@ -40,7 +41,47 @@ pub(super) fn expand(args: &[String]) -> Result<Vec<String>> {
     Ok(out)
 }
 
-pub(crate) fn run(a: TrendArgs) -> Result<Outcome> {
+/// A trend being built, snapshot by snapshot, each checked to have the
+/// first one's sample type (`trend`, `watch` and the page's Trend view).
+pub(super) struct Series {
+    pub(super) builder: TrendBuilder,
+    /// The first snapshot (only what the type check needs) and its name.
+    first: Option<(NodeValues, String)>,
+}
+
+impl Series {
+    pub(super) fn new(cum: bool) -> Series {
+        Series {
+            builder: TrendBuilder::new(cum),
+            first: None,
+        }
+    }
+
+    /// Adds a snapshot named `name` in messages and `label` in the report.
+    pub(super) fn add(&mut self, mut nv: NodeValues, name: &str, label: &str) -> Result<()> {
+        if let Some((f, fname)) = &self.first {
+            same_type(f, fname, &nv, name)?;
+        }
+        self.builder.add(&nv, label);
+        if self.first.is_none() {
+            // Keep only what the type check needs.
+            nv.names.clear();
+            nv.flat.clear();
+            nv.cum.clear();
+            nv.flat_var.clear();
+            nv.cum_var.clear();
+            self.first = Some((nv, name.to_string()));
+        }
+        Ok(())
+    }
+
+    /// Whether a snapshot was added.
+    pub(super) fn started(&self) -> bool {
+        self.first.is_some()
+    }
+}
+
+pub fn run(a: TrendRequest) -> Result<Outcome> {
     let files = expand(&a.profiles)?;
     if files.len() < 2 {
         bail!(
@@ -52,28 +93,14 @@ pub(crate) fn run(a: TrendArgs) -> Result<Outcome> {
     if files.iter().filter(|p| p.as_str() == "-").count() > 1 {
         bail!("standard input (-) can be read only once");
     }
-    let c = &a.common;
-    let req = sample_request(&c.sample);
-    let opts = c.nodes.to_options();
-    let mut b = TrendBuilder::new(c.cum);
-    let mut first: Option<(crate::report::nodes::NodeValues, &str)> = None;
+    let c = &a.compare;
+    let req = c.sample.announce();
+    let mut series = Series::new(c.cum);
     for name in &files {
-        let mut nv = load_values(name, &req, opts, &c.filters, &c.input)?;
-        if let Some((f, fname)) = &first {
-            same_type(f, fname, &nv, name)?;
-        }
-        b.add(&nv, crate::source::display_name(name));
-        if first.is_none() {
-            // Keep only what the type check needs.
-            nv.names.clear();
-            nv.flat.clear();
-            nv.cum.clear();
-            nv.flat_var.clear();
-            nv.cum_var.clear();
-            first = Some((nv, name));
-        }
+        let nv = c.values(name, req)?;
+        series.add(nv, name, crate::source::display_name(name))?;
     }
-    let r = b.finish(&TrendOptions {
+    let mut r = series.builder.finish(&TrendOptions {
         nodecount: c.nodecount,
         keep_order: a.keep_order,
         limit: a.limit,
@@ -97,13 +124,14 @@ pub(crate) fn run(a: TrendArgs) -> Result<Outcome> {
         ),
         _ => {}
     }
-    let out = a.out.output.as_deref();
+    r.set_output_unit(&a.output.unit);
+    let out = a.output.path.as_deref();
     let color = out.is_none_or(super::is_stdout) && use_color(c.color);
-    write_report(out, |w| match c.format {
-        TableFormat::Text => render::trend::text(&r, color, w),
-        TableFormat::Json => render::trend::json(&r, w),
-        TableFormat::Csv => render::trend::csv_out(&r, w),
-        TableFormat::Markdown => render::trend::markdown(&r, w),
+    write_report(out, |w| match a.output.format {
+        Format::Text => render::trend::text(&r, color, w),
+        Format::Json => render::trend::json(&r, w),
+        Format::Csv => render::trend::csv_out(&r, w),
+        Format::Markdown => render::trend::markdown(&r, w),
     })?;
     Ok(Outcome::Ok)
 }

@@ -3,50 +3,45 @@
 //! running trend after each scrape. One snapshot is in memory at a time;
 //! the trend keeps one value per node per snapshot.
 
-use super::diff::{same_type, sample_request, use_color};
+use super::diff::use_color;
 use super::fetch::{Opened, fetch_options};
+use super::trend::Series;
 use super::{Outcome, load_opened, stdout_writer};
-use crate::cli::{TableFormat, WatchArgs};
+use crate::options::{Format, WatchRequest};
 use crate::output::write_atomic;
 use crate::profile;
 use crate::render;
 use crate::report::nodes::{self, NodeValues};
-use crate::report::trend::{TrendBuilder, TrendOptions};
+use crate::report::trend::TrendOptions;
 use crate::source;
 use anyhow::{Context, Result, anyhow};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-pub(crate) fn run(a: WatchArgs) -> Result<Outcome> {
+pub fn run(a: WatchRequest) -> Result<Outcome> {
     if a.count == Some(0) {
         return Ok(Outcome::Ok);
     }
-    a.common
-        .input
-        .symbolize_options()
-        .map_err(anyhow::Error::msg)?;
     std::fs::create_dir_all(&a.dir)
         .with_context(|| format!("{}: cannot create the folder", a.dir.display()))?;
-    let req = sample_request(&a.common.sample);
-    let opts = a.common.nodes.to_options();
-    let color = use_color(a.common.color);
+    let c = &a.compare;
+    let req = c.sample.announce();
+    let color = use_color(c.color);
+    let text = a.output.format == Format::Text;
     let mut seq = next_sequence(&a.dir);
-    let mut b = TrendBuilder::new(a.common.cum);
-    let mut first: Option<NodeValues> = None;
+    let mut series = Series::new(c.cum);
     let start = Instant::now();
     let mut done = 0u64;
     loop {
         let at = jiff::Timestamp::now();
-        match scrape(&a, &req, opts, seq, at) {
-            Ok((path, mut nv)) => {
-                if let Some(f) = &first {
-                    same_type(f, "the first snapshot", &nv, &path.display().to_string())?;
-                }
-                b.add(&nv, &path.display().to_string());
+        match scrape(&a, req, seq, at) {
+            Ok((path, nv)) => {
+                let shown = path.display().to_string();
+                series.add(nv, &shown, &shown)?;
                 let n = done + 1;
                 let mut w = stdout_writer();
-                if a.common.format == TableFormat::Text {
+                if text {
                     writeln!(
                         w,
                         "Scrape {n}{}: {} at {}",
@@ -56,34 +51,26 @@ pub(crate) fn run(a: WatchArgs) -> Result<Outcome> {
                     )?;
                 }
                 if n < 2 {
-                    if a.common.format == TableFormat::Text {
+                    if text {
                         writeln!(w, "The trend starts with the next scrape.")?;
                     }
                 } else {
-                    let r = b.clone().finish(&TrendOptions {
-                        nodecount: a.common.nodecount,
+                    let mut r = series.builder.clone().finish(&TrendOptions {
+                        nodecount: c.nodecount,
                         ..Default::default()
                     });
-                    match a.common.format {
-                        TableFormat::Text => render::trend::text(&r, color, &mut w)?,
-                        TableFormat::Json => render::trend::json_line(&r, &mut w)?,
-                        TableFormat::Csv => render::trend::csv_out(&r, &mut w)?,
-                        TableFormat::Markdown => render::trend::markdown(&r, &mut w)?,
+                    r.set_output_unit(&a.output.unit);
+                    match a.output.format {
+                        Format::Text => render::trend::text(&r, color, &mut w)?,
+                        Format::Json => render::trend::json_line(&r, &mut w)?,
+                        Format::Csv => render::trend::csv_out(&r, &mut w)?,
+                        Format::Markdown => render::trend::markdown(&r, &mut w)?,
                     }
                 }
-                if a.common.format == TableFormat::Text {
+                if text {
                     writeln!(w)?;
                 }
                 w.flush()?;
-                if first.is_none() {
-                    // Keep only what the type check needs.
-                    nv.names.clear();
-                    nv.flat.clear();
-                    nv.cum.clear();
-                    nv.flat_var.clear();
-                    nv.cum_var.clear();
-                    first = Some(nv);
-                }
                 seq += 1;
             }
             // A first scrape that fails is a mistake (wrong URL, wrong
@@ -102,7 +89,7 @@ pub(crate) fn run(a: WatchArgs) -> Result<Outcome> {
         let wait = k * every - elapsed;
         std::thread::sleep(Duration::from_secs_f64(wait.max(0.0)));
     }
-    if first.is_none() {
+    if !series.started() {
         return Err(anyhow!("{}: no scrape succeeded", a.url));
     }
     Ok(Outcome::Ok)
@@ -111,13 +98,12 @@ pub(crate) fn run(a: WatchArgs) -> Result<Outcome> {
 /// Fetches one snapshot, checks it decodes, saves it atomically and
 /// reduces it to node values.
 fn scrape(
-    a: &WatchArgs,
+    a: &WatchRequest,
     req: &str,
-    opts: crate::aggregate::NodeOptions,
     seq: u64,
     at: jiff::Timestamp,
 ) -> Result<(PathBuf, NodeValues)> {
-    let f = source::fetch(&a.url, &fetch_options(&a.common.input))
+    let f = source::fetch(&a.url, &fetch_options(&a.compare.input))
         .map_err(|(url, e)| anyhow!("{url}: {e}"))?;
     let gz = f.body.starts_with(&[0x1f, 0x8b]);
     let name = format!(
@@ -132,13 +118,13 @@ fn scrape(
         reader: Box::new(&f.body[..]),
         content_type: f.content_type.clone(),
     };
-    let mut p = load_opened(&f.url, opened, &a.common.input)?;
+    let mut p = load_opened(&f.url, opened, &a.compare.input)?;
     write_atomic(&path, |w| w.write_all(&f.body))
         .with_context(|| format!("{}: cannot write", path.display()))?;
     drop(f);
-    super::filtering::apply_filters(&mut p, &a.common.filters)?;
+    super::filtering::apply_filters(&mut p, &a.compare.filters)?;
     let idx = profile::sample_index(&p, req).map_err(|e| anyhow!("{}: {e}", path.display()))?;
-    Ok((path, nodes::node_values(&p, idx, opts)))
+    Ok((path, nodes::node_values(&p, idx, a.compare.nodes)))
 }
 
 /// The sequence number after the highest one already in `dir`, so that a

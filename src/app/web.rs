@@ -5,8 +5,8 @@
 
 use super::Outcome;
 use super::report_html::{Built, build};
-use crate::cli::WebArgs;
 use crate::filter::{self, FilterSpec};
+use crate::options::WebRequest;
 use crate::profile::Profile;
 use crate::web::model::{self, Names};
 use crate::web::server::{Handler, Server};
@@ -84,7 +84,7 @@ fn resolve(s: &str) -> Result<SocketAddr> {
         .with_context(|| format!("--http {s}: no address"))
 }
 
-pub(crate) fn run(a: WebArgs) -> Result<Outcome> {
+pub fn run(a: WebRequest) -> Result<Outcome> {
     let addr = resolve(&a.http)?;
     if !addr.ip().is_loopback() {
         eprintln!(
@@ -118,7 +118,7 @@ pub(crate) fn run(a: WebArgs) -> Result<Outcome> {
         profile,
         totals,
         spec,
-        nodes: a.page.nodes.to_options(),
+        nodes: a.page.nodes,
         busy: std::sync::Mutex::new(()),
     };
     server.run(Arc::new(site))?;

@@ -242,7 +242,7 @@ struct JsonCheck<'a> {
     family_false_alarm_rate: f64,
     comparisons: usize,
     noise_sigmas: f64,
-    sample_type: super::JsonSampleTypeOwned<'a>,
+    sample_type: super::JsonSampleType<'a>,
     base: Option<&'a str>,
     new: &'a str,
     base_total: Option<i64>,
@@ -260,7 +260,7 @@ pub fn json(r: &CheckReport, w: &mut dyn Write) -> io::Result<()> {
         family_false_alarm_rate: FAMILY_ALPHA,
         comparisons: r.comparisons,
         noise_sigmas: table::round(r.bar, 4),
-        sample_type: super::JsonSampleTypeOwned {
+        sample_type: super::JsonSampleType {
             r#type: &r.sample_type,
             unit: &r.sample_unit,
         },

@@ -1,11 +1,19 @@
 //! `diff` renderers: a table for the terminal, JSON, CSV and Markdown.
 
 use super::SCHEMA_VERSION;
-use super::table::{self, csv, md};
+use super::table::{self, Scale, csv, md};
 use crate::report::diff::{DiffReport, DiffRow, Status};
 use comfy_table::Cell;
 use serde::Serialize;
 use std::io::{self, Write};
+
+/// The sample unit and the unit values print in.
+fn scale(r: &DiffReport) -> Scale<'_> {
+    Scale {
+        from: &r.sample_unit,
+        to: &r.output_unit,
+    }
+}
 
 fn what(r: &DiffReport) -> &'static str {
     if r.cum { "cum" } else { "flat" }
@@ -22,7 +30,7 @@ fn marker(row: &DiffRow) -> String {
 
 /// The lines above the table.
 pub fn header_lines(r: &DiffReport) -> Vec<String> {
-    let u = &r.sample_unit;
+    let u = scale(r);
     let mut out = vec![
         format!("Type: {} ({} values)", r.sample_type, what(r)),
         format!(
@@ -57,7 +65,7 @@ pub fn text(r: &DiffReport, color: bool, w: &mut dyn Write) -> io::Result<()> {
     for l in header_lines(r) {
         writeln!(w, "{l}")?;
     }
-    let u = &r.sample_unit;
+    let u = scale(r);
     let mut t = table::new_table(
         &["delta", "delta%", "base", "new", "±2σ", "name"],
         &[0, 1, 2, 3, 4],
@@ -91,7 +99,7 @@ struct JsonRow<'a> {
 struct JsonDiff<'a> {
     schema_version: u32,
     command: &'static str,
-    sample_type: super::JsonSampleTypeOwned<'a>,
+    sample_type: super::JsonSampleType<'a>,
     compare: &'static str,
     base: &'a str,
     new: &'a str,
@@ -109,7 +117,7 @@ pub fn json(r: &DiffReport, w: &mut dyn Write) -> io::Result<()> {
     let doc = JsonDiff {
         schema_version: SCHEMA_VERSION,
         command: "diff",
-        sample_type: super::JsonSampleTypeOwned {
+        sample_type: super::JsonSampleType {
             r#type: &r.sample_type,
             unit: &r.sample_unit,
         },
@@ -162,7 +170,7 @@ pub fn csv_out(r: &DiffReport, w: &mut dyn Write) -> io::Result<()> {
 
 /// Markdown: the header as a list, then a table.
 pub fn markdown(r: &DiffReport, w: &mut dyn Write) -> io::Result<()> {
-    let u = &r.sample_unit;
+    let u = scale(r);
     let mut it = header_lines(r).into_iter();
     if let Some(first) = it.next() {
         writeln!(w, "### heapscope diff: {}", md(&first))?;

@@ -82,7 +82,7 @@ struct InfoJson<'a> {
     schema_version: u32,
     command: &'static str,
     /// The default sample type, when every profile has the same one.
-    sample_type: Option<&'a crate::report::info::SampleTypeInfo>,
+    sample_type: Option<super::JsonSampleType<'a>>,
     profiles: &'a [Info],
 }
 
@@ -100,11 +100,18 @@ pub fn render_json(infos: &[Info], w: &mut dyn Write) -> io::Result<()> {
         &InfoJson {
             schema_version: SCHEMA_VERSION,
             command: "info",
-            sample_type: infos.first().and_then(default_type).filter(|t| {
-                infos.iter().all(|i| {
-                    default_type(i).is_some_and(|u| u.r#type == t.r#type && u.unit == t.unit)
+            sample_type: infos
+                .first()
+                .and_then(default_type)
+                .filter(|t| {
+                    infos.iter().all(|i| {
+                        default_type(i).is_some_and(|u| u.r#type == t.r#type && u.unit == t.unit)
+                    })
                 })
-            }),
+                .map(|t| super::JsonSampleType {
+                    r#type: &t.r#type,
+                    unit: &t.unit,
+                }),
             profiles: infos,
         },
     )?;

@@ -61,7 +61,7 @@ pub fn list_text(r: &ListReport, w: &mut dyn Write) -> io::Result<()> {
 struct JsonList<'a> {
     schema_version: u32,
     command: &'static str,
-    sample_type: super::JsonSampleTypeOwned<'a>,
+    sample_type: super::JsonSampleType<'a>,
     total: i64,
     routines: Vec<JsonRoutine<'a>>,
 }
@@ -131,7 +131,7 @@ pub fn list_json(r: &ListReport, w: &mut dyn Write) -> io::Result<()> {
     let doc = JsonList {
         schema_version: super::SCHEMA_VERSION,
         command: "list",
-        sample_type: super::JsonSampleTypeOwned {
+        sample_type: super::JsonSampleType {
             r#type: &r.sample_type,
             unit: &r.sample_unit,
         },

@@ -112,8 +112,10 @@ pub fn top_markdown(r: &TopReport, w: &mut dyn Write) -> io::Result<()> {
 /// The JSON schema version of every JSON output.
 pub const SCHEMA_VERSION: u32 = 1;
 
+/// The `sample_type` of every command's JSON envelope:
+/// `{"type": "inuse_space", "unit": "bytes"}`.
 #[derive(Serialize)]
-struct JsonSampleType<'a> {
+pub(crate) struct JsonSampleType<'a> {
     r#type: &'a str,
     unit: &'a str,
 }
@@ -166,11 +168,4 @@ pub fn top_json(r: &TopReport, w: &mut dyn Write) -> io::Result<()> {
     };
     serde_json::to_writer_pretty(&mut *w, &doc).map_err(io::Error::other)?;
     writeln!(w)
-}
-
-/// `{"type": ..., "unit": ...}` for the JSON of other commands.
-#[derive(Serialize)]
-pub(crate) struct JsonSampleTypeOwned<'a> {
-    r#type: &'a str,
-    unit: &'a str,
 }

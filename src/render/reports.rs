@@ -139,12 +139,6 @@ pub fn tags_text(r: &TagsReport, w: &mut dyn Write) -> io::Result<()> {
 }
 
 #[derive(Serialize)]
-struct JsonSampleType<'a> {
-    r#type: &'a str,
-    unit: &'a str,
-}
-
-#[derive(Serialize)]
 struct JsonLabel<'a> {
     key: &'a str,
     value: &'a str,
@@ -169,7 +163,7 @@ struct JsonTrace<'a> {
 struct JsonTraces<'a> {
     schema_version: u32,
     command: &'static str,
-    sample_type: JsonSampleType<'a>,
+    sample_type: super::JsonSampleType<'a>,
     total: i64,
     header: &'a [String],
     traces: Vec<JsonTrace<'a>>,
@@ -185,7 +179,7 @@ pub fn traces_json(r: &TracesReport, w: &mut dyn Write) -> io::Result<()> {
     let doc = JsonTraces {
         schema_version: SCHEMA_VERSION,
         command: "traces",
-        sample_type: JsonSampleType {
+        sample_type: super::JsonSampleType {
             r#type: &r.sample_type,
             unit: &r.sample_unit,
         },
@@ -240,7 +234,7 @@ struct JsonTreeNode<'a> {
 struct JsonTree<'a> {
     schema_version: u32,
     command: &'a str,
-    sample_type: JsonSampleType<'a>,
+    sample_type: super::JsonSampleType<'a>,
     total: i64,
     shown_total: i64,
     dropped_nodes: usize,
@@ -263,7 +257,7 @@ pub fn tree_json(r: &TreeReport, command: &str, w: &mut dyn Write) -> io::Result
     let doc = JsonTree {
         schema_version: SCHEMA_VERSION,
         command,
-        sample_type: JsonSampleType {
+        sample_type: super::JsonSampleType {
             r#type: &r.sample_type,
             unit: &r.sample_unit,
         },
@@ -303,7 +297,7 @@ struct JsonTagKey<'a> {
 struct JsonTags<'a> {
     schema_version: u32,
     command: &'static str,
-    sample_type: JsonSampleType<'a>,
+    sample_type: super::JsonSampleType<'a>,
     total: i64,
     tags: Vec<JsonTagKey<'a>>,
 }
@@ -313,7 +307,7 @@ pub fn tags_json(r: &TagsReport, w: &mut dyn Write) -> io::Result<()> {
     let doc = JsonTags {
         schema_version: SCHEMA_VERSION,
         command: "tags",
-        sample_type: JsonSampleType {
+        sample_type: super::JsonSampleType {
             r#type: &r.sample_type,
             unit: &r.sample_unit,
         },

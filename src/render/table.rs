@@ -7,13 +7,34 @@ use comfy_table::{Cell, CellAlignment, Color, ContentArrangement, Table, presets
 use std::io::{self, Write};
 
 /// A value auto-scaled in its unit (`4.57MB`).
-pub(crate) fn value(v: i64, unit: &str) -> String {
-    units::label(v, unit)
+pub(crate) fn value<'a>(v: i64, unit: impl Into<Scale<'a>>) -> String {
+    let s = unit.into();
+    units::scaled_label(v, s.from, s.to)
+}
+
+/// A sample unit and the unit values print in: `auto` scales each value
+/// on its own; `minimum` is resolved by the report beforehand.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Scale<'a> {
+    pub(crate) from: &'a str,
+    pub(crate) to: &'a str,
+}
+
+impl<'a> From<&'a str> for Scale<'a> {
+    fn from(from: &'a str) -> Self {
+        Scale { from, to: "auto" }
+    }
+}
+
+impl<'a> From<&'a String> for Scale<'a> {
+    fn from(from: &'a String) -> Self {
+        Scale { from, to: "auto" }
+    }
 }
 
 /// A signed change (`+4.57MB`, `-512kB`, `0`).
-pub(crate) fn delta(v: i64, unit: &str) -> String {
-    let s = units::label(v, unit);
+pub(crate) fn delta<'a>(v: i64, unit: impl Into<Scale<'a>>) -> String {
+    let s = value(v, unit);
     if v > 0 { format!("+{s}") } else { s }
 }
 
@@ -32,12 +53,12 @@ pub(crate) fn pct(p: Option<f64>) -> String {
 }
 
 /// `±2σ` of a value, or empty when there is no noise.
-pub(crate) fn noise(sigma: f64, unit: &str) -> String {
+pub(crate) fn noise<'a>(sigma: f64, unit: impl Into<Scale<'a>>) -> String {
     let two = (2.0 * sigma).round();
     if two < 1.0 {
         String::new()
     } else {
-        format!("±{}", units::label(two as i64, unit))
+        format!("±{}", value(two as i64, unit))
     }
 }
 

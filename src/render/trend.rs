@@ -1,7 +1,7 @@
 //! `trend` renderers: a ranked table with sparklines, JSON, CSV, Markdown.
 
 use super::SCHEMA_VERSION;
-use super::table::{self, csv, md};
+use super::table::{self, Scale, csv, md};
 use crate::report::trend::{Kind, Order, Reach, TrendReport, TrendRow, human_duration, sparkline};
 use comfy_table::{Cell, Color};
 use serde::Serialize;
@@ -10,12 +10,20 @@ use std::io::{self, Write};
 /// Widest sparkline printed.
 const SPARK_WIDTH: usize = 40;
 
-fn slope_text(v: f64, unit: &str, per: &str) -> String {
+/// The sample unit and the unit values print in.
+fn scale(r: &TrendReport) -> Scale<'_> {
+    Scale {
+        from: &r.sample_unit,
+        to: &r.output_unit,
+    }
+}
+
+fn slope_text(v: f64, unit: Scale, per: &str) -> String {
     let r = v.round() as i64;
     format!("{}{per}", table::delta(r, unit))
 }
 
-fn per_sec(row: &TrendRow, unit: &str) -> String {
+fn per_sec(row: &TrendRow, unit: Scale) -> String {
     row.slope_per_sec
         .map(|s| slope_text(s, unit, "/s"))
         .unwrap_or_else(|| "-".into())
@@ -23,7 +31,7 @@ fn per_sec(row: &TrendRow, unit: &str) -> String {
 
 /// The lines above the table.
 pub fn header_lines(r: &TrendReport) -> Vec<String> {
-    let u = &r.sample_unit;
+    let u = scale(r);
     let mut out = vec![format!(
         "Type: {} ({} values), {} snapshots",
         r.sample_type,
@@ -112,7 +120,7 @@ pub fn text(r: &TrendReport, color: bool, w: &mut dyn Write) -> io::Result<()> {
     for l in header_lines(r) {
         writeln!(w, "{l}")?;
     }
-    let u = &r.sample_unit;
+    let u = scale(r);
     let mut head = vec![
         "kind",
         "score",
@@ -179,7 +187,7 @@ struct JsonLimit {
 struct JsonTrend<'a> {
     schema_version: u32,
     command: &'static str,
-    sample_type: super::JsonSampleTypeOwned<'a>,
+    sample_type: super::JsonSampleType<'a>,
     compare: &'static str,
     snapshots: usize,
     order: &'static str,
@@ -207,7 +215,7 @@ fn json_doc(r: &TrendReport, w: &mut dyn Write, pretty: bool) -> io::Result<()> 
     let doc = JsonTrend {
         schema_version: SCHEMA_VERSION,
         command: "trend",
-        sample_type: super::JsonSampleTypeOwned {
+        sample_type: super::JsonSampleType {
             r#type: &r.sample_type,
             unit: &r.sample_unit,
         },
@@ -279,7 +287,7 @@ pub fn csv_out(r: &TrendReport, w: &mut dyn Write) -> io::Result<()> {
 
 /// Markdown: header list and a table with sparklines.
 pub fn markdown(r: &TrendReport, w: &mut dyn Write) -> io::Result<()> {
-    let u = &r.sample_unit;
+    let u = scale(r);
     let mut it = header_lines(r).into_iter();
     if let Some(first) = it.next() {
         writeln!(w, "### heapscope trend: {}", md(&first))?;

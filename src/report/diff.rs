@@ -73,6 +73,9 @@ pub struct DiffReport {
     pub new_name: String,
     pub sample_type: String,
     pub sample_unit: String,
+    /// The unit values print in: "auto" (each value on its own, the
+    /// default) or a unit; see [`DiffReport::set_output_unit`].
+    pub output_unit: String,
     pub cum: bool,
     pub base_total: Measured,
     pub new_total: Measured,
@@ -85,6 +88,19 @@ pub struct DiffReport {
 }
 
 impl DiffReport {
+    /// Sets the unit values print in, as `top`'s `--unit`: "minimum" is
+    /// one unit for the report, chosen from the smallest nonzero value
+    /// shown and the larger total; "auto" scales each value on its own.
+    pub fn set_output_unit(&mut self, requested: &str) {
+        let total = (self.base_total.value.wrapping_abs()).max(self.new_total.value.wrapping_abs());
+        let values = self
+            .rows
+            .iter()
+            .flat_map(|r| [(r.base, 0), (r.new, 0), (r.delta, 0)]);
+        self.output_unit =
+            crate::report::select_output_unit(&self.sample_unit, requested, total, values);
+    }
+
     pub fn delta_total(&self) -> i64 {
         self.new_total.value.wrapping_sub(self.base_total.value)
     }
@@ -177,6 +193,7 @@ pub fn diff(base: &NodeValues, new: &NodeValues, o: &DiffOptions) -> DiffReport 
         new_name: String::new(),
         sample_type: new.sample_type.clone(),
         sample_unit: new.sample_unit.clone(),
+        output_unit: "auto".into(),
         cum: o.cum,
         base_total: base.total,
         new_total: new.total,

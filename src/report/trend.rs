@@ -148,6 +148,9 @@ pub enum Order {
 pub struct TrendReport {
     pub sample_type: String,
     pub sample_unit: String,
+    /// The unit values print in: "auto" (each value on its own, the
+    /// default) or a unit; see [`TrendReport::set_output_unit`].
+    pub output_unit: String,
     pub cum: bool,
     pub snapshots: usize,
     /// The snapshots' labels (file names), in series order.
@@ -164,6 +167,28 @@ pub struct TrendReport {
     pub rows: Vec<TrendRow>,
     /// Rows left out by `nodecount`.
     pub hidden: usize,
+}
+
+impl TrendReport {
+    /// Sets the unit values print in, as `top`'s `--unit`: "minimum" is
+    /// one unit for the report, chosen from the smallest nonzero first or
+    /// last value shown and the largest total; "auto" scales each value on
+    /// its own.
+    pub fn set_output_unit(&mut self, requested: &str) {
+        let total = self
+            .totals
+            .iter()
+            .map(|t| t.wrapping_abs())
+            .max()
+            .unwrap_or(0);
+        let values = self.rows.iter().flat_map(|r| {
+            let first = *r.values.first().unwrap_or(&0);
+            let last = *r.values.last().unwrap_or(&0);
+            [(first, 0), (last, 0)]
+        });
+        self.output_unit =
+            crate::report::select_output_unit(&self.sample_unit, requested, total, values);
+    }
 }
 
 /// How to finish a trend.
@@ -315,6 +340,7 @@ impl TrendBuilder {
         TrendReport {
             sample_type: self.sample_type,
             sample_unit: self.sample_unit,
+            output_unit: "auto".into(),
             cum: self.cum,
             snapshots: n,
             labels,

@@ -50,6 +50,57 @@ fn unit_names() {
     assert!(e.contains("unknown unit"), "{e}");
 }
 
+/// `diff`, `trend` and `watch` take `--unit` as `top` does; their default
+/// stays `auto` (each value scaled on its own).
+#[test]
+fn compare_units() {
+    for cmd in ["diff", "trend"] {
+        let base = ["--color", "never", "--nodecount", "0"];
+        let args = |unit: Option<&'static str>| {
+            let mut a = vec![cmd, "snap1.pb.gz", "snap5.pb.gz"];
+            a.extend(base);
+            if let Some(u) = unit {
+                a.extend(["--unit", u]);
+            }
+            a
+        };
+        let auto = out(&run(&args(None)));
+        assert_eq!(out(&run(&args(Some("auto")))), auto, "{cmd}");
+        // Each value on its own: both MB and kB values.
+        assert!(auto.contains("MB") && auto.contains("kB"), "{auto}");
+        let kb = out(&run(&args(Some("kB"))));
+        assert_eq!(out(&run(&args(Some("KiB")))), kb, "{cmd}");
+        assert!(!kb.contains("MB"), "{kb}");
+        assert_ne!(kb, auto, "{cmd}");
+        // minimum: one unit for the whole report, here kB (the smallest
+        // value is under 1MB).
+        let min = out(&run(&args(Some("minimum"))));
+        assert_eq!(min, kb, "{cmd}");
+        let e = err(&run(&args(Some("parsecs"))));
+        assert!(e.contains("unknown unit \"parsecs\""), "{e}");
+    }
+    let e = err(&run(&[
+        "watch",
+        "http://127.0.0.1:1/heap",
+        "--unit",
+        "bogus",
+    ]));
+    assert!(e.contains("unknown unit"), "{e}");
+}
+
+/// `--symbolize` is one of its modes (with pprof's `local` and `no` as
+/// aliases); anything else is refused by the command line, naming them.
+#[test]
+fn symbolize_modes() {
+    let plain = out(&run(&["top", "snap5.pb.gz"]));
+    for mode in ["auto", "local", "none", "no", "force"] {
+        let arg = format!("--symbolize={mode}");
+        assert_eq!(out(&run(&["top", &arg, "snap5.pb.gz"])), plain, "{mode}");
+    }
+    let e = err(&run(&["top", "--symbolize=remote", "snap5.pb.gz"]));
+    assert!(e.contains("possible values: auto, force, none"), "{e}");
+}
+
 /// `-o FILE` writes what standard output would show; `-o -` is standard
 /// output (no file named `-`), for every command that prints a report.
 #[test]
@@ -65,6 +116,8 @@ fn output_flag_everywhere() {
         vec!["tree", p],
         vec!["peek", "main", p],
         vec!["tags", p],
+        vec!["list", "newPayload", p],
+        vec!["list", "newPayload", p, "--format", "json"],
         vec!["folded", p],
         vec!["info", p],
         vec!["diff", b, p, "--color", "always"],

@@ -84,6 +84,23 @@ pub struct GraphData {
     pub nodes: Vec<u32>,
     /// Why there is no picture (e.g. too large to lay out), or empty.
     pub error: String,
+    /// Not computed for this page: a file holds the call graph of its
+    /// default sample type only (each graph walks every sample twice and
+    /// is laid out: seconds on a big profile); `heapscope web` draws the
+    /// others on request (`/api/view?...&g=1`).
+    pub omitted: bool,
+}
+
+impl GraphData {
+    /// The Graph view's data for a type whose graph was not computed.
+    pub fn omitted() -> GraphData {
+        GraphData {
+            svg: String::new(),
+            nodes: Vec::new(),
+            error: String::new(),
+            omitted: true,
+        }
+    }
 }
 
 /// Builds the Graph view's data for sample type `idx` of `p` (already
@@ -96,6 +113,20 @@ pub fn graph_data(
     extra_labels: &[String],
     names: &mut Names,
 ) -> GraphData {
+    let (mut g, node_names) = graph_picture(p, nodes, idx, total, extra_labels);
+    g.nodes = node_names.iter().map(|n| names.id(n)).collect();
+    g
+}
+
+/// The Graph view's data with each node's printable name (interned by
+/// the caller, so that this can run on a thread of its own).
+fn graph_picture(
+    p: &Profile,
+    nodes: NodeOptions,
+    idx: usize,
+    total: i64,
+    extra_labels: &[String],
+) -> (GraphData, Vec<String>) {
     use crate::graph::{self, GraphOptions};
     use crate::render::graph_svg;
     let o = GraphOptions {
@@ -104,13 +135,13 @@ pub fn graph_data(
         ..GraphOptions::default()
     };
     let r = graph::graph_report(p, &o, total, extra_labels);
-    let ids = r
+    let node_names = r
         .graph
         .nodes
         .iter()
-        .map(|n| names.id(&r.graph.info(n).printable_name()))
+        .map(|n| r.graph.info(n).printable_name())
         .collect();
-    match graph_svg::place(&r) {
+    let g = match graph_svg::place(&r) {
         Ok(placed) => {
             let svg = graph_svg::svg_string(&placed);
             // The page parses the <svg> element alone.
@@ -120,16 +151,19 @@ pub fn graph_data(
             };
             GraphData {
                 svg,
-                nodes: ids,
+                nodes: Vec::new(),
                 error: String::new(),
+                omitted: false,
             }
         }
         Err(e) => GraphData {
             svg: String::new(),
-            nodes: ids,
+            nodes: Vec::new(),
             error: format!("the call graph cannot be drawn: {e}"),
+            omitted: false,
         },
-    }
+    };
+    (g, node_names)
 }
 
 /// The diff view: `diff`'s rows and a differential flame tree.
@@ -192,13 +226,18 @@ pub struct Page {
     pub diff: Option<DiffData>,
     pub trend: Option<TrendData>,
     /// Source view: the listings `list` makes for the functions with the
-    /// largest cum (default sample type), those whose source was found.
+    /// largest cum, those whose source was found, per sample type (of
+    /// the types in `source_types`).
     pub source: Vec<SourceRoutine>,
+    /// The sample types the Source view was computed for.
+    pub source_types: Vec<usize>,
 }
 
 /// One function's source lines with flat and cum, as `list` shows them.
 #[derive(Debug, Serialize)]
 pub struct SourceRoutine {
+    /// The sample type (index into [`Page::types`]) of the values.
+    pub t: usize,
     pub function: String,
     pub file: String,
     pub flat: i64,
@@ -472,27 +511,20 @@ pub fn node_names(t: &NodeTable, names: &mut Names) -> Vec<u32> {
         .collect()
 }
 
-/// The `top` rows of one sample type: every node with a value, in
-/// `top`'s order (flat, then name), capped at [`MAX_TOP`].
+/// The `top` rows of one sample type from its flat and cum per node
+/// (`printable[n]` is node `n`'s printable name, empty for nodes without
+/// a value): every node with a value, in `top`'s order (flat, then name),
+/// capped at [`MAX_TOP`].
 pub fn top_rows(
-    p: &Profile,
     t: &NodeTable,
     node_name: &[u32],
-    idx: usize,
+    printable: &[String],
+    flat: &[i64],
+    cum: &[i64],
 ) -> (Vec<(u32, i64, i64)>, usize) {
-    let (flat, cum) = aggregate::flat_cum(p, t, idx);
     let n = t.len();
-    let names: Vec<String> = (0..n)
-        .map(|i| {
-            if flat[i] != 0 || cum[i] != 0 {
-                t.infos[i].printable_name()
-            } else {
-                String::new()
-            }
-        })
-        .collect();
     let mut kept: Vec<usize> = (0..n).filter(|&i| flat[i] != 0 || cum[i] != 0).collect();
-    kept.sort_by(|&a, &b| crate::report::compare_nodes(t, &names, &flat, &cum, false, a, b));
+    kept.sort_by(|&a, &b| crate::report::compare_nodes(t, printable, flat, cum, false, a, b));
     let more = kept.len().saturating_sub(MAX_TOP);
     kept.truncate(MAX_TOP);
     (
@@ -503,41 +535,164 @@ pub fn top_rows(
     )
 }
 
-/// The views of every sample type of one (filtered) profile. `totals` are
-/// pprof's totals per type, taken before filtering; `labels` the header
-/// lines added to each view (active filters).
+/// Flat and cum of every node for several sample types in one walk over
+/// the samples (the rules of [`aggregate::flat_cum`]: cum once per node
+/// per sample, flat to the leaf's innermost frame); one `(flat, cum)`
+/// pair per entry of `types`.
+pub fn flat_cum_columns(p: &Profile, t: &NodeTable, types: &[usize]) -> Vec<(Vec<i64>, Vec<i64>)> {
+    let k = types.len();
+    let n = t.len();
+    let parts = aggregate::in_parallel(p, |range| {
+        // Column-major within a node: node * k + column.
+        let mut flat = vec![0i64; n * k];
+        let mut cum = vec![0i64; n * k];
+        let mut seen = vec![u32::MAX; n];
+        let mut w = vec![0i64; k];
+        let s = &p.samples;
+        let mut start = if range.start == 0 {
+            0
+        } else {
+            s.loc_ends[range.start - 1] as usize
+        };
+        for i in range {
+            let end = s.loc_ends[i] as usize;
+            let locs = &s.locs[start..end];
+            start = end;
+            let vals = &s.values[i * s.stride..(i + 1) * s.stride];
+            let mut any = false;
+            for (c, &ix) in types.iter().enumerate() {
+                w[c] = vals[ix];
+                any |= w[c] != 0;
+            }
+            if !any {
+                continue;
+            }
+            let stamp = i as u32;
+            for &loc in locs {
+                for &node in t.nodes_of(loc.0 as usize) {
+                    let nu = node as usize;
+                    if seen[nu] != stamp {
+                        seen[nu] = stamp;
+                        for (a, &x) in cum[nu * k..nu * k + k].iter_mut().zip(&w) {
+                            *a = a.wrapping_add(x);
+                        }
+                    }
+                }
+            }
+            if let Some(&leaf) = locs.first() {
+                let nu = t.nodes_of(leaf.0 as usize)[0] as usize;
+                for (a, &x) in flat[nu * k..nu * k + k].iter_mut().zip(&w) {
+                    *a = a.wrapping_add(x);
+                }
+            }
+        }
+        (flat, cum)
+    });
+    let mut it = parts.into_iter();
+    let (mut flat, mut cum) = it.next().unwrap_or_default();
+    for (f, c) in it {
+        for (a, b) in flat.iter_mut().zip(f) {
+            *a = a.wrapping_add(b);
+        }
+        for (a, b) in cum.iter_mut().zip(c) {
+            *a = a.wrapping_add(b);
+        }
+    }
+    (0..k)
+        .map(|c| {
+            (
+                (0..n).map(|i| flat[i * k + c]).collect(),
+                (0..n).map(|i| cum[i * k + c]).collect(),
+            )
+        })
+        .collect()
+}
+
+/// Every sample type of a profile, in order.
+pub fn all_types(p: &Profile) -> Vec<usize> {
+    (0..p.sample_types.len()).collect()
+}
+
+/// The views of sample types `types` of one (filtered) profile, with the
+/// call graph drawn for the types in `graphs` (the others are marked
+/// [`GraphData::omitted`]). `totals` are pprof's totals per type, taken
+/// before filtering; `extra_labels` the header lines added to each view
+/// (active filters).
+///
+/// The profile is walked once for the top rows of every type (one
+/// flat/cum pass) and once, level by level, for the flame tree of every
+/// type; the call graphs, which walk it on their own, are drawn on a
+/// second thread meanwhile.
 pub fn views(
     p: &Profile,
     nodes: NodeOptions,
     totals: &[i64],
     extra_labels: &[String],
-    only: Option<usize>,
+    types: &[usize],
+    graphs: &[usize],
     names: &mut Names,
 ) -> Vec<View> {
     let table = aggregate::node_table(p, nodes);
     let node_name = node_names(&table, names);
-    let types: Vec<usize> = match only {
-        Some(i) => vec![i],
-        None => (0..p.sample_types.len()).collect(),
+    let draw = || -> Vec<(usize, (GraphData, Vec<String>))> {
+        graphs
+            .iter()
+            .map(|&idx| (idx, graph_picture(p, nodes, idx, totals[idx], extra_labels)))
+            .collect()
     };
-    let src = Source {
-        p,
-        table: &table,
-        node_name: &node_name,
-        cols: types.iter().enumerate().map(|(c, &i)| (i, c)).collect(),
+    let rest = || {
+        let cols = flat_cum_columns(p, &table, types);
+        let src = Source {
+            p,
+            table: &table,
+            node_name: &node_name,
+            cols: types.iter().enumerate().map(|(c, &i)| (i, c)).collect(),
+        };
+        let trie = build_trie(std::slice::from_ref(&src), types.len(), FLAME_CUT);
+        (cols, trie)
     };
-    let trie = build_trie(std::slice::from_ref(&src), types.len(), FLAME_CUT);
+    let (pictures, (cols, trie)) = if graphs.is_empty() {
+        (Vec::new(), rest())
+    } else {
+        std::thread::scope(|s| {
+            let h = s.spawn(draw);
+            let r = rest();
+            (h.join().expect("the call-graph thread"), r)
+        })
+    };
+    let mut pictures: Vec<(usize, GraphData)> = pictures
+        .into_iter()
+        .map(|(idx, (mut g, node_names))| {
+            g.nodes = node_names.iter().map(|n| names.id(n)).collect();
+            (idx, g)
+        })
+        .collect();
+    // Printable names of the nodes with a value in some column, for the
+    // top rows' name tie-break.
+    let printable: Vec<String> = (0..table.len())
+        .map(|i| {
+            if cols.iter().any(|(f, c)| f[i] != 0 || c[i] != 0) {
+                names.list[node_name[i] as usize].clone()
+            } else {
+                String::new()
+            }
+        })
+        .collect();
     types
         .iter()
+        .zip(cols)
         .enumerate()
-        .map(|(col, &idx)| {
-            let (top, top_more) = top_rows(p, &table, &node_name, idx);
+        .map(|(col, (&idx, (flat, cum)))| {
+            let (top, top_more) = top_rows(&table, &node_name, &printable, &flat, &cum);
             let sample_type = p.sample_type_name(idx).to_string();
             let unit = p.sample_type_unit(idx).to_lowercase();
             let mut labels =
                 crate::report::profile_labels(p, &sample_type, totals[idx], &unit, "minimum");
             labels.extend(extra_labels.iter().cloned());
-            let graph = graph_data(p, nodes, idx, totals[idx], extra_labels, names);
+            let graph = match pictures.iter().position(|(i, _)| *i == idx) {
+                Some(at) => pictures.swap_remove(at).1,
+                None => GraphData::omitted(),
+            };
             View {
                 graph,
                 t: idx,

@@ -795,3 +795,188 @@ fn graph_view_shows_the_call_graph_and_focuses_on_click() {
     let _ = kill_int(&child);
     assert!(child.wait().unwrap().success());
 }
+
+/// Starts `heapscope web ARGS` and returns it with its URL.
+fn web(args: &[&str]) -> (Child, String) {
+    let mut child = Command::new(HS)
+        .arg("web")
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.as_mut().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line
+        .split_whitespace()
+        .find(|w| w.starts_with("http://"))
+        .unwrap()
+        .to_string();
+    (child, url)
+}
+
+/// A file holds the default type's call graph only and says how to get
+/// another; `heapscope web` draws another type's graph on request, as
+/// `graph --sample-index` does.
+#[test]
+fn graph_of_another_sample_type() {
+    let Some(bin) = browser_or_skip() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let html = dir.path().join("shapes.html");
+    let prof = testdata("go_shapes.pb.gz");
+    report(&[&prof], &html);
+    let body = std::fs::read_to_string(&html).unwrap();
+    assert_eq!(
+        body.matches("\\u003csvg ").count(),
+        1,
+        "one call graph in the file (in the JSON, `<` is \\u003c)"
+    );
+    let mut b = Cdp::launch(&bin);
+    b.goto(&format!("file://{}#v=graph&t=0", html.display()));
+    b.wait_for("document.getElementById('graphomitted') !== null");
+    let note = b.eval("document.getElementById('graphomitted').textContent");
+    let note = note.as_str().unwrap();
+    assert!(
+        note.contains("inuse_space only") && note.contains("--sample-index=alloc_objects"),
+        "{note}"
+    );
+    assert_eq!(b.eval("document.querySelector('#callgraph')"), Value::Null);
+    b.screenshot("graph-omitted");
+    // Back on the default type, the graph is there.
+    b.hash("v=graph");
+    b.wait_for("document.querySelector('#callgraph g.node') !== null");
+
+    let (child, url) = web(&[&prof]);
+    b.goto(&format!("{url}#v=graph&t=0"));
+    b.wait_for("document.querySelector('#callgraph g.node') !== null");
+    let got: Vec<String> = graph_nodes(&mut b).into_iter().map(|g| g.0).collect();
+    let want = dot_tooltips(&[&prof, "--sample-index=alloc_objects"]);
+    assert_eq!(
+        got, want,
+        "the server's graph is `graph --sample-index=alloc_objects`"
+    );
+    assert!(
+        b.eval("document.querySelector('#callgraph #legend').textContent")
+            .as_str()
+            .unwrap()
+            .contains("Type: alloc_objects")
+    );
+    // Top of that type needs no request: it is in the page.
+    b.hash("v=top&t=0");
+    b.wait_for("document.querySelectorAll('#toptable tbody tr').length > 0");
+    let mut rows: Vec<String> = serde_json::from_value(b.eval(
+        "[...document.querySelectorAll('#toptable tbody tr td.name')].map(t => t.textContent)",
+    ))
+    .unwrap();
+    let mut want = top_names(&[&prof, "--no-trim", "--sample-index=alloc_objects"]);
+    rows.sort();
+    want.sort();
+    assert_eq!(rows, want);
+    b.screenshot("graph-web-type0");
+    let _ = kill_int(&child);
+}
+
+/// Every flame box lies inside the view and inside a box of the row
+/// above (its parent): `[(x, width, y)]` of `#flame g.box rect`.
+fn assert_boxes_nest(b: &mut Cdp, what: &str) {
+    let boxes: Vec<(f64, f64, f64)> = serde_json::from_value(b.eval(
+        "[...document.querySelectorAll('#flame g.box rect')].map(r => [+r.getAttribute('x'), +r.getAttribute('width'), +r.getAttribute('y')])",
+    ))
+    .unwrap();
+    let view: f64 =
+        serde_json::from_value(b.eval("+document.getElementById('flame').getAttribute('width')"))
+            .unwrap();
+    assert!(boxes.len() > 3, "{what}: {boxes:?}");
+    for &(x, w, y) in &boxes {
+        assert!(
+            x >= -0.01 && x + w <= view + 0.01,
+            "{what}: box at {x}+{w} in a view of {view}"
+        );
+        if y < 1.0 {
+            continue;
+        }
+        let above: Vec<&(f64, f64, f64)> = boxes
+            .iter()
+            .filter(|b| (b.2 - (y - 18.0)).abs() < 0.5)
+            .collect();
+        assert!(
+            above
+                .iter()
+                .any(|p| x >= p.0 - 0.01 && x + w <= p.0 + p.1 + 0.51),
+            "{what}: box at {x}+{w} (y {y}) is in no box above: {above:?}"
+        );
+    }
+}
+
+/// With --diff-base, values go negative where the base was larger: the
+/// boxes still nest and fit the view, in the flame graph and in the diff
+/// flame graph. The sample-type menu does not apply to Diff and Trend,
+/// and says so.
+#[test]
+fn negative_values_fit_and_diff_type_is_fixed() {
+    let Some(bin) = browser_or_skip() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let mut base = Builder::default();
+    base.sample(&["a", "mid", "main"], &[9, 9000, 9, 9000]);
+    base.sample(&["b", "mid", "main"], &[1, 1000, 1, 1000]);
+    base.sample(&["c", "main"], &[1, 500, 1, 500]);
+    let mut new = Builder::default();
+    new.sample(&["a", "mid", "main"], &[1, 1000, 1, 1000]);
+    new.sample(&["b", "mid", "main"], &[5, 5000, 5, 5000]);
+    new.sample(&["c", "main"], &[3, 3000, 3, 3000]);
+    let (bp, np) = (dir.path().join("base.pb.gz"), dir.path().join("new.pb.gz"));
+    std::fs::write(&bp, base.gzip()).unwrap();
+    std::fs::write(&np, new.gzip()).unwrap();
+    let html = dir.path().join("neg.html");
+    report(
+        &[np.to_str().unwrap(), "--diff-base", bp.to_str().unwrap()],
+        &html,
+    );
+    let mut b = Cdp::launch(&bin);
+    b.goto(&format!("file://{}#v=flame", html.display()));
+    b.wait_for("document.querySelectorAll('#flame g.box').length > 3");
+    // main: -500 in all, a: -8000, b: +4000, c: +2500.
+    let tips: Vec<String> = serde_json::from_value(b.eval(
+        "[...document.querySelectorAll('#flame g.box title')].map(t => t.textContent.split('\\n')[0])",
+    ))
+    .unwrap();
+    for n in ["main", "mid", "a", "b", "c"] {
+        assert!(tips.iter().any(|t| t == n), "{n} in {tips:?}");
+    }
+    assert!(
+        b.eval("document.getElementById('negnote') !== null")
+            .as_bool()
+            .unwrap()
+    );
+    assert_boxes_nest(&mut b, "flame");
+    b.screenshot("flame-negative");
+    // Zoomed on mid (-4000 with children of 8000 and 4000).
+    b.hash("v=flame&z=main%0Amid");
+    b.wait_for("document.querySelector('#flame g.box.anc') !== null");
+    assert_boxes_nest(&mut b, "flame zoomed");
+    b.hash("v=diff");
+    b.wait_for("document.querySelectorAll('#flame g.box').length > 3");
+    assert_boxes_nest(&mut b, "diff");
+    assert_eq!(
+        b.eval("document.getElementById('sampletype').disabled"),
+        json!(true)
+    );
+    let note = b.eval("document.getElementById('typenote').textContent");
+    assert!(
+        note.as_str().unwrap().contains("Diff compares inuse_space"),
+        "{note}"
+    );
+    assert_eq!(
+        b.eval("document.getElementById('sampletype').selectedOptions[0].textContent"),
+        json!("inuse_space (bytes)")
+    );
+    b.screenshot("diff-negative");
+    b.hash("v=top");
+    b.wait_for("document.querySelectorAll('#toptable tbody tr').length > 0");
+    assert_eq!(
+        b.eval("document.getElementById('sampletype').disabled"),
+        json!(false)
+    );
+}

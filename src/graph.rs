@@ -700,6 +700,18 @@ pub fn trimmed_graph(p: &Profile, o: &GraphOptions) -> CallGraph {
 
 /// [`trimmed_graph`] over an already built node table.
 pub fn trimmed_graph_with_table(p: &Profile, t: NodeTable, o: &GraphOptions) -> CallGraph {
+    trimmed_graph_with_first_pass(p, t, o, None)
+}
+
+/// [`trimmed_graph_with_table`], given the flat and cum of every node of
+/// `t` at `o.sample_index` as [`aggregate::flat_cum`] computes them, when
+/// the caller has them already (the page's one walk for every type).
+pub fn trimmed_graph_with_first_pass(
+    p: &Profile,
+    t: NodeTable,
+    o: &GraphOptions,
+    first: Option<(&[i64], &[i64])>,
+) -> CallGraph {
     let idx = o.sample_index;
     let tags = if o.tags {
         Some(TagTable::new(p, &o.unit))
@@ -716,7 +728,10 @@ pub fn trimmed_graph_with_table(p: &Profile, t: NodeTable, o: &GraphOptions) -> 
         let b = build(p, &t, idx, None, tags.as_ref());
         (Vec::new(), Vec::new(), Some(b))
     } else {
-        let (f, c) = aggregate::flat_cum(p, &t, idx);
+        let (f, c) = match first {
+            Some((f, c)) => (f.to_vec(), c.to_vec()),
+            None => aggregate::flat_cum(p, &t, idx),
+        };
         (f, c, None)
     };
     let (flat0, cum0) = match &full {
@@ -971,7 +986,17 @@ pub fn graph_report(
     total: i64,
     extra_labels: &[String],
 ) -> GraphReport {
-    let graph = trimmed_graph(p, o);
+    graph_report_of(p, o, total, extra_labels, trimmed_graph(p, o))
+}
+
+/// [`graph_report`] for a graph already built with `o`.
+pub fn graph_report_of(
+    p: &Profile,
+    o: &GraphOptions,
+    total: i64,
+    extra_labels: &[String],
+    graph: CallGraph,
+) -> GraphReport {
     let idx = o.sample_index;
     let sample_type = p.sample_type_name(idx).to_string();
     let sample_unit = p.sample_type_unit(idx).to_lowercase();

@@ -122,18 +122,24 @@ pub(crate) fn build(a: &PageArgs, mode: &'static str) -> Result<Built> {
         .map(|i| report::compute_total(&main, i))
         .collect();
     let spec = apply_filters(&mut main, &a.filters)?;
-    // Top rows and flame trees for every sample type (one pass each); the
+    // Top rows and flame trees for every sample type of a small profile
+    // (one walk for all), of the default type only for a big one; the
     // call graph for the default type only (see GraphData::omitted).
+    let types = if main.samples.locs.len() <= ALL_TYPES_MAX_FRAMES {
+        model::all_types(&main)
+    } else {
+        vec![default_type]
+    };
     let views = model::views(
         &main,
         nodes_opts,
         &totals,
         &spec.header_lines(),
-        &model::all_types(&main),
+        &types,
         &[default_type],
         &mut names,
     );
-    let (source, source_types) = source_view(&mut main, default_type, &views, &names, a);
+    let (source, source_types) = source_view(&mut main, &views, &names, a);
     let page = Page {
         schema: 1,
         title: shown_names(&a.profiles),
@@ -156,17 +162,22 @@ pub(crate) fn build(a: &PageArgs, mode: &'static str) -> Result<Built> {
     })
 }
 
+/// Up to this many frames (location references over all samples: about
+/// 5 MB of gzip'd Go heap profile), the page holds the Top, Flame and
+/// Peek views of every sample type; above, of the default type only (in
+/// a heap profile the alloc_* types are non-zero in every sample, where
+/// inuse_* are zero in most, so each more type is a walk over samples
+/// the default type skips), and the page says how to get another.
+/// `heapscope web` computes another type on request.
+const ALL_TYPES_MAX_FRAMES: usize = 2_000_000;
+
 /// Functions listed in the Source view, per sample type.
 const SOURCE_FUNCTIONS: usize = 20;
 
-/// Up to this many frames (location references over all samples), the
-/// Source view is computed for every sample type; above, for the default
-/// type only (each type is one more walk over the samples at line
-/// granularity), and the page says so.
-const SOURCE_ALL_TYPES_MAX_FRAMES: usize = 4_000_000;
-
 /// The Source view: `list`'s routines for the functions of the top rows
-/// with the largest cum, per sample type, where the source is found.
+/// with the largest cum, per sample type of `views` (every type, or the
+/// default type of a big profile: see [`ALL_TYPES_MAX_FRAMES`]), where the
+/// source is found.
 /// File names are trimmed as `list` trims them. Returns the routines and
 /// the sample types they were computed for.
 ///
@@ -175,7 +186,6 @@ const SOURCE_ALL_TYPES_MAX_FRAMES: usize = 4_000_000;
 /// report written in CI) costs no listing pass at all.
 fn source_view(
     p: &mut Profile,
-    default_type: usize,
     views: &[model::View],
     names: &Names,
     a: &PageArgs,
@@ -228,14 +238,9 @@ fn source_view(
     if found.is_empty() {
         return (Vec::new(), Vec::new());
     }
-    let types: Vec<usize> = if p.samples.locs.len() <= SOURCE_ALL_TYPES_MAX_FRAMES {
-        candidates.iter().map(|c| c.0).collect()
-    } else {
-        vec![default_type]
-    };
+    let types: Vec<usize> = candidates.iter().map(|c| c.0).collect();
     let lists: Vec<(usize, String)> = candidates
         .iter()
-        .filter(|(t, _)| types.contains(t))
         .filter_map(|(t, fns)| {
             let alts: Vec<String> = fns
                 .iter()

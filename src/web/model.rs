@@ -113,19 +113,21 @@ pub fn graph_data(
     extra_labels: &[String],
     names: &mut Names,
 ) -> GraphData {
-    let (mut g, node_names) = graph_picture(p, nodes, idx, total, extra_labels);
+    let (mut g, node_names) = graph_picture(p, nodes, idx, total, extra_labels, None);
     g.nodes = node_names.iter().map(|n| names.id(n)).collect();
     g
 }
 
 /// The Graph view's data with each node's printable name (interned by
 /// the caller, so that this can run on a thread of its own).
+/// `first` is the flat and cum of every node at `idx`, when known.
 fn graph_picture(
     p: &Profile,
     nodes: NodeOptions,
     idx: usize,
     total: i64,
     extra_labels: &[String],
+    first: Option<(&[i64], &[i64])>,
 ) -> (GraphData, Vec<String>) {
     use crate::graph::{self, GraphOptions};
     use crate::render::graph_svg;
@@ -134,7 +136,9 @@ fn graph_picture(
         nodes,
         ..GraphOptions::default()
     };
-    let r = graph::graph_report(p, &o, total, extra_labels);
+    let t = aggregate::node_table(p, nodes);
+    let g = graph::trimmed_graph_with_first_pass(p, t, &o, first);
+    let r = graph::graph_report_of(p, &o, total, extra_labels, g);
     let node_names = r
         .graph
         .nodes
@@ -619,10 +623,10 @@ pub fn all_types(p: &Profile) -> Vec<usize> {
 /// before filtering; `extra_labels` the header lines added to each view
 /// (active filters).
 ///
-/// The profile is walked once for the top rows of every type (one
-/// flat/cum pass) and once, level by level, for the flame tree of every
-/// type; the call graphs, which walk it on their own, are drawn on a
-/// second thread meanwhile.
+/// The profile is walked once for the flat and cum of every type (the
+/// top rows, and the call graphs' first pass), then, at the same time on
+/// two threads: once level by level for the flame tree of every type,
+/// and by the call graphs (two more walks each, and a layout).
 pub fn views(
     p: &Profile,
     nodes: NodeOptions,
@@ -634,32 +638,45 @@ pub fn views(
 ) -> Vec<View> {
     let table = aggregate::node_table(p, nodes);
     let node_name = node_names(&table, names);
+    let mut walked: Vec<usize> = types.to_vec();
+    for &g in graphs {
+        if !walked.contains(&g) {
+            walked.push(g);
+        }
+    }
+    let mut cols = flat_cum_columns(p, &table, &walked);
     let draw = || -> Vec<(usize, (GraphData, Vec<String>))> {
         graphs
             .iter()
-            .map(|&idx| (idx, graph_picture(p, nodes, idx, totals[idx], extra_labels)))
+            .map(|&idx| {
+                let c = &cols[walked.iter().position(|&w| w == idx).unwrap_or(0)];
+                let first = Some((c.0.as_slice(), c.1.as_slice()));
+                (
+                    idx,
+                    graph_picture(p, nodes, idx, totals[idx], extra_labels, first),
+                )
+            })
             .collect()
     };
-    let rest = || {
-        let cols = flat_cum_columns(p, &table, types);
+    let flame = || {
         let src = Source {
             p,
             table: &table,
             node_name: &node_name,
             cols: types.iter().enumerate().map(|(c, &i)| (i, c)).collect(),
         };
-        let trie = build_trie(std::slice::from_ref(&src), types.len(), FLAME_CUT);
-        (cols, trie)
+        build_trie(std::slice::from_ref(&src), types.len(), FLAME_CUT)
     };
-    let (pictures, (cols, trie)) = if graphs.is_empty() {
-        (Vec::new(), rest())
+    let (pictures, trie) = if graphs.is_empty() {
+        (Vec::new(), flame())
     } else {
         std::thread::scope(|s| {
             let h = s.spawn(draw);
-            let r = rest();
-            (h.join().expect("the call-graph thread"), r)
+            let trie = flame();
+            (h.join().expect("the call-graph thread"), trie)
         })
     };
+    cols.truncate(types.len());
     let mut pictures: Vec<(usize, GraphData)> = pictures
         .into_iter()
         .map(|(idx, (mut g, node_names))| {

@@ -181,9 +181,14 @@
     const key = refineKey(st);
     const wantGraph = SERVER && st.v === 'graph';
     if (cache.key === key && !(wantGraph && cache.view && cache.view.graph.omitted)) return cache;
-    const base = D.views.find((v) => v.t === st.t) || D.views[0];
+    // A page made from a big profile holds the default type's views only.
+    const base = D.views.find((v) => v.t === st.t);
     const refined = st.f || st.i || st.h || st.s || st.tf || st.ti;
-    if (SERVER && (refined || (wantGraph && base.graph.omitted))) {
+    if (!base && !SERVER) {
+      cache = { key, missing: true };
+      return cache;
+    }
+    if (SERVER && (refined || !base || (wantGraph && base.graph.omitted))) {
       const fkey = key + (wantGraph ? '\u0000g' : '');
       if (pending !== fkey) {
         pending = fkey;
@@ -270,6 +275,13 @@
     const c = current(st);
     if (c.loading) { main.append(el('p', { cls: 'note' }, 'Computing\u2026')); return; }
     if (c.err) { main.append(el('p', { cls: 'error' }, c.err)); return; }
+    if (c.missing) {
+      const t = D.types[st.t].name;
+      main.append(el('p', { cls: 'note', id: 'typeomitted' }, 'This file holds the views of ' +
+        D.views.map((v) => D.types[v.t].name).join(', ') + ' only: the profile is large, and each sample type is one more walk over every sample. ' +
+        'For ' + t + ', write the report with --sample-index=' + t + ', or open the profile with `heapscope web`.'));
+      return;
+    }
     const V = c.view;
     const labels = el('div', { cls: 'labels' });
     for (const l of V.labels) labels.append(el('div', null, l));

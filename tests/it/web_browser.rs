@@ -980,3 +980,71 @@ fn negative_values_fit_and_diff_type_is_fixed() {
         json!(false)
     );
 }
+
+/// A profile with more than 2,000,000 frames: the file holds the default
+/// type's views only and says how to get another; `heapscope web` computes
+/// another type on request, as `top --sample-index` does.
+#[test]
+fn big_profile_holds_the_default_type_and_web_computes_others() {
+    let Some(bin) = browser_or_skip() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let mut bld = Builder::default();
+    let deep: Vec<String> = (0..100).map(|i| format!("f{i}")).collect();
+    let mut stack: Vec<&str> = deep.iter().map(|s| s.as_str()).collect();
+    stack.push("main");
+    for i in 0..20_000i64 {
+        // The leaf varies, so that top has several rows.
+        let leaf = format!("leaf{}", i % 7);
+        let mut st = vec![leaf.as_str()];
+        st.extend(&stack);
+        bld.sample(&st, &[1 + i % 3, 1024 * (1 + i % 5), i % 2, 512 * (i % 4)]);
+    }
+    let prof = dir.path().join("deep.pb.gz");
+    std::fs::write(&prof, bld.gzip()).unwrap();
+    let prof = prof.to_str().unwrap();
+    let html = dir.path().join("deep.html");
+    report(&[prof], &html);
+    let mut b = Cdp::launch(&bin);
+    b.goto(&format!("file://{}#v=top", html.display()));
+    assert_eq!(
+        b.eval("JSON.parse(document.getElementById('data').textContent).views.length"),
+        json!(1)
+    );
+    assert!(
+        b.eval("document.querySelectorAll('#toptable tbody tr').length")
+            .as_u64()
+            .unwrap()
+            > 5
+    );
+    b.hash("v=top&t=1");
+    b.wait_for("document.getElementById('typeomitted') !== null");
+    let note = b.eval("document.getElementById('typeomitted').textContent");
+    assert!(
+        note.as_str().unwrap().contains("views of inuse_space only")
+            && note
+                .as_str()
+                .unwrap()
+                .contains("--sample-index=alloc_space"),
+        "{note}"
+    );
+    b.screenshot("type-omitted");
+
+    let (child, url) = web(&[prof]);
+    b.goto(&format!("{url}#v=top&t=1"));
+    b.wait_for("document.querySelectorAll('#toptable tbody tr').length > 0");
+    let mut rows: Vec<String> = serde_json::from_value(b.eval(
+        "[...document.querySelectorAll('#toptable tbody tr td.name')].map(t => t.textContent)",
+    ))
+    .unwrap();
+    let mut want = top_names(&[prof, "--no-trim", "--sample-index=alloc_space"]);
+    assert_eq!(rows.len(), want.len());
+    rows.sort();
+    want.sort();
+    assert!(rows == want, "the rows of top --sample-index=alloc_space");
+    let labels = b.eval("document.querySelector('.labels').textContent");
+    assert!(
+        labels.as_str().unwrap().contains("Type: alloc_space"),
+        "{labels}"
+    );
+    let _ = kill_int(&child);
+}

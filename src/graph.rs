@@ -277,12 +277,67 @@ struct WEdge {
     alive: bool,
 }
 
+/// One build over every sample, on every core for a big profile
+/// ([`aggregate::in_parallel`]): the parts are added up in sample order,
+/// so each edge keeps the place of its first occurrence, as in one walk.
 fn build(
     p: &Profile,
     t: &NodeTable,
     idx: usize,
     kept: Option<&[bool]>,
     tags: Option<&TagTable>,
+) -> Built {
+    let parts = aggregate::in_parallel(p, |r| build_range(p, t, idx, kept, tags, r));
+    let mut it = parts.into_iter();
+    let mut acc = it.next().expect("at least one part");
+    for part in it {
+        for (a, b) in acc.flat.iter_mut().zip(part.flat) {
+            *a = a.wrapping_add(b);
+        }
+        for (a, b) in acc.cum.iter_mut().zip(part.cum) {
+            *a = a.wrapping_add(b);
+        }
+        let mut ix: FxHashMap<(u32, u32), u32> = acc
+            .edges
+            .iter()
+            .enumerate()
+            .map(|(i, e)| ((e.src, e.dst), i as u32))
+            .collect();
+        for e in part.edges {
+            match ix.get(&(e.src, e.dst)) {
+                Some(&i) => {
+                    let a = &mut acc.edges[i as usize];
+                    a.weight = a.weight.wrapping_add(e.weight);
+                    a.residual |= e.residual;
+                    a.inline &= e.inline;
+                }
+                None => {
+                    ix.insert((e.src, e.dst), acc.edges.len() as u32);
+                    acc.edges.push(e);
+                }
+            }
+        }
+        for (k, v) in part.tags {
+            let a = acc.tags.entry(k).or_default();
+            a.flat = a.flat.wrapping_add(v.flat);
+            a.cum = a.cum.wrapping_add(v.cum);
+        }
+    }
+    let (flat, cum) = (&acc.flat, &acc.cum);
+    acc.present = (0..t.len() as u32)
+        .filter(|&i| flat[i as usize] != 0 || cum[i as usize] != 0)
+        .collect();
+    acc
+}
+
+/// [`build`] over the samples of `range`.
+fn build_range(
+    p: &Profile,
+    t: &NodeTable,
+    idx: usize,
+    kept: Option<&[bool]>,
+    tags: Option<&TagTable>,
+    range: std::ops::Range<usize>,
 ) -> Built {
     let n = t.len();
     let mut flat = vec![0i64; n];
@@ -295,9 +350,13 @@ fn build(
     let mut seen_edges: Vec<(u32, u32)> = Vec::new();
     let stride = p.samples.stride;
     let samples = &p.samples;
-    let mut start = 0usize;
-    for (si, &end) in samples.loc_ends.iter().enumerate() {
-        let end = end as usize;
+    let mut start = if range.start == 0 {
+        0
+    } else {
+        samples.loc_ends[range.start - 1] as usize
+    };
+    for si in range {
+        let end = samples.loc_ends[si] as usize;
         let locs = &samples.locs[start..end];
         start = end;
         let w = samples.values[si * stride + idx];
@@ -394,13 +453,10 @@ fn build(
             }
         }
     }
-    let present = (0..n as u32)
-        .filter(|&i| flat[i as usize] != 0 || cum[i as usize] != 0)
-        .collect();
     Built {
         flat,
         cum,
-        present,
+        present: Vec::new(),
         edges,
         tags: tag_acc,
     }

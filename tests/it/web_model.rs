@@ -239,3 +239,79 @@ fn one_walk_for_every_type_matches_one_walk_per_type() {
         assert!(!view.top.is_empty());
     }
 }
+
+/// The call graph of a profile big enough to be built on every core
+/// (over 2^20 frames: the parts are added up) equals the graph of the
+/// same stacks, each once with its summed value, built in one walk: the
+/// same nodes, values, edges (residual and recursive ones included) and
+/// edge order. The stacks of the second half add edges of their own, so
+/// that the merge must keep each edge's first place.
+#[test]
+fn graph_built_in_parts_equals_one_walk() {
+    use heapscope::graph::{self, GraphOptions};
+    let pads: Vec<String> = (0..90).map(|i| format!("pad{i}")).collect();
+    let q1: [(&[&str], i64); 4] = [
+        (&["a", "b", "main"], 1000),
+        (&["c", "t1", "b", "main"], 2),
+        (&["c", "b", "main"], 500),
+        (&["b", "main"], 50),
+    ];
+    let q2: [(&[&str], i64); 4] = [
+        (&["d", "a", "main"], 700),
+        (&["e", "d", "e", "main"], 300),
+        (&["f", "t2", "main"], 3),
+        (&["f", "main"], 400),
+    ];
+    let stack = |s: &[&str]| -> Vec<String> {
+        s.iter()
+            .map(|x| x.to_string())
+            .chain(pads.iter().rev().cloned())
+            .collect()
+    };
+    const R: i64 = 1700;
+    let mut big = Builder::default();
+    let mut once = Builder::default();
+    for half in [&q1, &q2] {
+        for _ in 0..R {
+            for (s, v) in half.iter() {
+                let st = stack(s);
+                let st: Vec<&str> = st.iter().map(|x| x.as_str()).collect();
+                big.sample(&st, &[1, *v, 1, *v]);
+            }
+        }
+        for (s, v) in half.iter() {
+            let st = stack(s);
+            let st: Vec<&str> = st.iter().map(|x| x.as_str()).collect();
+            once.sample(&st, &[R, v * R, R, v * R]);
+        }
+    }
+    let (big, once) = (decode(&big), decode(&once));
+    assert!(big.samples.locs.len() > 1 << 20, "big enough to split");
+    let o = GraphOptions {
+        sample_index: 3,
+        ..GraphOptions::default()
+    };
+    let shape = |g: &graph::CallGraph| {
+        let nodes: Vec<(String, i64, i64)> = g
+            .nodes
+            .iter()
+            .map(|n| (g.info(n).printable_name(), n.flat, n.cum))
+            .collect();
+        let edges: Vec<(u32, u32, i64, bool, bool)> = g
+            .edges
+            .iter()
+            .map(|e| (e.src, e.dst, e.weight, e.residual, e.inline))
+            .collect();
+        (nodes, edges, g.orig_count, g.dropped_nodes, g.dropped_edges)
+    };
+    let (gb, go) = (
+        graph::trimmed_graph(&big, &o),
+        graph::trimmed_graph(&once, &o),
+    );
+    let (sb, so) = (shape(&gb), shape(&go));
+    assert_eq!(sb, so);
+    // The case is not trivial: trimmed to 80 nodes, t1 and t2 dropped
+    // (residual edges), recursion.
+    assert_eq!(sb.0.len(), 80);
+    assert!(sb.3 > 0 && sb.1.iter().any(|e| e.3), "{:?}", sb.1);
+}

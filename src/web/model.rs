@@ -544,6 +544,10 @@ pub fn top_rows(
 /// per sample, flat to the leaf's innermost frame); one `(flat, cum)`
 /// pair per entry of `types`.
 pub fn flat_cum_columns(p: &Profile, t: &NodeTable, types: &[usize]) -> Vec<(Vec<i64>, Vec<i64>)> {
+    if let [idx] = types {
+        // One type: the lean pass of `top`, which skips zero samples.
+        return vec![aggregate::flat_cum(p, t, *idx)];
+    }
     let k = types.len();
     let n = t.len();
     let parts = aggregate::in_parallel(p, |range| {

@@ -243,8 +243,7 @@
     let typeNote = null;
     if (fixed) {
       sel.disabled = true;
-      typeNote = el('span', { cls: 'note', id: 'typenote' }, ' (' + (st.v === 'diff' ? 'Diff' : 'Trend') + ' compares ' + fixed.t +
-        ', the type the page was made for; another needs --sample-index when writing it)');
+      typeNote = el('span', { cls: 'note', id: 'typenote' }, ' (' + (st.v === 'diff' ? 'Diff' : 'Trend') + ' compares ' + fixed.t + '; --sample-index picks another when writing)');
     }
     const box = el('input', { id: 'regex', type: 'text', placeholder: 'regex', value: '' });
     const btn = (k, label) => el('button', { 'data-refine': k, on: { click: () => setState({ [k]: box.value, z: '', c: '' }) } }, label);

@@ -547,6 +547,14 @@ fn big_page_opens_fast() {
         b.call("Page.navigate", json!({"url": "about:blank"}));
         b.wait_for("location.href === 'about:blank'");
     }
+    // The Graph view, and another sample type (a big profile's file holds
+    // the default type's views only, and says so).
+    b.goto(&format!("file://{path}#v=graph"));
+    b.wait_for("document.querySelector('#callgraph g.node') !== null");
+    b.screenshot("big-graph");
+    b.hash("v=top&t=1");
+    b.wait_for("document.getElementById('typeomitted') !== null");
+    b.screenshot("big-top-type1");
 }
 
 #[test]
@@ -863,6 +871,7 @@ fn graph_of_another_sample_type() {
             .unwrap()
             .contains("Type: alloc_objects")
     );
+    b.screenshot("graph-web-type0");
     // Top of that type needs no request: it is in the page.
     b.hash("v=top&t=0");
     b.wait_for("document.querySelectorAll('#toptable tbody tr').length > 0");
@@ -874,7 +883,6 @@ fn graph_of_another_sample_type() {
     rows.sort();
     want.sort();
     assert_eq!(rows, want);
-    b.screenshot("graph-web-type0");
     let _ = kill_int(&child);
 }
 

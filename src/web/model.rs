@@ -1,7 +1,9 @@
 //! The page's data, computed on the Rust side so the page stays small: per
-//! sample type the `top` rows (pprof's order, capped) and a flame tree
-//! pruned to the boxes that can be seen; the diff and trend tables and the
-//! differential flame tree. Serialized as compact JSON (names interned
+//! sample type asked for, the `top` rows (pprof's order, capped), a flame
+//! tree pruned to the boxes that can be seen and, for some, the call
+//! graph; the diff and trend tables and the differential flame tree.
+//! [`views`] shares its walks over the samples between the views and
+//! runs the call graph on a second thread. Serialized as compact JSON (names interned
 //! once, the flame tree as a flat preorder array).
 //!
 //! The flame tree is built level by level: every sample keeps a cursor in

@@ -756,7 +756,7 @@ pub fn trimmed_graph(p: &Profile, o: &GraphOptions) -> CallGraph {
 
 /// [`trimmed_graph`] over an already built node table.
 pub fn trimmed_graph_with_table(p: &Profile, t: NodeTable, o: &GraphOptions) -> CallGraph {
-    trimmed_graph_with_first_pass(p, t, o, None)
+    trimmed_graph_with_first_pass(p, &t, o, None)
 }
 
 /// [`trimmed_graph_with_table`], given the flat and cum of every node of
@@ -764,7 +764,7 @@ pub fn trimmed_graph_with_table(p: &Profile, t: NodeTable, o: &GraphOptions) -> 
 /// the caller has them already (the page's one walk for every type).
 pub fn trimmed_graph_with_first_pass(
     p: &Profile,
-    t: NodeTable,
+    t: &NodeTable,
     o: &GraphOptions,
     first: Option<(&[i64], &[i64])>,
 ) -> CallGraph {
@@ -774,19 +774,19 @@ pub fn trimmed_graph_with_first_pass(
     } else {
         None
     };
-    let names = printable_names(&t);
+    let names = printable_names(t);
     let n = t.len();
 
     // The first pass only finds the total and the nodes to drop: when
     // nodes may be dropped, it is the lean parallel flat/cum pass (the
     // graph is rebuilt with edges and tags afterwards anyway).
     let (flat0, cum0, full) = if o.nodefraction == 0.0 {
-        let b = build(p, &t, idx, None, tags.as_ref());
+        let b = build(p, t, idx, None, tags.as_ref());
         (Vec::new(), Vec::new(), Some(b))
     } else {
         let (f, c) = match first {
             Some((f, c)) => (f.to_vec(), c.to_vec()),
-            None => aggregate::flat_cum(p, &t, idx),
+            None => aggregate::flat_cum(p, t, idx),
         };
         (f, c, None)
     };
@@ -821,9 +821,9 @@ pub fn trimmed_graph_with_first_pass(
     }
     let b = match (full, kept) {
         (Some(b), None) => b,
-        (_, kept) => build(p, &t, idx, kept.as_deref(), tags.as_ref()),
+        (_, kept) => build(p, t, idx, kept.as_deref(), tags.as_ref()),
     };
-    let mut w = Work::new(&t, &names, b);
+    let mut w = Work::new(t, &names, b);
     let orig_count = w.order.len();
     w.sort(o.visual, o.cum_sort);
     if o.nodecount > 0 {
@@ -835,8 +835,8 @@ pub fn trimmed_graph_with_first_pass(
             for &i in &w.order[..top] {
                 kept[i as usize] = true;
             }
-            let b = build(p, &t, idx, Some(&kept), tags.as_ref());
-            w = Work::new(&t, &names, b);
+            let b = build(p, t, idx, Some(&kept), tags.as_ref());
+            w = Work::new(t, &names, b);
             w.sort(o.visual, o.cum_sort);
         }
     }

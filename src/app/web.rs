@@ -66,8 +66,9 @@ impl Handler for Site {
             &refined
         };
         let mut names = Names::default();
-        // The call graph only when the page asks for it (Graph view).
-        let graphs: &[usize] = if get("g") == "1" { &[t] } else { &[] };
+        // The call graph unless the page says it need not (g=0: not the
+        // Graph view; a graph walks every sample twice more).
+        let graphs: &[usize] = if get("g") == "0" { &[] } else { &[t] };
         let views = model::views(
             p,
             self.nodes,

@@ -89,7 +89,7 @@ pub struct GraphData {
     /// Not computed for this page: a file holds the call graph of its
     /// default sample type only (each graph walks every sample twice and
     /// is laid out: seconds on a big profile); `heapscope web` draws the
-    /// others on request (`/api/view?...&g=1`).
+    /// others on request (`/api/view?...`; `g=0` leaves the graph out).
     pub omitted: bool,
 }
 
@@ -115,16 +115,19 @@ pub fn graph_data(
     extra_labels: &[String],
     names: &mut Names,
 ) -> GraphData {
-    let (mut g, node_names) = graph_picture(p, nodes, idx, total, extra_labels, None);
+    let (mut g, node_names) = graph_picture(p, None, nodes, idx, total, extra_labels, None);
     g.nodes = node_names.iter().map(|n| names.id(n)).collect();
     g
 }
 
 /// The Graph view's data with each node's printable name (interned by
 /// the caller, so that this can run on a thread of its own).
-/// `first` is the flat and cum of every node at `idx`, when known.
+/// `table` is `p`'s node table at `nodes` and `first` the flat and cum of
+/// every node at `idx`, when known.
+#[allow(clippy::too_many_arguments)]
 fn graph_picture(
     p: &Profile,
+    table: Option<&NodeTable>,
     nodes: NodeOptions,
     idx: usize,
     total: i64,
@@ -138,8 +141,12 @@ fn graph_picture(
         nodes,
         ..GraphOptions::default()
     };
-    let t = aggregate::node_table(p, nodes);
-    let g = graph::trimmed_graph_with_first_pass(p, t, &o, first);
+    let g = match table {
+        Some(t) => graph::trimmed_graph_with_first_pass(p, t, &o, first),
+        None => {
+            graph::trimmed_graph_with_first_pass(p, &aggregate::node_table(p, nodes), &o, first)
+        }
+    };
     let r = graph::graph_report_of(p, &o, total, extra_labels, g);
     let node_names = r
         .graph
@@ -659,7 +666,15 @@ pub fn views(
                 let first = Some((c.0.as_slice(), c.1.as_slice()));
                 (
                     idx,
-                    graph_picture(p, nodes, idx, totals[idx], extra_labels, first),
+                    graph_picture(
+                        p,
+                        Some(&table),
+                        nodes,
+                        idx,
+                        totals[idx],
+                        extra_labels,
+                        first,
+                    ),
                 )
             })
             .collect()

@@ -192,7 +192,7 @@
       const fkey = key + (wantGraph ? '\u0000g' : '');
       if (pending !== fkey) {
         pending = fkey;
-        const q = new URLSearchParams({ t: String(st.t), f: st.f, i: st.i, h: st.h, s: st.s, tf: st.tf, ti: st.ti, g: wantGraph ? '1' : '' });
+        const q = new URLSearchParams({ t: String(st.t), f: st.f, i: st.i, h: st.h, s: st.s, tf: st.tf, ti: st.ti, g: wantGraph ? '1' : '0' });
         fetch('api/view?' + q.toString()).then((r) => r.json()).then((j) => {
           if (pending !== fkey) return;
           pending = null;

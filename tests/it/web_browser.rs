@@ -577,49 +577,68 @@ fn source_view_matches_list() {
         .output()
         .unwrap();
     assert!(o.status.success());
-    let o = Command::new(HS)
-        .args(["list", "^main.allocBuf$"])
-        .args(flags)
-        .args(["--format", "json"])
-        .current_dir(&td)
-        .output()
-        .unwrap();
-    let lj: Value = serde_json::from_slice(&o.stdout).unwrap();
-    let want: Vec<(i64, i64, i64)> = lj["routines"][0]["lines"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|l| {
-            (
-                l["line"].as_i64().unwrap(),
-                l["flat"].as_i64().unwrap(),
-                l["cum"].as_i64().unwrap(),
-            )
-        })
-        .collect();
+    // `list`'s lines for a sample type: (line, flat, cum).
+    let list = |extra: &[&str]| -> Vec<(i64, i64, i64)> {
+        let o = Command::new(HS)
+            .args(["list", "^main.allocBuf$"])
+            .args(flags)
+            .args(extra)
+            .args(["--format", "json"])
+            .current_dir(&td)
+            .output()
+            .unwrap();
+        let lj: Value = serde_json::from_slice(&o.stdout).unwrap();
+        lj["routines"][0]["lines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| {
+                (
+                    l["line"].as_i64().unwrap(),
+                    l["flat"].as_i64().unwrap(),
+                    l["cum"].as_i64().unwrap(),
+                )
+            })
+            .collect()
+    };
+    let shown = |b: &mut Cdp| -> Vec<(i64, i64, i64)> {
+        let rows = b.eval("[...document.querySelectorAll('table.source tbody tr')].map(t => t.getAttribute('data-line'))");
+        rows.as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                let v: Vec<i64> = r
+                    .as_str()
+                    .unwrap()
+                    .split(',')
+                    .map(|x| x.parse().unwrap())
+                    .collect();
+                (v[0], v[1], v[2])
+            })
+            .collect()
+    };
+    let want = list(&[]);
     assert!(!want.is_empty());
     let mut b = Cdp::launch(&bin);
     b.goto(&format!(
         "file://{}#v=source&p=%5Emain.allocBuf%24",
         html.display()
     ));
-    let rows = b.eval("[...document.querySelectorAll('table.source tbody tr')].map(t => t.getAttribute('data-line'))");
-    let got: Vec<(i64, i64, i64)> = rows
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| {
-            let v: Vec<i64> = r
-                .as_str()
-                .unwrap()
-                .split(',')
-                .map(|x| x.parse().unwrap())
-                .collect();
-            (v[0], v[1], v[2])
-        })
-        .collect();
-    assert_eq!(got, want);
+    assert_eq!(shown(&mut b), want);
     b.screenshot("source");
+    // The Source view follows the sample type.
+    let want0 = list(&["--sample-index=alloc_objects"]);
+    assert_ne!(want0, want, "the types differ");
+    b.hash("v=source&p=%5Emain.allocBuf%24&t=0");
+    b.wait_for("document.querySelector('#srcregex') !== null");
+    assert_eq!(shown(&mut b), want0);
+    assert!(
+        b.eval("document.getElementById('view').textContent")
+            .as_str()
+            .unwrap()
+            .contains("alloc_objects: the 20 functions")
+    );
+    b.screenshot("source-type0");
 }
 
 /// `heapscope web`: the same page, refinement answered by the server

@@ -424,6 +424,18 @@ fn diff_and_trend_views() {
     }
     let sparks = b.eval("document.querySelectorAll('#trendtable svg.spark polyline').length");
     assert_eq!(sparks, json!(rows.len()));
+    // The type menu does not apply here, and says so.
+    assert_eq!(
+        b.eval("document.getElementById('sampletype').disabled"),
+        json!(true)
+    );
+    let note = b.eval("document.getElementById('typenote').textContent");
+    assert!(
+        note.as_str()
+            .unwrap()
+            .contains("Trend compares inuse_space"),
+        "{note}"
+    );
     b.screenshot("trend");
 
     // Diff: NEW/GONE and deltas as `diff` computes them.

@@ -309,16 +309,23 @@ pub fn build_trie(sources: &[Source<'_>], ncols: usize, cut_frac: f64) -> Trie {
     };
     // Per source, per sample: (trie node, location cursor from the root
     // end, frame cursor inside the location); alive samples only.
+    // `pos` is one past the next location to read in the sample arrays
+    // (they hold each stack leaf first, so the walk goes down to `lo`).
     struct Cursor {
         sample: u32,
         node: u32,
-        loc: u32,
+        lo: u32,
+        pos: u32,
         frame: u32,
     }
     let mut alive: Vec<Vec<Cursor>> = Vec::with_capacity(sources.len());
     for s in sources {
         let mut v = Vec::new();
+        let mut lo = 0u32;
         for (i, smp) in s.p.samples.iter().enumerate() {
+            let pos = s.p.samples.loc_ends[i];
+            let start = lo;
+            lo = pos;
             if s.cols.iter().all(|&(vi, _)| smp.values[vi] == 0) {
                 continue;
             }
@@ -328,26 +335,31 @@ pub fn build_trie(sources: &[Source<'_>], ncols: usize, cut_frac: f64) -> Trie {
             v.push(Cursor {
                 sample: i as u32,
                 node: ROOT,
-                loc: 0,
+                lo: start,
+                pos,
                 frame: 0,
             });
         }
         alive.push(v);
     }
-    let mut level: FxHashMap<(u32, u32), u32> = FxHashMap::default();
+    // (parent, name) packed in one word.
+    let mut level: FxHashMap<u64, u32> = FxHashMap::default();
     loop {
         level.clear();
         let first_new = t.name.len();
         let mut any = false;
         for (si, s) in sources.iter().enumerate() {
             let cur = &mut alive[si];
+            let locs = &s.p.samples.locs;
+            let stride = s.p.samples.stride;
+            let values = &s.p.samples.values;
             for c in cur.iter_mut() {
-                let smp = s.p.samples.get(c.sample as usize);
+                let vals = &values[c.sample as usize * stride..][..stride];
                 // The next frame, root first: locations from the end,
                 // frames inside one location from the end (outermost).
                 let mut name = None;
-                while (c.loc as usize) < smp.locs.len() {
-                    let loc = smp.locs[smp.locs.len() - 1 - c.loc as usize];
+                while c.pos > c.lo {
+                    let loc = locs[c.pos as usize - 1];
                     let frames = s.table.nodes_of(loc.0 as usize);
                     if (c.frame as usize) < frames.len() {
                         let n = frames[frames.len() - 1 - c.frame as usize];
@@ -355,20 +367,21 @@ pub fn build_trie(sources: &[Source<'_>], ncols: usize, cut_frac: f64) -> Trie {
                         name = Some(s.node_name[n as usize]);
                         break;
                     }
-                    c.loc += 1;
+                    c.pos -= 1;
                     c.frame = 0;
                 }
                 let Some(name) = name else {
                     // The stack ends here: its value is the node's own.
                     let base = c.node as usize * ncols;
                     for &(vi, col) in &s.cols {
-                        t.self_[base + col] = t.self_[base + col].wrapping_add(smp.values[vi]);
+                        t.self_[base + col] = t.self_[base + col].wrapping_add(vals[vi]);
                     }
                     c.node = u32::MAX;
                     continue;
                 };
                 any = true;
-                let child = *level.entry((c.node, name)).or_insert_with(|| {
+                let key = (u64::from(c.node) << 32) | u64::from(name);
+                let child = *level.entry(key).or_insert_with(|| {
                     let id = t.name.len() as u32;
                     t.name.push(name);
                     t.parent.push(c.node);
@@ -379,7 +392,7 @@ pub fn build_trie(sources: &[Source<'_>], ncols: usize, cut_frac: f64) -> Trie {
                 });
                 let base = child as usize * ncols;
                 for &(vi, col) in &s.cols {
-                    t.total[base + col] = t.total[base + col].wrapping_add(smp.values[vi]);
+                    t.total[base + col] = t.total[base + col].wrapping_add(vals[vi]);
                 }
                 c.node = child;
             }

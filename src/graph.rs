@@ -277,12 +277,67 @@ struct WEdge {
     alive: bool,
 }
 
+/// One build over every sample, on every core for a big profile
+/// ([`aggregate::in_parallel`]): the parts are added up in sample order,
+/// so each edge keeps the place of its first occurrence, as in one walk.
 fn build(
     p: &Profile,
     t: &NodeTable,
     idx: usize,
     kept: Option<&[bool]>,
     tags: Option<&TagTable>,
+) -> Built {
+    let parts = aggregate::in_parallel(p, |r| build_range(p, t, idx, kept, tags, r));
+    let mut it = parts.into_iter();
+    let mut acc = it.next().expect("at least one part");
+    for part in it {
+        for (a, b) in acc.flat.iter_mut().zip(part.flat) {
+            *a = a.wrapping_add(b);
+        }
+        for (a, b) in acc.cum.iter_mut().zip(part.cum) {
+            *a = a.wrapping_add(b);
+        }
+        let mut ix: FxHashMap<(u32, u32), u32> = acc
+            .edges
+            .iter()
+            .enumerate()
+            .map(|(i, e)| ((e.src, e.dst), i as u32))
+            .collect();
+        for e in part.edges {
+            match ix.get(&(e.src, e.dst)) {
+                Some(&i) => {
+                    let a = &mut acc.edges[i as usize];
+                    a.weight = a.weight.wrapping_add(e.weight);
+                    a.residual |= e.residual;
+                    a.inline &= e.inline;
+                }
+                None => {
+                    ix.insert((e.src, e.dst), acc.edges.len() as u32);
+                    acc.edges.push(e);
+                }
+            }
+        }
+        for (k, v) in part.tags {
+            let a = acc.tags.entry(k).or_default();
+            a.flat = a.flat.wrapping_add(v.flat);
+            a.cum = a.cum.wrapping_add(v.cum);
+        }
+    }
+    let (flat, cum) = (&acc.flat, &acc.cum);
+    acc.present = (0..t.len() as u32)
+        .filter(|&i| flat[i as usize] != 0 || cum[i as usize] != 0)
+        .collect();
+    acc
+}
+
+/// [`build`] over the samples of `range`.
+fn build_range(
+    p: &Profile,
+    t: &NodeTable,
+    idx: usize,
+    kept: Option<&[bool]>,
+    tags: Option<&TagTable>,
+    range: std::ops::Range<usize>,
 ) -> Built {
     let n = t.len();
     let mut flat = vec![0i64; n];
@@ -295,9 +350,13 @@ fn build(
     let mut seen_edges: Vec<(u32, u32)> = Vec::new();
     let stride = p.samples.stride;
     let samples = &p.samples;
-    let mut start = 0usize;
-    for (si, &end) in samples.loc_ends.iter().enumerate() {
-        let end = end as usize;
+    let mut start = if range.start == 0 {
+        0
+    } else {
+        samples.loc_ends[range.start - 1] as usize
+    };
+    for si in range {
+        let end = samples.loc_ends[si] as usize;
         let locs = &samples.locs[start..end];
         start = end;
         let w = samples.values[si * stride + idx];
@@ -394,13 +453,10 @@ fn build(
             }
         }
     }
-    let present = (0..n as u32)
-        .filter(|&i| flat[i as usize] != 0 || cum[i as usize] != 0)
-        .collect();
     Built {
         flat,
         cum,
-        present,
+        present: Vec::new(),
         edges,
         tags: tag_acc,
     }
@@ -700,23 +756,38 @@ pub fn trimmed_graph(p: &Profile, o: &GraphOptions) -> CallGraph {
 
 /// [`trimmed_graph`] over an already built node table.
 pub fn trimmed_graph_with_table(p: &Profile, t: NodeTable, o: &GraphOptions) -> CallGraph {
+    trimmed_graph_with_first_pass(p, &t, o, None)
+}
+
+/// [`trimmed_graph_with_table`], given the flat and cum of every node of
+/// `t` at `o.sample_index` as [`aggregate::flat_cum`] computes them, when
+/// the caller has them already (the page's one walk for every type).
+pub fn trimmed_graph_with_first_pass(
+    p: &Profile,
+    t: &NodeTable,
+    o: &GraphOptions,
+    first: Option<(&[i64], &[i64])>,
+) -> CallGraph {
     let idx = o.sample_index;
     let tags = if o.tags {
         Some(TagTable::new(p, &o.unit))
     } else {
         None
     };
-    let names = printable_names(&t);
+    let names = printable_names(t);
     let n = t.len();
 
     // The first pass only finds the total and the nodes to drop: when
     // nodes may be dropped, it is the lean parallel flat/cum pass (the
     // graph is rebuilt with edges and tags afterwards anyway).
     let (flat0, cum0, full) = if o.nodefraction == 0.0 {
-        let b = build(p, &t, idx, None, tags.as_ref());
+        let b = build(p, t, idx, None, tags.as_ref());
         (Vec::new(), Vec::new(), Some(b))
     } else {
-        let (f, c) = aggregate::flat_cum(p, &t, idx);
+        let (f, c) = match first {
+            Some((f, c)) => (f.to_vec(), c.to_vec()),
+            None => aggregate::flat_cum(p, t, idx),
+        };
         (f, c, None)
     };
     let (flat0, cum0) = match &full {
@@ -750,9 +821,9 @@ pub fn trimmed_graph_with_table(p: &Profile, t: NodeTable, o: &GraphOptions) -> 
     }
     let b = match (full, kept) {
         (Some(b), None) => b,
-        (_, kept) => build(p, &t, idx, kept.as_deref(), tags.as_ref()),
+        (_, kept) => build(p, t, idx, kept.as_deref(), tags.as_ref()),
     };
-    let mut w = Work::new(&t, &names, b);
+    let mut w = Work::new(t, &names, b);
     let orig_count = w.order.len();
     w.sort(o.visual, o.cum_sort);
     if o.nodecount > 0 {
@@ -764,8 +835,8 @@ pub fn trimmed_graph_with_table(p: &Profile, t: NodeTable, o: &GraphOptions) -> 
             for &i in &w.order[..top] {
                 kept[i as usize] = true;
             }
-            let b = build(p, &t, idx, Some(&kept), tags.as_ref());
-            w = Work::new(&t, &names, b);
+            let b = build(p, t, idx, Some(&kept), tags.as_ref());
+            w = Work::new(t, &names, b);
             w.sort(o.visual, o.cum_sort);
         }
     }
@@ -971,7 +1042,17 @@ pub fn graph_report(
     total: i64,
     extra_labels: &[String],
 ) -> GraphReport {
-    let graph = trimmed_graph(p, o);
+    graph_report_of(p, o, total, extra_labels, trimmed_graph(p, o))
+}
+
+/// [`graph_report`] for a graph already built with `o`.
+pub fn graph_report_of(
+    p: &Profile,
+    o: &GraphOptions,
+    total: i64,
+    extra_labels: &[String],
+    graph: CallGraph,
+) -> GraphReport {
     let idx = o.sample_index;
     let sample_type = p.sample_type_name(idx).to_string();
     let sample_unit = p.sample_type_unit(idx).to_lowercase();

@@ -123,15 +123,24 @@ pub(crate) fn build(a: &PageRequest, mode: &'static str) -> Result<Built> {
         .collect();
     apply_filters(&mut main, &a.filters)?;
     let spec = a.filters.clone();
+    // Top rows and flame trees for every sample type of a small profile
+    // (one walk for all), of the default type only for a big one; the
+    // call graph for the default type only (see GraphData::omitted).
+    let types = if main.samples.locs.len() <= ALL_TYPES_MAX_FRAMES {
+        model::all_types(&main)
+    } else {
+        vec![default_type]
+    };
     let views = model::views(
         &main,
         nodes_opts,
         &totals,
         &spec.header_lines(),
-        None,
+        &types,
+        &[default_type],
         &mut names,
     );
-    let source = source_view(&mut main, default_type, &views, &names, a);
+    let (source, source_types) = source_view(&mut main, &views, &names, a);
     let page = Page {
         schema: 1,
         title: shown_names(&a.profiles),
@@ -144,6 +153,7 @@ pub(crate) fn build(a: &PageRequest, mode: &'static str) -> Result<Built> {
         diff,
         trend,
         source,
+        source_types,
     };
     Ok(Built {
         page,
@@ -153,97 +163,151 @@ pub(crate) fn build(a: &PageRequest, mode: &'static str) -> Result<Built> {
     })
 }
 
-/// Functions listed in the Source view.
+/// Up to this many frames (location references over all samples: about
+/// 5 MB of gzip'd Go heap profile), the page holds the Top, Flame and
+/// Peek views of every sample type; above, of the default type only (in
+/// a heap profile the alloc_* types are non-zero in every sample, where
+/// inuse_* are zero in most, so each more type is a walk over samples
+/// the default type skips), and the page says how to get another.
+/// `heapscope web` computes another type on request.
+const ALL_TYPES_MAX_FRAMES: usize = 2_000_000;
+
+/// Functions listed in the Source view, per sample type.
 const SOURCE_FUNCTIONS: usize = 20;
 
-/// The Source view: `list`'s routines for the functions of the top
-/// rows with the largest cum (default sample type), where the source
-/// is found. File names are trimmed as `list` trims them.
+/// The Source view: `list`'s routines for the functions of the top rows
+/// with the largest cum, per sample type of `views` (every type, or the
+/// default type of a big profile: see [`ALL_TYPES_MAX_FRAMES`]), where the
+/// source is found.
+/// File names are trimmed as `list` trims them. Returns the routines and
+/// the sample types they were computed for.
+///
+/// The source files of the candidates are looked for first, so that a
+/// profile whose sources are not on this machine (the common case for a
+/// report written in CI) costs no listing pass at all.
 fn source_view(
     p: &mut Profile,
-    idx: usize,
     views: &[model::View],
     names: &Names,
     a: &PageRequest,
-) -> Vec<model::SourceRoutine> {
-    let Some(v) = views.iter().find(|v| v.t == idx) else {
-        return Vec::new();
-    };
-    let mut rows: Vec<&(u32, i64, i64)> = v.top.iter().collect();
-    rows.sort_by(|x, y| {
-        y.2.unsigned_abs()
-            .cmp(&x.2.unsigned_abs())
-            .then(x.0.cmp(&y.0))
-    });
-    let alts: Vec<String> = rows
+) -> (Vec<model::SourceRoutine>, Vec<usize>) {
+    let trim = a.trim_path.as_deref().unwrap_or("");
+    let search = a.source_path.as_deref().unwrap_or("");
+    // Per view: the names of its SOURCE_FUNCTIONS largest-cum functions.
+    let candidates: Vec<(usize, Vec<&str>)> = views
         .iter()
-        .take(SOURCE_FUNCTIONS)
-        .map(|r| regex::escape(&names.list[r.0 as usize]))
+        .map(|v| {
+            let mut rows: Vec<&(u32, i64, i64)> = v.top.iter().collect();
+            rows.sort_by(|x, y| {
+                y.2.unsigned_abs()
+                    .cmp(&x.2.unsigned_abs())
+                    .then(x.0.cmp(&y.0))
+            });
+            let fns = rows
+                .iter()
+                .take(SOURCE_FUNCTIONS)
+                .map(|r| names.list[r.0 as usize].as_str())
+                .collect();
+            (v.t, fns)
+        })
         .collect();
-    if alts.is_empty() {
-        return Vec::new();
-    }
-    let Ok(rx) = regex::Regex::new(&format!("^(?:{})$", alts.join("|"))) else {
-        return Vec::new();
-    };
-    *p = crate::report::list::trim_function_files(
-        std::mem::take(p),
-        a.trim_path.as_deref().unwrap_or(""),
-        a.source_path.as_deref().unwrap_or(""),
-    );
     let Ok(mut reader) =
         super::list::SourceReader::new(a.source_path.as_deref(), a.trim_path.as_deref())
     else {
-        return Vec::new();
+        return (Vec::new(), Vec::new());
     };
-    let o = crate::report::list::ListOptions {
-        regex: &rx,
-        sample_index: idx,
-        total: 0,
-        unit: "minimum".to_string(),
-    };
-    let Ok(r) = crate::report::list::list(p, &o, &mut reader) else {
-        return Vec::new();
-    };
-    let mut out: Vec<model::SourceRoutine> = r
-        .routines
-        .into_iter()
-        .filter_map(|r| match r {
-            crate::report::list::Routine::Listed(l) => Some(l),
-            crate::report::list::Routine::NoSource { .. } => None,
-        })
-        .filter_map(|r| {
-            let lines = r.lines.ok()?;
-            Some(model::SourceRoutine {
-                function: r.function,
-                file: r.file,
-                flat: r.flat,
-                cum: r.cum,
-                lines: lines
-                    .into_iter()
-                    .map(|l| {
-                        let mut t = l.source;
-                        if t.len() > 400 {
-                            let mut cut = 400;
-                            while !t.is_char_boundary(cut) {
-                                cut -= 1;
-                            }
-                            t.truncate(cut);
-                        }
-                        (l.line, l.flat, l.cum, t)
-                    })
-                    .collect(),
-            })
+    // Which candidates have a source file that can be read, found as
+    // `list` finds it (the reader keeps what it read for the listing).
+    let wanted: rustc_hash::FxHashSet<&str> = candidates
+        .iter()
+        .flat_map(|(_, f)| f.iter().copied())
+        .collect();
+    let mut found: rustc_hash::FxHashSet<String> = rustc_hash::FxHashSet::default();
+    for f in &p.functions {
+        let name = p.str(f.name);
+        if !wanted.contains(name) || found.contains(name) {
+            continue;
+        }
+        let raw = p.str(f.filename);
+        let file = crate::aggregate::go_clean(crate::aggregate::trim_path(
+            crate::report::list::trim_source_path(raw, trim, search),
+        ));
+        if !file.is_empty() && crate::report::list::SourceFiles::lines(&mut reader, &file).is_ok() {
+            found.insert(name.to_string());
+        }
+    }
+    if found.is_empty() {
+        return (Vec::new(), Vec::new());
+    }
+    let types: Vec<usize> = candidates.iter().map(|c| c.0).collect();
+    let lists: Vec<(usize, String)> = candidates
+        .iter()
+        .filter_map(|(t, fns)| {
+            let alts: Vec<String> = fns
+                .iter()
+                .filter(|f| found.contains(**f))
+                .map(|f| regex::escape(f))
+                .collect();
+            (!alts.is_empty()).then(|| (*t, format!("^(?:{})$", alts.join("|"))))
         })
         .collect();
-    out.sort_by(|x, y| {
-        y.cum
-            .unsigned_abs()
-            .cmp(&x.cum.unsigned_abs())
-            .then_with(|| x.function.cmp(&y.function))
-            .then_with(|| x.file.cmp(&y.file))
-    });
-    out
+    *p = crate::report::list::trim_function_files(std::mem::take(p), trim, search);
+    let mut out: Vec<model::SourceRoutine> = Vec::new();
+    for (t, rx) in lists {
+        let Ok(rx) = regex::Regex::new(&rx) else {
+            continue;
+        };
+        let o = crate::report::list::ListOptions {
+            regex: &rx,
+            sample_index: t,
+            total: 0,
+            unit: "minimum".to_string(),
+        };
+        let Ok(r) = crate::report::list::list(p, &o, &mut reader) else {
+            continue;
+        };
+        let mut routines: Vec<model::SourceRoutine> = r
+            .routines
+            .into_iter()
+            .filter_map(|r| match r {
+                crate::report::list::Routine::Listed(l) => Some(l),
+                crate::report::list::Routine::NoSource { .. } => None,
+            })
+            .filter_map(|r| {
+                let lines = r.lines.ok()?;
+                Some(model::SourceRoutine {
+                    t,
+                    function: r.function,
+                    file: r.file,
+                    flat: r.flat,
+                    cum: r.cum,
+                    lines: lines
+                        .into_iter()
+                        .map(|l| {
+                            let mut text = l.source;
+                            if text.len() > 400 {
+                                let mut cut = 400;
+                                while !text.is_char_boundary(cut) {
+                                    cut -= 1;
+                                }
+                                text.truncate(cut);
+                            }
+                            (l.line, l.flat, l.cum, text)
+                        })
+                        .collect(),
+                })
+            })
+            .collect();
+        routines.sort_by(|x, y| {
+            y.cum
+                .unsigned_abs()
+                .cmp(&x.cum.unsigned_abs())
+                .then_with(|| x.function.cmp(&y.function))
+                .then_with(|| x.file.cmp(&y.file))
+        });
+        out.extend(routines);
+    }
+    (out, types)
 }
 
 fn diff_view(

@@ -52,13 +52,32 @@ impl Handler for Site {
             ..FilterSpec::default()
         };
         let _one = self.busy.lock().unwrap_or_else(|e| e.into_inner());
-        let mut p = self.profile.clone();
-        let out = filter::apply(&mut p, &spec).map_err(|e| e.to_string())?;
         let mut labels = self.spec.header_lines();
-        labels.extend(spec.header_lines());
-        labels.extend(out.messages);
+        // Unrefined (another type's graph): the loaded profile as is.
+        let refined;
+        let p = if spec.active().is_empty() {
+            &self.profile
+        } else {
+            let mut q = self.profile.clone();
+            let out = filter::apply(&mut q, &spec).map_err(|e| e.to_string())?;
+            labels.extend(spec.header_lines());
+            labels.extend(out.messages);
+            refined = q;
+            &refined
+        };
         let mut names = Names::default();
-        let views = model::views(&p, self.nodes, &self.totals, &labels, Some(t), &mut names);
+        // The call graph unless the page says it need not (g=0: not the
+        // Graph view; a graph walks every sample twice more).
+        let graphs: &[usize] = if get("g") == "0" { &[] } else { &[t] };
+        let views = model::views(
+            p,
+            self.nodes,
+            &self.totals,
+            &labels,
+            &[t],
+            graphs,
+            &mut names,
+        );
         let body = serde_json::json!({ "names": names.list, "views": views });
         Ok(body.to_string())
     }

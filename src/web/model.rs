@@ -1,7 +1,9 @@
 //! The page's data, computed on the Rust side so the page stays small: per
-//! sample type the `top` rows (pprof's order, capped) and a flame tree
-//! pruned to the boxes that can be seen; the diff and trend tables and the
-//! differential flame tree. Serialized as compact JSON (names interned
+//! sample type asked for, the `top` rows (pprof's order, capped), a flame
+//! tree pruned to the boxes that can be seen and, for some, the call
+//! graph; the diff and trend tables and the differential flame tree.
+//! [`views`] shares its walks over the samples between the views and
+//! runs the call graph on a second thread. Serialized as compact JSON (names interned
 //! once, the flame tree as a flat preorder array).
 //!
 //! The flame tree is built level by level: every sample keeps a cursor in
@@ -84,6 +86,23 @@ pub struct GraphData {
     pub nodes: Vec<u32>,
     /// Why there is no picture (e.g. too large to lay out), or empty.
     pub error: String,
+    /// Not computed for this page: a file holds the call graph of its
+    /// default sample type only (each graph walks every sample twice and
+    /// is laid out: seconds on a big profile); `heapscope web` draws the
+    /// others on request (`/api/view?...`; `g=0` leaves the graph out).
+    pub omitted: bool,
+}
+
+impl GraphData {
+    /// The Graph view's data for a type whose graph was not computed.
+    pub fn omitted() -> GraphData {
+        GraphData {
+            svg: String::new(),
+            nodes: Vec::new(),
+            error: String::new(),
+            omitted: true,
+        }
+    }
 }
 
 /// Builds the Graph view's data for sample type `idx` of `p` (already
@@ -96,6 +115,25 @@ pub fn graph_data(
     extra_labels: &[String],
     names: &mut Names,
 ) -> GraphData {
+    let (mut g, node_names) = graph_picture(p, None, nodes, idx, total, extra_labels, None);
+    g.nodes = node_names.iter().map(|n| names.id(n)).collect();
+    g
+}
+
+/// The Graph view's data with each node's printable name (interned by
+/// the caller, so that this can run on a thread of its own).
+/// `table` is `p`'s node table at `nodes` and `first` the flat and cum of
+/// every node at `idx`, when known.
+#[allow(clippy::too_many_arguments)]
+fn graph_picture(
+    p: &Profile,
+    table: Option<&NodeTable>,
+    nodes: NodeOptions,
+    idx: usize,
+    total: i64,
+    extra_labels: &[String],
+    first: Option<(&[i64], &[i64])>,
+) -> (GraphData, Vec<String>) {
     use crate::graph::{self, GraphOptions};
     use crate::render::graph_svg;
     let o = GraphOptions {
@@ -103,14 +141,20 @@ pub fn graph_data(
         nodes,
         ..GraphOptions::default()
     };
-    let r = graph::graph_report(p, &o, total, extra_labels);
-    let ids = r
+    let g = match table {
+        Some(t) => graph::trimmed_graph_with_first_pass(p, t, &o, first),
+        None => {
+            graph::trimmed_graph_with_first_pass(p, &aggregate::node_table(p, nodes), &o, first)
+        }
+    };
+    let r = graph::graph_report_of(p, &o, total, extra_labels, g);
+    let node_names = r
         .graph
         .nodes
         .iter()
-        .map(|n| names.id(&r.graph.info(n).printable_name()))
+        .map(|n| r.graph.info(n).printable_name())
         .collect();
-    match graph_svg::place(&r) {
+    let g = match graph_svg::place(&r) {
         Ok(placed) => {
             let svg = graph_svg::svg_string(&placed);
             // The page parses the <svg> element alone.
@@ -120,16 +164,19 @@ pub fn graph_data(
             };
             GraphData {
                 svg,
-                nodes: ids,
+                nodes: Vec::new(),
                 error: String::new(),
+                omitted: false,
             }
         }
         Err(e) => GraphData {
             svg: String::new(),
-            nodes: ids,
+            nodes: Vec::new(),
             error: format!("the call graph cannot be drawn: {e}"),
+            omitted: false,
         },
-    }
+    };
+    (g, node_names)
 }
 
 /// The diff view: `diff`'s rows and a differential flame tree.
@@ -192,13 +239,18 @@ pub struct Page {
     pub diff: Option<DiffData>,
     pub trend: Option<TrendData>,
     /// Source view: the listings `list` makes for the functions with the
-    /// largest cum (default sample type), those whose source was found.
+    /// largest cum, those whose source was found, per sample type (of
+    /// the types in `source_types`).
     pub source: Vec<SourceRoutine>,
+    /// The sample types the Source view was computed for.
+    pub source_types: Vec<usize>,
 }
 
 /// One function's source lines with flat and cum, as `list` shows them.
 #[derive(Debug, Serialize)]
 pub struct SourceRoutine {
+    /// The sample type (index into [`Page::types`]) of the values.
+    pub t: usize,
     pub function: String,
     pub file: String,
     pub flat: i64,
@@ -257,16 +309,23 @@ pub fn build_trie(sources: &[Source<'_>], ncols: usize, cut_frac: f64) -> Trie {
     };
     // Per source, per sample: (trie node, location cursor from the root
     // end, frame cursor inside the location); alive samples only.
+    // `pos` is one past the next location to read in the sample arrays
+    // (they hold each stack leaf first, so the walk goes down to `lo`).
     struct Cursor {
         sample: u32,
         node: u32,
-        loc: u32,
+        lo: u32,
+        pos: u32,
         frame: u32,
     }
     let mut alive: Vec<Vec<Cursor>> = Vec::with_capacity(sources.len());
     for s in sources {
         let mut v = Vec::new();
+        let mut lo = 0u32;
         for (i, smp) in s.p.samples.iter().enumerate() {
+            let pos = s.p.samples.loc_ends[i];
+            let start = lo;
+            lo = pos;
             if s.cols.iter().all(|&(vi, _)| smp.values[vi] == 0) {
                 continue;
             }
@@ -276,26 +335,31 @@ pub fn build_trie(sources: &[Source<'_>], ncols: usize, cut_frac: f64) -> Trie {
             v.push(Cursor {
                 sample: i as u32,
                 node: ROOT,
-                loc: 0,
+                lo: start,
+                pos,
                 frame: 0,
             });
         }
         alive.push(v);
     }
-    let mut level: FxHashMap<(u32, u32), u32> = FxHashMap::default();
+    // (parent, name) packed in one word.
+    let mut level: FxHashMap<u64, u32> = FxHashMap::default();
     loop {
         level.clear();
         let first_new = t.name.len();
         let mut any = false;
         for (si, s) in sources.iter().enumerate() {
             let cur = &mut alive[si];
+            let locs = &s.p.samples.locs;
+            let stride = s.p.samples.stride;
+            let values = &s.p.samples.values;
             for c in cur.iter_mut() {
-                let smp = s.p.samples.get(c.sample as usize);
+                let vals = &values[c.sample as usize * stride..][..stride];
                 // The next frame, root first: locations from the end,
                 // frames inside one location from the end (outermost).
                 let mut name = None;
-                while (c.loc as usize) < smp.locs.len() {
-                    let loc = smp.locs[smp.locs.len() - 1 - c.loc as usize];
+                while c.pos > c.lo {
+                    let loc = locs[c.pos as usize - 1];
                     let frames = s.table.nodes_of(loc.0 as usize);
                     if (c.frame as usize) < frames.len() {
                         let n = frames[frames.len() - 1 - c.frame as usize];
@@ -303,20 +367,21 @@ pub fn build_trie(sources: &[Source<'_>], ncols: usize, cut_frac: f64) -> Trie {
                         name = Some(s.node_name[n as usize]);
                         break;
                     }
-                    c.loc += 1;
+                    c.pos -= 1;
                     c.frame = 0;
                 }
                 let Some(name) = name else {
                     // The stack ends here: its value is the node's own.
                     let base = c.node as usize * ncols;
                     for &(vi, col) in &s.cols {
-                        t.self_[base + col] = t.self_[base + col].wrapping_add(smp.values[vi]);
+                        t.self_[base + col] = t.self_[base + col].wrapping_add(vals[vi]);
                     }
                     c.node = u32::MAX;
                     continue;
                 };
                 any = true;
-                let child = *level.entry((c.node, name)).or_insert_with(|| {
+                let key = (u64::from(c.node) << 32) | u64::from(name);
+                let child = *level.entry(key).or_insert_with(|| {
                     let id = t.name.len() as u32;
                     t.name.push(name);
                     t.parent.push(c.node);
@@ -327,7 +392,7 @@ pub fn build_trie(sources: &[Source<'_>], ncols: usize, cut_frac: f64) -> Trie {
                 });
                 let base = child as usize * ncols;
                 for &(vi, col) in &s.cols {
-                    t.total[base + col] = t.total[base + col].wrapping_add(smp.values[vi]);
+                    t.total[base + col] = t.total[base + col].wrapping_add(vals[vi]);
                 }
                 c.node = child;
             }
@@ -472,27 +537,20 @@ pub fn node_names(t: &NodeTable, names: &mut Names) -> Vec<u32> {
         .collect()
 }
 
-/// The `top` rows of one sample type: every node with a value, in
-/// `top`'s order (flat, then name), capped at [`MAX_TOP`].
+/// The `top` rows of one sample type from its flat and cum per node
+/// (`printable[n]` is node `n`'s printable name, empty for nodes without
+/// a value): every node with a value, in `top`'s order (flat, then name),
+/// capped at [`MAX_TOP`].
 pub fn top_rows(
-    p: &Profile,
     t: &NodeTable,
     node_name: &[u32],
-    idx: usize,
+    printable: &[String],
+    flat: &[i64],
+    cum: &[i64],
 ) -> (Vec<(u32, i64, i64)>, usize) {
-    let (flat, cum) = aggregate::flat_cum(p, t, idx);
     let n = t.len();
-    let names: Vec<String> = (0..n)
-        .map(|i| {
-            if flat[i] != 0 || cum[i] != 0 {
-                t.infos[i].printable_name()
-            } else {
-                String::new()
-            }
-        })
-        .collect();
     let mut kept: Vec<usize> = (0..n).filter(|&i| flat[i] != 0 || cum[i] != 0).collect();
-    kept.sort_by(|&a, &b| crate::report::compare_nodes(t, &names, &flat, &cum, false, a, b));
+    kept.sort_by(|&a, &b| crate::report::compare_nodes(t, printable, flat, cum, false, a, b));
     let more = kept.len().saturating_sub(MAX_TOP);
     kept.truncate(MAX_TOP);
     (
@@ -503,41 +561,189 @@ pub fn top_rows(
     )
 }
 
-/// The views of every sample type of one (filtered) profile. `totals` are
-/// pprof's totals per type, taken before filtering; `labels` the header
-/// lines added to each view (active filters).
+/// Flat and cum of every node for several sample types in one walk over
+/// the samples (the rules of [`aggregate::flat_cum`]: cum once per node
+/// per sample, flat to the leaf's innermost frame); one `(flat, cum)`
+/// pair per entry of `types`.
+pub fn flat_cum_columns(p: &Profile, t: &NodeTable, types: &[usize]) -> Vec<(Vec<i64>, Vec<i64>)> {
+    if let [idx] = types {
+        // One type: the lean pass of `top`, which skips zero samples.
+        return vec![aggregate::flat_cum(p, t, *idx)];
+    }
+    let k = types.len();
+    let n = t.len();
+    let parts = aggregate::in_parallel(p, |range| {
+        // Column-major within a node: node * k + column.
+        let mut flat = vec![0i64; n * k];
+        let mut cum = vec![0i64; n * k];
+        let mut seen = vec![u32::MAX; n];
+        let mut w = vec![0i64; k];
+        let s = &p.samples;
+        let mut start = if range.start == 0 {
+            0
+        } else {
+            s.loc_ends[range.start - 1] as usize
+        };
+        for i in range {
+            let end = s.loc_ends[i] as usize;
+            let locs = &s.locs[start..end];
+            start = end;
+            let vals = &s.values[i * s.stride..(i + 1) * s.stride];
+            let mut any = false;
+            for (c, &ix) in types.iter().enumerate() {
+                w[c] = vals[ix];
+                any |= w[c] != 0;
+            }
+            if !any {
+                continue;
+            }
+            let stamp = i as u32;
+            for &loc in locs {
+                for &node in t.nodes_of(loc.0 as usize) {
+                    let nu = node as usize;
+                    if seen[nu] != stamp {
+                        seen[nu] = stamp;
+                        for (a, &x) in cum[nu * k..nu * k + k].iter_mut().zip(&w) {
+                            *a = a.wrapping_add(x);
+                        }
+                    }
+                }
+            }
+            if let Some(&leaf) = locs.first() {
+                let nu = t.nodes_of(leaf.0 as usize)[0] as usize;
+                for (a, &x) in flat[nu * k..nu * k + k].iter_mut().zip(&w) {
+                    *a = a.wrapping_add(x);
+                }
+            }
+        }
+        (flat, cum)
+    });
+    let mut it = parts.into_iter();
+    let (mut flat, mut cum) = it.next().unwrap_or_default();
+    for (f, c) in it {
+        for (a, b) in flat.iter_mut().zip(f) {
+            *a = a.wrapping_add(b);
+        }
+        for (a, b) in cum.iter_mut().zip(c) {
+            *a = a.wrapping_add(b);
+        }
+    }
+    (0..k)
+        .map(|c| {
+            (
+                (0..n).map(|i| flat[i * k + c]).collect(),
+                (0..n).map(|i| cum[i * k + c]).collect(),
+            )
+        })
+        .collect()
+}
+
+/// Every sample type of a profile, in order.
+pub fn all_types(p: &Profile) -> Vec<usize> {
+    (0..p.sample_types.len()).collect()
+}
+
+/// The views of sample types `types` of one (filtered) profile, with the
+/// call graph drawn for the types in `graphs` (the others are marked
+/// [`GraphData::omitted`]). `totals` are pprof's totals per type, taken
+/// before filtering; `extra_labels` the header lines added to each view
+/// (active filters).
+///
+/// The profile is walked once for the flat and cum of every type (the
+/// top rows, and the call graphs' first pass), then, at the same time on
+/// two threads: once level by level for the flame tree of every type,
+/// and by the call graphs (two more walks each, and a layout).
 pub fn views(
     p: &Profile,
     nodes: NodeOptions,
     totals: &[i64],
     extra_labels: &[String],
-    only: Option<usize>,
+    types: &[usize],
+    graphs: &[usize],
     names: &mut Names,
 ) -> Vec<View> {
     let table = aggregate::node_table(p, nodes);
     let node_name = node_names(&table, names);
-    let types: Vec<usize> = match only {
-        Some(i) => vec![i],
-        None => (0..p.sample_types.len()).collect(),
+    let mut walked: Vec<usize> = types.to_vec();
+    for &g in graphs {
+        if !walked.contains(&g) {
+            walked.push(g);
+        }
+    }
+    let mut cols = flat_cum_columns(p, &table, &walked);
+    let draw = || -> Vec<(usize, (GraphData, Vec<String>))> {
+        graphs
+            .iter()
+            .map(|&idx| {
+                let c = &cols[walked.iter().position(|&w| w == idx).unwrap_or(0)];
+                let first = Some((c.0.as_slice(), c.1.as_slice()));
+                (
+                    idx,
+                    graph_picture(
+                        p,
+                        Some(&table),
+                        nodes,
+                        idx,
+                        totals[idx],
+                        extra_labels,
+                        first,
+                    ),
+                )
+            })
+            .collect()
     };
-    let src = Source {
-        p,
-        table: &table,
-        node_name: &node_name,
-        cols: types.iter().enumerate().map(|(c, &i)| (i, c)).collect(),
+    let flame = || {
+        let src = Source {
+            p,
+            table: &table,
+            node_name: &node_name,
+            cols: types.iter().enumerate().map(|(c, &i)| (i, c)).collect(),
+        };
+        build_trie(std::slice::from_ref(&src), types.len(), FLAME_CUT)
     };
-    let trie = build_trie(std::slice::from_ref(&src), types.len(), FLAME_CUT);
+    let (pictures, trie) = if graphs.is_empty() {
+        (Vec::new(), flame())
+    } else {
+        std::thread::scope(|s| {
+            let h = s.spawn(draw);
+            let trie = flame();
+            (h.join().expect("the call-graph thread"), trie)
+        })
+    };
+    cols.truncate(types.len());
+    let mut pictures: Vec<(usize, GraphData)> = pictures
+        .into_iter()
+        .map(|(idx, (mut g, node_names))| {
+            g.nodes = node_names.iter().map(|n| names.id(n)).collect();
+            (idx, g)
+        })
+        .collect();
+    // Printable names of the nodes with a value in some column, for the
+    // top rows' name tie-break.
+    let printable: Vec<String> = (0..table.len())
+        .map(|i| {
+            if cols.iter().any(|(f, c)| f[i] != 0 || c[i] != 0) {
+                names.list[node_name[i] as usize].clone()
+            } else {
+                String::new()
+            }
+        })
+        .collect();
     types
         .iter()
+        .zip(cols)
         .enumerate()
-        .map(|(col, &idx)| {
-            let (top, top_more) = top_rows(p, &table, &node_name, idx);
+        .map(|(col, (&idx, (flat, cum)))| {
+            let (top, top_more) = top_rows(&table, &node_name, &printable, &flat, &cum);
             let sample_type = p.sample_type_name(idx).to_string();
             let unit = p.sample_type_unit(idx).to_lowercase();
             let mut labels =
                 crate::report::profile_labels(p, &sample_type, totals[idx], &unit, "minimum");
             labels.extend(extra_labels.iter().cloned());
-            let graph = graph_data(p, nodes, idx, totals[idx], extra_labels, names);
+            let graph = match pictures.iter().position(|(i, _)| *i == idx) {
+                Some(at) => pictures.swap_remove(at).1,
+                None => GraphData::omitted(),
+            };
             View {
                 graph,
                 t: idx,

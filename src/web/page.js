@@ -174,17 +174,27 @@
   let cache = { key: null, view: null, names: null, tree: null, err: null, approx: false };
   let pending = null;
   function refineKey(st) { return [st.t, st.f, st.i, st.h, st.s, st.tf, st.ti].join('\u0000'); }
+  // The server draws a call graph only for the Graph view (g=1): the page
+  // holds the default type's graph, and a graph costs seconds on a big
+  // profile.
   function current(st) {
     const key = refineKey(st);
-    if (cache.key === key) return cache;
-    const base = D.views.find((v) => v.t === st.t) || D.views[0];
+    const wantGraph = SERVER && st.v === 'graph';
+    if (cache.key === key && !(wantGraph && cache.view && cache.view.graph.omitted)) return cache;
+    // A page made from a big profile holds the default type's views only.
+    const base = D.views.find((v) => v.t === st.t);
     const refined = st.f || st.i || st.h || st.s || st.tf || st.ti;
-    if (SERVER && refined) {
-      if (pending !== key) {
-        pending = key;
-        const q = new URLSearchParams({ t: String(st.t), f: st.f, i: st.i, h: st.h, s: st.s, tf: st.tf, ti: st.ti });
+    if (!base && !SERVER) {
+      cache = { key, missing: true };
+      return cache;
+    }
+    if (SERVER && (refined || !base || (wantGraph && base.graph.omitted))) {
+      const fkey = key + (wantGraph ? '\u0000g' : '');
+      if (pending !== fkey) {
+        pending = fkey;
+        const q = new URLSearchParams({ t: String(st.t), f: st.f, i: st.i, h: st.h, s: st.s, tf: st.tf, ti: st.ti, g: wantGraph ? '1' : '0' });
         fetch('api/view?' + q.toString()).then((r) => r.json()).then((j) => {
-          if (pending !== key) return;
+          if (pending !== fkey) return;
           pending = null;
           if (j.error) cache = { key, err: j.error };
           else cache = { key, view: j.views[0], names: j.names, tree: decodeTree(j.views[0].flame), approx: false };
@@ -221,11 +231,20 @@
         on: { click: (e) => { e.preventDefault(); setState({ v: id }); } } }, label));
     }
     const sel = el('select', { id: 'sampletype', on: { change: (e) => setState({ t: parseInt(e.target.value, 10), z: '', c: '' }) } });
+    // Diff and Trend were computed for one sample type when the page was
+    // made: there the menu shows that type and is disabled.
+    const fixed = st.v === 'diff' ? D.diff : st.v === 'trend' ? D.trend : null;
+    const shownType = fixed ? D.types.findIndex((t) => t.name === fixed.t) : st.t;
     D.types.forEach((t, i) => {
       const o = el('option', { value: String(i) }, t.name + ' (' + t.unit + ')');
-      if (i === st.t) o.selected = true;
+      if (i === shownType) o.selected = true;
       sel.append(o);
     });
+    let typeNote = null;
+    if (fixed) {
+      sel.disabled = true;
+      typeNote = el('span', { cls: 'note', id: 'typenote' }, ' (' + (st.v === 'diff' ? 'Diff' : 'Trend') + ' compares ' + fixed.t + '; --sample-index picks another when writing)');
+    }
     const box = el('input', { id: 'regex', type: 'text', placeholder: 'regex', value: '' });
     const btn = (k, label) => el('button', { 'data-refine': k, on: { click: () => setState({ [k]: box.value, z: '', c: '' }) } }, label);
     const refine = el('span', { cls: 'refine' }, 'Refine: ', box, btn('f', 'Focus'), btn('i', 'Ignore'),
@@ -240,7 +259,7 @@
         el('a', { href: '#', title: 'remove', on: { click: (e) => { e.preventDefault(); setState({ [k]: '' }); } } }, '\u00d7')));
     }
     return el('header', null, el('h1', null, 'heapscope ', el('span', { cls: 'title' }, D.title)),
-      tabs, el('div', { cls: 'controls' }, 'Sample type: ', sel, ' ', refine, tags), active);
+      tabs, el('div', { cls: 'controls' }, 'Sample type: ', sel, typeNote, ' ', refine, tags), active);
   }
 
   function render() {
@@ -255,6 +274,13 @@
     const c = current(st);
     if (c.loading) { main.append(el('p', { cls: 'note' }, 'Computing\u2026')); return; }
     if (c.err) { main.append(el('p', { cls: 'error' }, c.err)); return; }
+    if (c.missing) {
+      const t = D.types[st.t].name;
+      main.append(el('p', { cls: 'note', id: 'typeomitted' }, 'This file holds the views of ' +
+        D.views.map((v) => D.types[v.t].name).join(', ') + ' only: the profile is large, and each sample type is one more walk over every sample. ' +
+        'For ' + t + ', write the report with --sample-index=' + t + ', or open the profile with `heapscope web`.'));
+      return;
+    }
     const V = c.view;
     const labels = el('div', { cls: 'labels' });
     for (const l of V.labels) labels.append(el('div', null, l));
@@ -318,6 +344,13 @@
     if (c.approx) main.append(el('p', { cls: 'note' }, 'The call graph is not refined in a file: it shows the profile as written. ' +
       '`heapscope web` redraws it for a refinement.'));
     if (G.error) { main.append(el('p', { cls: 'error' }, G.error)); return; }
+    if (G.omitted) {
+      const dt = D.types[D.default_type].name, t = D.types[st.t].name;
+      main.append(el('p', { cls: 'note', id: 'graphomitted' }, 'This file holds the call graph of ' + dt +
+        ' only (a graph takes a walk over every sample and a layout). For ' + t + ', write the report with --sample-index=' + t +
+        ', or open the profile with `heapscope web`, which draws the graph of any type.'));
+      return;
+    }
     const doc = new DOMParser().parseFromString(G.svg, 'image/svg+xml');
     const root = doc.documentElement;
     if (root.localName !== 'svg' || root.namespaceURI !== SVGNS || doc.getElementsByTagName('parsererror').length) {
@@ -404,20 +437,40 @@
     }
     const zpath = st.z ? st.z.split('\n') : [];
     const zoom = findPath(root, zpath, names);
+    const neg = (function any(nd) { return nd.v < 0 || nd.k.some(any); })(root);
+    if (neg) main.append(el('p', { cls: 'note', id: 'negnote' }, 'Some values are negative (the profile minus its base): ' +
+      'those boxes are blue, as wide as |value|; a box is at least as wide as its children together.'));
     drawFlame(main, root, zoom, names, {
       total: root.v,
       label: (nd) => names[nd.n],
       tip: (nd) => names[nd.n] + '\n' + fmt(nd.v, unit) + ' (' + pct(nd.v, c.view.total) + ')' + (nd.s ? ', flat ' + fmt(nd.s, unit) : ''),
-      color: (nd) => warm(names[nd.n]),
+      color: (nd) => (nd.v < 0 ? cool(names[nd.n]) : warm(names[nd.n])),
       onclick: (nd) => setState({ z: pathOf(nd, names).join('\n') }),
       onpick: (nd) => pick(names[nd.n]),
     });
+  }
+  function cool(name) {
+    let h = 0;
+    for (let i = 0; i < name.length; i++) h = (h * 31 + name.charCodeAt(i)) >>> 0;
+    return 'rgb(' + (90 + (h % 40)) + ',' + (150 + ((h >> 8) % 50)) + ',' + (215 + ((h >> 16) % 40)) + ')';
   }
   function warm(name) {
     let h = 0;
     for (let i = 0; i < name.length; i++) h = (h * 31 + name.charCodeAt(i)) >>> 0;
     const r = 205 + (h % 50), g = 90 + ((h >> 8) % 110), b = 40 + ((h >> 16) % 40);
     return 'rgb(' + r + ',' + g + ',' + b + ')';
+  }
+  // The width a box is drawn with, in value units: its |value|, or the
+  // sum of its children's widths when that is more. With negative values
+  // (a profile minus its base) or a diff's |base| + |new|, children can
+  // add up to more than their parent's |value|; they must still fit in it.
+  function widthOf(nd) {
+    if (nd.wd === undefined) {
+      let kids = 0;
+      for (const k of nd.k) kids += widthOf(k);
+      nd.wd = Math.max(Math.abs(nd.v), kids);
+    }
+    return nd.wd;
   }
   // Draws an icicle (roots on top). Boxes narrower than half a pixel are
   // left out; ancestors of the zoomed box span the full width.
@@ -427,11 +480,12 @@
     for (let a = zoom; a && a !== root; a = a.p) anc.unshift(a);
     const boxes = [];
     anc.forEach((nd, d) => boxes.push([nd, 0, W, d]));
-    const scale = zoom.v ? W / Math.abs(zoom.v) : 0;
+    const zw = widthOf(zoom);
+    const scale = zw ? W / zw : 0;
     (function lay(nd, x, d) {
       let cx = x;
       for (const k of nd.k) {
-        const w = Math.abs(k.v) * scale;
+        const w = widthOf(k) * scale;
         if (w >= 0.5) { boxes.push([k, cx, w, d]); lay(k, cx, d + 1); }
         cx += w;
       }
@@ -510,17 +564,26 @@
   }
 
   // ---------- Source ----------
-  // `list`'s listings (default sample type), filtered by the peek regex.
+  // `list`'s listings for the sample type shown, filtered by the peek
+  // regex. A page made from a big profile holds the default type's only.
   function viewSource(main, st) {
-    const unit = D.types[D.default_type].unit;
+    const unit = D.types[st.t].unit;
     const box = el('input', { id: 'srcregex', type: 'text', value: st.p, placeholder: 'function regex' });
     main.append(el('div', null, 'Function: ', box, el('button', { on: { click: () => setState({ p: box.value }) } }, 'List'),
-      ' (' + D.types[D.default_type].name + ', the functions with the largest cum whose source was found)'));
+      ' (' + D.types[st.t].name + ': the ' + 20 + ' functions with the largest cum, those whose source was found)'));
+    if (!D.source_types.includes(st.t)) {
+      main.append(el('p', { cls: 'note', id: 'srcomitted' }, 'Source listings were computed for ' +
+        D.source_types.map((t) => D.types[t].name).join(', ') + ' only (a listing per type walks every sample; this profile is large). ' +
+        'Use `heapscope list --sample-index=' + D.types[st.t].name + '`, or write the report with --sample-index=' + D.types[st.t].name + '.'));
+      return;
+    }
     let re = null;
     try { re = st.p ? new RegExp(st.p) : null; } catch (e) { main.append(el('p', { cls: 'error' }, e.message)); return; }
     const dot = (v) => (v ? fmt(v, unit) : '.');
+    let listed = 0;
     for (const r of D.source) {
-      if (re && !re.test(r.function)) continue;
+      if (r.t !== st.t || (re && !re.test(r.function))) continue;
+      listed++;
       const tb = el('tbody');
       for (const [no, f, c, text] of r.lines) {
         tb.append(el('tr', { cls: c ? 'hot' : '', 'data-line': no + ',' + f + ',' + c }, el('td', { cls: 'num' }, dot(f)), el('td', { cls: 'num' }, dot(c)),
@@ -530,6 +593,7 @@
         el('div', { cls: 'note' }, fmt(r.flat, unit) + ' flat, ' + fmt(r.cum, unit) + ' cum'),
         el('table', { cls: 'source' }, tb));
     }
+    if (!listed) main.append(el('p', { cls: 'note' }, 'No listing for ' + D.types[st.t].name + (re ? ' matches ' + st.p : '') + '.'));
   }
 
   // ---------- Diff ----------

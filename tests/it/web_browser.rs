@@ -424,6 +424,18 @@ fn diff_and_trend_views() {
     }
     let sparks = b.eval("document.querySelectorAll('#trendtable svg.spark polyline').length");
     assert_eq!(sparks, json!(rows.len()));
+    // The type menu does not apply here, and says so.
+    assert_eq!(
+        b.eval("document.getElementById('sampletype').disabled"),
+        json!(true)
+    );
+    let note = b.eval("document.getElementById('typenote').textContent");
+    assert!(
+        note.as_str()
+            .unwrap()
+            .contains("Trend compares inuse_space"),
+        "{note}"
+    );
     b.screenshot("trend");
 
     // Diff: NEW/GONE and deltas as `diff` computes them.
@@ -547,6 +559,14 @@ fn big_page_opens_fast() {
         b.call("Page.navigate", json!({"url": "about:blank"}));
         b.wait_for("location.href === 'about:blank'");
     }
+    // The Graph view, and another sample type (a big profile's file holds
+    // the default type's views only, and says so).
+    b.goto(&format!("file://{path}#v=graph"));
+    b.wait_for("document.querySelector('#callgraph g.node') !== null");
+    b.screenshot("big-graph");
+    b.hash("v=top&t=1");
+    b.wait_for("document.getElementById('typeomitted') !== null");
+    b.screenshot("big-top-type1");
 }
 
 #[test]
@@ -569,49 +589,68 @@ fn source_view_matches_list() {
         .output()
         .unwrap();
     assert!(o.status.success());
-    let o = Command::new(HS)
-        .args(["list", "^main.allocBuf$"])
-        .args(flags)
-        .args(["--format", "json"])
-        .current_dir(&td)
-        .output()
-        .unwrap();
-    let lj: Value = serde_json::from_slice(&o.stdout).unwrap();
-    let want: Vec<(i64, i64, i64)> = lj["routines"][0]["lines"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|l| {
-            (
-                l["line"].as_i64().unwrap(),
-                l["flat"].as_i64().unwrap(),
-                l["cum"].as_i64().unwrap(),
-            )
-        })
-        .collect();
+    // `list`'s lines for a sample type: (line, flat, cum).
+    let list = |extra: &[&str]| -> Vec<(i64, i64, i64)> {
+        let o = Command::new(HS)
+            .args(["list", "^main.allocBuf$"])
+            .args(flags)
+            .args(extra)
+            .args(["--format", "json"])
+            .current_dir(&td)
+            .output()
+            .unwrap();
+        let lj: Value = serde_json::from_slice(&o.stdout).unwrap();
+        lj["routines"][0]["lines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| {
+                (
+                    l["line"].as_i64().unwrap(),
+                    l["flat"].as_i64().unwrap(),
+                    l["cum"].as_i64().unwrap(),
+                )
+            })
+            .collect()
+    };
+    let shown = |b: &mut Cdp| -> Vec<(i64, i64, i64)> {
+        let rows = b.eval("[...document.querySelectorAll('table.source tbody tr')].map(t => t.getAttribute('data-line'))");
+        rows.as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                let v: Vec<i64> = r
+                    .as_str()
+                    .unwrap()
+                    .split(',')
+                    .map(|x| x.parse().unwrap())
+                    .collect();
+                (v[0], v[1], v[2])
+            })
+            .collect()
+    };
+    let want = list(&[]);
     assert!(!want.is_empty());
     let mut b = Cdp::launch(&bin);
     b.goto(&format!(
         "file://{}#v=source&p=%5Emain.allocBuf%24",
         html.display()
     ));
-    let rows = b.eval("[...document.querySelectorAll('table.source tbody tr')].map(t => t.getAttribute('data-line'))");
-    let got: Vec<(i64, i64, i64)> = rows
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| {
-            let v: Vec<i64> = r
-                .as_str()
-                .unwrap()
-                .split(',')
-                .map(|x| x.parse().unwrap())
-                .collect();
-            (v[0], v[1], v[2])
-        })
-        .collect();
-    assert_eq!(got, want);
+    assert_eq!(shown(&mut b), want);
     b.screenshot("source");
+    // The Source view follows the sample type.
+    let want0 = list(&["--sample-index=alloc_objects"]);
+    assert_ne!(want0, want, "the types differ");
+    b.hash("v=source&p=%5Emain.allocBuf%24&t=0");
+    b.wait_for("document.querySelector('#srcregex') !== null");
+    assert_eq!(shown(&mut b), want0);
+    assert!(
+        b.eval("document.getElementById('view').textContent")
+            .as_str()
+            .unwrap()
+            .contains("alloc_objects: the 20 functions")
+    );
+    b.screenshot("source-type0");
 }
 
 /// `heapscope web`: the same page, refinement answered by the server
@@ -794,4 +833,257 @@ fn graph_view_shows_the_call_graph_and_focuses_on_click() {
     b.screenshot("graph-web-focus");
     let _ = kill_int(&child);
     assert!(child.wait().unwrap().success());
+}
+
+/// Starts `heapscope web ARGS` and returns it with its URL.
+fn web(args: &[&str]) -> (Child, String) {
+    let mut child = Command::new(HS)
+        .arg("web")
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.as_mut().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line
+        .split_whitespace()
+        .find(|w| w.starts_with("http://"))
+        .unwrap()
+        .to_string();
+    (child, url)
+}
+
+/// A file holds the default type's call graph only and says how to get
+/// another; `heapscope web` draws another type's graph on request, as
+/// `graph --sample-index` does.
+#[test]
+fn graph_of_another_sample_type() {
+    let Some(bin) = browser_or_skip() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let html = dir.path().join("shapes.html");
+    let prof = testdata("go_shapes.pb.gz");
+    report(&[&prof], &html);
+    let body = std::fs::read_to_string(&html).unwrap();
+    assert_eq!(
+        body.matches("\\u003csvg ").count(),
+        1,
+        "one call graph in the file (in the JSON, `<` is \\u003c)"
+    );
+    let mut b = Cdp::launch(&bin);
+    b.goto(&format!("file://{}#v=graph&t=0", html.display()));
+    b.wait_for("document.getElementById('graphomitted') !== null");
+    let note = b.eval("document.getElementById('graphomitted').textContent");
+    let note = note.as_str().unwrap();
+    assert!(
+        note.contains("inuse_space only") && note.contains("--sample-index=alloc_objects"),
+        "{note}"
+    );
+    assert_eq!(b.eval("document.querySelector('#callgraph')"), Value::Null);
+    b.screenshot("graph-omitted");
+    // Back on the default type, the graph is there.
+    b.hash("v=graph");
+    b.wait_for("document.querySelector('#callgraph g.node') !== null");
+
+    let (child, url) = web(&[&prof]);
+    b.goto(&format!("{url}#v=graph&t=0"));
+    b.wait_for("document.querySelector('#callgraph g.node') !== null");
+    let got: Vec<String> = graph_nodes(&mut b).into_iter().map(|g| g.0).collect();
+    let want = dot_tooltips(&[&prof, "--sample-index=alloc_objects"]);
+    assert_eq!(
+        got, want,
+        "the server's graph is `graph --sample-index=alloc_objects`"
+    );
+    assert!(
+        b.eval("document.querySelector('#callgraph #legend').textContent")
+            .as_str()
+            .unwrap()
+            .contains("Type: alloc_objects")
+    );
+    b.screenshot("graph-web-type0");
+    // Top of that type needs no request: it is in the page.
+    b.hash("v=top&t=0");
+    b.wait_for("document.querySelectorAll('#toptable tbody tr').length > 0");
+    let mut rows: Vec<String> = serde_json::from_value(b.eval(
+        "[...document.querySelectorAll('#toptable tbody tr td.name')].map(t => t.textContent)",
+    ))
+    .unwrap();
+    let mut want = top_names(&[&prof, "--no-trim", "--sample-index=alloc_objects"]);
+    rows.sort();
+    want.sort();
+    assert_eq!(rows, want);
+    let _ = kill_int(&child);
+}
+
+/// Every flame box lies inside the view and inside a box of the row
+/// above (its parent): `[(x, width, y)]` of `#flame g.box rect`.
+fn assert_boxes_nest(b: &mut Cdp, what: &str) {
+    let boxes: Vec<(f64, f64, f64)> = serde_json::from_value(b.eval(
+        "[...document.querySelectorAll('#flame g.box rect')].map(r => [+r.getAttribute('x'), +r.getAttribute('width'), +r.getAttribute('y')])",
+    ))
+    .unwrap();
+    let view: f64 =
+        serde_json::from_value(b.eval("+document.getElementById('flame').getAttribute('width')"))
+            .unwrap();
+    assert!(boxes.len() > 3, "{what}: {boxes:?}");
+    for &(x, w, y) in &boxes {
+        assert!(
+            x >= -0.01 && x + w <= view + 0.01,
+            "{what}: box at {x}+{w} in a view of {view}"
+        );
+        if y < 1.0 {
+            continue;
+        }
+        let above: Vec<&(f64, f64, f64)> = boxes
+            .iter()
+            .filter(|b| (b.2 - (y - 18.0)).abs() < 0.5)
+            .collect();
+        assert!(
+            above
+                .iter()
+                .any(|p| x >= p.0 - 0.01 && x + w <= p.0 + p.1 + 0.51),
+            "{what}: box at {x}+{w} (y {y}) is in no box above: {above:?}"
+        );
+    }
+}
+
+/// With --diff-base, values go negative where the base was larger: the
+/// boxes still nest and fit the view, in the flame graph and in the diff
+/// flame graph. The sample-type menu does not apply to Diff and Trend,
+/// and says so.
+#[test]
+fn negative_values_fit_and_diff_type_is_fixed() {
+    let Some(bin) = browser_or_skip() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let mut base = Builder::default();
+    base.sample(&["a", "mid", "main"], &[9, 9000, 9, 9000]);
+    base.sample(&["b", "mid", "main"], &[1, 1000, 1, 1000]);
+    base.sample(&["c", "main"], &[1, 500, 1, 500]);
+    let mut new = Builder::default();
+    new.sample(&["a", "mid", "main"], &[1, 1000, 1, 1000]);
+    new.sample(&["b", "mid", "main"], &[5, 5000, 5, 5000]);
+    new.sample(&["c", "main"], &[3, 3000, 3, 3000]);
+    let (bp, np) = (dir.path().join("base.pb.gz"), dir.path().join("new.pb.gz"));
+    std::fs::write(&bp, base.gzip()).unwrap();
+    std::fs::write(&np, new.gzip()).unwrap();
+    let html = dir.path().join("neg.html");
+    report(
+        &[np.to_str().unwrap(), "--diff-base", bp.to_str().unwrap()],
+        &html,
+    );
+    let mut b = Cdp::launch(&bin);
+    b.goto(&format!("file://{}#v=flame", html.display()));
+    b.wait_for("document.querySelectorAll('#flame g.box').length > 3");
+    // main: -500 in all, a: -8000, b: +4000, c: +2500.
+    let tips: Vec<String> = serde_json::from_value(b.eval(
+        "[...document.querySelectorAll('#flame g.box title')].map(t => t.textContent.split('\\n')[0])",
+    ))
+    .unwrap();
+    for n in ["main", "mid", "a", "b", "c"] {
+        assert!(tips.iter().any(|t| t == n), "{n} in {tips:?}");
+    }
+    assert!(
+        b.eval("document.getElementById('negnote') !== null")
+            .as_bool()
+            .unwrap()
+    );
+    assert_boxes_nest(&mut b, "flame");
+    b.screenshot("flame-negative");
+    // Zoomed on mid (-4000 with children of 8000 and 4000).
+    b.hash("v=flame&z=main%0Amid");
+    b.wait_for("document.querySelector('#flame g.box.anc') !== null");
+    assert_boxes_nest(&mut b, "flame zoomed");
+    b.hash("v=diff");
+    b.wait_for("document.querySelectorAll('#flame g.box').length > 3");
+    assert_boxes_nest(&mut b, "diff");
+    assert_eq!(
+        b.eval("document.getElementById('sampletype').disabled"),
+        json!(true)
+    );
+    let note = b.eval("document.getElementById('typenote').textContent");
+    assert!(
+        note.as_str().unwrap().contains("Diff compares inuse_space"),
+        "{note}"
+    );
+    assert_eq!(
+        b.eval("document.getElementById('sampletype').selectedOptions[0].textContent"),
+        json!("inuse_space (bytes)")
+    );
+    b.screenshot("diff-negative");
+    b.hash("v=top");
+    b.wait_for("document.querySelectorAll('#toptable tbody tr').length > 0");
+    assert_eq!(
+        b.eval("document.getElementById('sampletype').disabled"),
+        json!(false)
+    );
+}
+
+/// A profile with more than 2,000,000 frames: the file holds the default
+/// type's views only and says how to get another; `heapscope web` computes
+/// another type on request, as `top --sample-index` does.
+#[test]
+fn big_profile_holds_the_default_type_and_web_computes_others() {
+    let Some(bin) = browser_or_skip() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let mut bld = Builder::default();
+    let deep: Vec<String> = (0..100).map(|i| format!("f{i}")).collect();
+    let mut stack: Vec<&str> = deep.iter().map(|s| s.as_str()).collect();
+    stack.push("main");
+    for i in 0..20_000i64 {
+        // The leaf varies, so that top has several rows.
+        let leaf = format!("leaf{}", i % 7);
+        let mut st = vec![leaf.as_str()];
+        st.extend(&stack);
+        bld.sample(&st, &[1 + i % 3, 1024 * (1 + i % 5), i % 2, 512 * (i % 4)]);
+    }
+    let prof = dir.path().join("deep.pb.gz");
+    std::fs::write(&prof, bld.gzip()).unwrap();
+    let prof = prof.to_str().unwrap();
+    let html = dir.path().join("deep.html");
+    report(&[prof], &html);
+    let mut b = Cdp::launch(&bin);
+    b.goto(&format!("file://{}#v=top", html.display()));
+    assert_eq!(
+        b.eval("JSON.parse(document.getElementById('data').textContent).views.length"),
+        json!(1)
+    );
+    assert!(
+        b.eval("document.querySelectorAll('#toptable tbody tr').length")
+            .as_u64()
+            .unwrap()
+            > 5
+    );
+    b.hash("v=top&t=1");
+    b.wait_for("document.getElementById('typeomitted') !== null");
+    let note = b.eval("document.getElementById('typeomitted').textContent");
+    assert!(
+        note.as_str().unwrap().contains("views of inuse_space only")
+            && note
+                .as_str()
+                .unwrap()
+                .contains("--sample-index=alloc_space"),
+        "{note}"
+    );
+    b.screenshot("type-omitted");
+
+    let (child, url) = web(&[prof]);
+    b.goto(&format!("{url}#v=top&t=1"));
+    b.wait_for("document.querySelectorAll('#toptable tbody tr').length > 0");
+    let mut rows: Vec<String> = serde_json::from_value(b.eval(
+        "[...document.querySelectorAll('#toptable tbody tr td.name')].map(t => t.textContent)",
+    ))
+    .unwrap();
+    let mut want = top_names(&[prof, "--no-trim", "--sample-index=alloc_space"]);
+    assert_eq!(rows.len(), want.len());
+    rows.sort();
+    want.sort();
+    assert!(rows == want, "the rows of top --sample-index=alloc_space");
+    let labels = b.eval("document.querySelector('.labels').textContent");
+    assert!(
+        labels.as_str().unwrap().contains("Type: alloc_space"),
+        "{labels}"
+    );
+    let _ = kill_int(&child);
 }

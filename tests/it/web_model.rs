@@ -61,8 +61,21 @@ fn flame_tree_values_order_and_cut() {
     let totals: Vec<i64> = (0..4)
         .map(|i| heapscope::report::compute_total(&p, i))
         .collect();
-    let views = model::views(&p, NodeOptions::default(), &totals, &[], None, &mut names);
+    let views = model::views(
+        &p,
+        NodeOptions::default(),
+        &totals,
+        &[],
+        &model::all_types(&p),
+        &[3],
+        &mut names,
+    );
     assert_eq!(views.len(), 4);
+    // The call graph is drawn for the types asked for only.
+    assert!(!views[3].graph.omitted && views[3].graph.svg.starts_with("<svg"));
+    for v in &views[..3] {
+        assert!(v.graph.omitted && v.graph.svg.is_empty() && v.graph.nodes.is_empty());
+    }
     let v = &views[3];
     assert_eq!(v.total, 10001);
     let tree = walk(&v.flame, &names.list);
@@ -108,9 +121,12 @@ fn recursion_counts_cum_once_in_top() {
         NodeOptions::default(),
         &totals,
         &[],
-        Some(3),
+        &[3],
+        &[],
         &mut names,
     );
+    assert_eq!(v.len(), 1);
+    assert!(v[0].graph.omitted);
     let f = v[0]
         .top
         .iter()
@@ -166,4 +182,136 @@ fn graph_view_data_names_every_node_and_escapes() {
             .replace("&amp;", "&");
         assert_eq!(&unescaped, name, "node{}", i + 1);
     }
+}
+
+/// The one-walk flat/cum of several types equals `aggregate::flat_cum`
+/// per type (recursion, inlined frames, zero values), and the views'
+/// top rows of every type equal those computed one type at a time.
+#[test]
+fn one_walk_for_every_type_matches_one_walk_per_type() {
+    let mut b = Builder::default();
+    b.sample(&["f", "f", "g", "main"], &[1, 100, 0, 0]);
+    b.sample(&["g", "main"], &[2, 0, 2, 50]);
+    b.sample(&["h", "g", "h", "main"], &[3, 30, 1, 10]);
+    b.sample(&["main"], &[0, 0, 5, 5]);
+    b.sample(&["f", "main"], &[-1, -7, 0, 0]);
+    let p = decode(&b);
+    let t = heapscope::aggregate::node_table(&p, NodeOptions::default());
+    let cols = model::flat_cum_columns(&p, &t, &[3, 0, 1]);
+    for (c, idx) in [3, 0, 1].into_iter().enumerate() {
+        let want = heapscope::aggregate::flat_cum(&p, &t, idx);
+        assert_eq!(cols[c], want, "type {idx}");
+    }
+    let totals: Vec<i64> = (0..4)
+        .map(|i| heapscope::report::compute_total(&p, i))
+        .collect();
+    let mut names = Names::default();
+    let all = model::views(
+        &p,
+        NodeOptions::default(),
+        &totals,
+        &[],
+        &model::all_types(&p),
+        &[],
+        &mut names,
+    );
+    for (idx, view) in all.iter().enumerate() {
+        let mut one_names = Names::default();
+        let one = model::views(
+            &p,
+            NodeOptions::default(),
+            &totals,
+            &[],
+            &[idx],
+            &[],
+            &mut one_names,
+        );
+        let named = |rows: &[(u32, i64, i64)], n: &Names| -> Vec<(String, i64, i64)> {
+            rows.iter()
+                .map(|&(i, f, c)| (n.list[i as usize].clone(), f, c))
+                .collect()
+        };
+        assert_eq!(
+            named(&view.top, &names),
+            named(&one[0].top, &one_names),
+            "type {idx}"
+        );
+        assert!(!view.top.is_empty());
+    }
+}
+
+/// The call graph of a profile big enough to be built on every core
+/// (over 2^20 frames: the parts are added up) equals the graph of the
+/// same stacks, each once with its summed value, built in one walk: the
+/// same nodes, values, edges (residual and recursive ones included) and
+/// edge order. The stacks of the second half add edges of their own, so
+/// that the merge must keep each edge's first place.
+#[test]
+fn graph_built_in_parts_equals_one_walk() {
+    use heapscope::graph::{self, GraphOptions};
+    let pads: Vec<String> = (0..90).map(|i| format!("pad{i}")).collect();
+    let q1: [(&[&str], i64); 4] = [
+        (&["a", "b", "main"], 1000),
+        (&["c", "t1", "b", "main"], 2),
+        (&["c", "b", "main"], 500),
+        (&["b", "main"], 50),
+    ];
+    let q2: [(&[&str], i64); 4] = [
+        (&["d", "a", "main"], 700),
+        (&["e", "d", "e", "main"], 300),
+        (&["f", "t2", "main"], 3),
+        (&["f", "main"], 400),
+    ];
+    let stack = |s: &[&str]| -> Vec<String> {
+        s.iter()
+            .map(|x| x.to_string())
+            .chain(pads.iter().rev().cloned())
+            .collect()
+    };
+    const R: i64 = 1700;
+    let mut big = Builder::default();
+    let mut once = Builder::default();
+    for half in [&q1, &q2] {
+        for _ in 0..R {
+            for (s, v) in half.iter() {
+                let st = stack(s);
+                let st: Vec<&str> = st.iter().map(|x| x.as_str()).collect();
+                big.sample(&st, &[1, *v, 1, *v]);
+            }
+        }
+        for (s, v) in half.iter() {
+            let st = stack(s);
+            let st: Vec<&str> = st.iter().map(|x| x.as_str()).collect();
+            once.sample(&st, &[R, v * R, R, v * R]);
+        }
+    }
+    let (big, once) = (decode(&big), decode(&once));
+    assert!(big.samples.locs.len() > 1 << 20, "big enough to split");
+    let o = GraphOptions {
+        sample_index: 3,
+        ..GraphOptions::default()
+    };
+    let shape = |g: &graph::CallGraph| {
+        let nodes: Vec<(String, i64, i64)> = g
+            .nodes
+            .iter()
+            .map(|n| (g.info(n).printable_name(), n.flat, n.cum))
+            .collect();
+        let edges: Vec<(u32, u32, i64, bool, bool)> = g
+            .edges
+            .iter()
+            .map(|e| (e.src, e.dst, e.weight, e.residual, e.inline))
+            .collect();
+        (nodes, edges, g.orig_count, g.dropped_nodes, g.dropped_edges)
+    };
+    let (gb, go) = (
+        graph::trimmed_graph(&big, &o),
+        graph::trimmed_graph(&once, &o),
+    );
+    let (sb, so) = (shape(&gb), shape(&go));
+    assert_eq!(sb, so);
+    // The case is not trivial: trimmed to 80 nodes, t1 and t2 dropped
+    // (residual edges), recursion.
+    assert_eq!(sb.0.len(), 80);
+    assert!(sb.3 > 0 && sb.1.iter().any(|e| e.3), "{:?}", sb.1);
 }

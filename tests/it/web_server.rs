@@ -137,6 +137,33 @@ fn routes_traversal_flood_and_sigint() {
         "{}",
         v["views"][0]["labels"]
     );
+    // The page holds the default type's graph only; another type's view
+    // comes with its call graph, unless g=0 (not the Graph view), and an
+    // unrefined view has no filter label.
+    let (st, _, b) = w.get("/api/view?t=0");
+    assert_eq!(st, 200);
+    let v: serde_json::Value = serde_json::from_slice(&b).unwrap();
+    let g = &v["views"][0]["graph"];
+    assert!(g["svg"].as_str().unwrap().starts_with("<svg"), "{g}");
+    assert_eq!(g["omitted"], false);
+    assert!(
+        g["svg"].as_str().unwrap().contains("Type: alloc_objects"),
+        "the graph of type 0"
+    );
+    let (_, _, b) = w.get("/api/view?t=0&g=0");
+    let v: serde_json::Value = serde_json::from_slice(&b).unwrap();
+    let g = &v["views"][0]["graph"];
+    assert_eq!(
+        (g["svg"].as_str(), &g["omitted"]),
+        (Some(""), &serde_json::json!(true))
+    );
+    assert!(!v["views"][0]["top"].as_array().unwrap().is_empty());
+    let page = String::from_utf8(w.get("/").2).unwrap();
+    assert_eq!(
+        page.matches("\\u003csvg ").count(),
+        1,
+        "one graph in the page"
+    );
     // A bad regex or sample type is a message, not a crash.
     let (st, _, b) = w.get("/api/view?t=0&f=%28");
     assert_eq!(st, 200);

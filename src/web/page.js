@@ -224,6 +224,8 @@
   if (D.diff) VIEWS.push(['diff', 'Diff']);
   if (D.trend) VIEWS.push(['trend', 'Trend']);
 
+  // The views that are not refined in the page or by the server.
+  const UNREFINED = { diff: 'Diff', trend: 'Trend', source: 'Source' };
   function header(st) {
     const tabs = el('nav', { cls: 'tabs' });
     for (const [id, label] of VIEWS) {
@@ -245,6 +247,11 @@
       sel.disabled = true;
       typeNote = el('span', { cls: 'note', id: 'typenote' }, ' (' + (st.v === 'diff' ? 'Diff' : 'Trend') + ' compares ' + fixed.t + '; --sample-index picks another when writing)');
     }
+    // Diff, Trend and Source were computed when the page was made and
+    // neither the page nor the server refines them: there the Refine and
+    // Tags controls are disabled, and refinements in the URL are shown as
+    // not applied, so a link never passes unrefined data off as refined.
+    const unrefined = UNREFINED[st.v];
     const box = el('input', { id: 'regex', type: 'text', placeholder: 'regex', value: '' });
     const btn = (k, label) => el('button', { 'data-refine': k, on: { click: () => setState({ [k]: box.value, z: '', c: '' }) } }, label);
     const refine = el('span', { cls: 'refine' }, 'Refine: ', box, btn('f', 'Focus'), btn('i', 'Ignore'),
@@ -252,14 +259,24 @@
     const tagbox = el('input', { id: 'tagregex', type: 'text', placeholder: '[key=]value', value: '' });
     const tbtn = (k, label) => el('button', { 'data-refine': k, on: { click: () => setState({ [k]: tagbox.value }) } }, label);
     const tags = el('span', { cls: 'refine' }, ' Tags: ', tagbox, tbtn('tf', 'Tag focus'), tbtn('ti', 'Tag ignore'));
+    let refineNote = null;
+    if (unrefined) {
+      for (const c of [box, tagbox, ...refine.querySelectorAll('button'), ...tags.querySelectorAll('button')]) c.disabled = true;
+      refine.classList.add('off');
+      tags.classList.add('off');
+      refineNote = el('span', { cls: 'note', id: 'refinenote' }, ' (' + unrefined + ' is not refined here: refinements apply to Top, Flame graph, Graph and Peek)');
+    }
     const active = el('div', { cls: 'active', id: 'active' });
     for (const [k, label] of [['f', 'focus'], ['i', 'ignore'], ['h', 'hide'], ['s', 'show'], ['tf', 'tagfocus'], ['ti', 'tagignore']]) {
       if (!st[k]) continue;
-      active.append(el('span', { cls: 'chip' }, label + '=' + st[k] + ' ',
+      active.append(el('span', { cls: unrefined ? 'chip off' : 'chip' }, label + '=' + st[k] + ' ',
         el('a', { href: '#', title: 'remove', on: { click: (e) => { e.preventDefault(); setState({ [k]: '' }); } } }, '\u00d7')));
     }
+    if (unrefined && active.childNodes.length) {
+      active.prepend(el('span', { cls: 'warn', id: 'refineignored' }, 'Not applied on ' + unrefined + ' (it shows the unrefined profiles): '));
+    }
     return el('header', null, el('h1', null, 'heapscope ', el('span', { cls: 'title' }, D.title)),
-      tabs, el('div', { cls: 'controls' }, 'Sample type: ', sel, typeNote, ' ', refine, tags), active);
+      tabs, el('div', { cls: 'controls' }, 'Sample type: ', sel, typeNote, ' ', refine, tags, refineNote), active);
   }
 
   function render() {

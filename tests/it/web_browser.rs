@@ -457,7 +457,69 @@ fn diff_and_trend_views() {
     }
     let boxes = b.eval("document.querySelectorAll('#flame g.box').length");
     assert!(boxes.as_u64().unwrap() > 1);
+    // Diff is not refined: the Refine and Tags controls are off and say so.
+    let off = b.eval("['regex', 'tagregex'].map(i => document.getElementById(i).disabled).concat([...document.querySelectorAll('button[data-refine]')].map(e => e.disabled))");
+    let off: Vec<bool> = serde_json::from_value(off).unwrap();
+    assert_eq!(off.len(), 8, "two boxes and six buttons");
+    assert!(off.iter().all(|&d| d), "{off:?}");
+    let note = b.eval("document.getElementById('refinenote').textContent");
+    assert!(
+        note.as_str().unwrap().contains("Diff is not refined"),
+        "{note}"
+    );
+    assert_eq!(
+        b.eval("document.getElementById('refineignored')"),
+        json!(null)
+    );
     b.screenshot("diff");
+    let rows_of = |b: &mut Cdp| -> Vec<String> {
+        serde_json::from_value(b.eval(
+            "[...document.querySelectorAll('#difftable tbody tr td.name')].map(t => t.textContent)",
+        ))
+        .unwrap()
+    };
+    let unfocused = rows_of(&mut b);
+    // A link to Diff with a focus in it shows the focus as not applied
+    // (the rows are the unrefined ones), and it stays in the URL.
+    let focus = rows[0].0.clone();
+    b.hash(&format!("v=diff&f={focus}"));
+    b.wait_for("document.getElementById('refineignored') !== null");
+    let warn = b.eval("document.getElementById('active').textContent");
+    let warn = warn.as_str().unwrap();
+    assert!(
+        warn.starts_with("Not applied on Diff") && warn.contains(&format!("focus={focus}")),
+        "{warn}"
+    );
+    assert_eq!(
+        b.eval("document.querySelector('#active .chip').className"),
+        json!("chip off")
+    );
+    assert_eq!(rows_of(&mut b), unfocused);
+    b.screenshot("diff-focus-not-applied");
+    // The same link on Top applies the focus, with the controls on.
+    b.eval("location.hash = location.hash.replace('v=diff', 'v=top')");
+    b.wait_for("document.getElementById('refineignored') === null && document.querySelectorAll('#toptable tbody tr').length > 0");
+    assert_eq!(
+        b.eval("document.getElementById('regex').disabled"),
+        json!(false)
+    );
+    assert_eq!(
+        b.eval("document.querySelector('#active .chip').className"),
+        json!("chip")
+    );
+    assert_eq!(b.eval("document.getElementById('refinenote')"), json!(null));
+    // And Trend is not refined either.
+    b.goto(&format!("file://{}#v=trend&tf=a", html.display()));
+    assert_eq!(
+        b.eval("document.getElementById('tagregex').disabled"),
+        json!(true)
+    );
+    let warn = b.eval("document.getElementById('active').textContent");
+    assert!(
+        warn.as_str().unwrap().starts_with("Not applied on Trend"),
+        "{warn}"
+    );
+    b.screenshot("trend-tag-not-applied");
 }
 
 /// Names that are HTML and script: they must show as text and run nothing.

@@ -52,7 +52,7 @@
   }
 
   // ---------- state in the URL ----------
-  const KEYS = ['v', 't', 'f', 'i', 'h', 's', 'tf', 'ti', 'z', 'c', 'p', 'sort', 'k'];
+  const KEYS = ['v', 't', 'f', 'i', 'h', 's', 'tf', 'ti', 'z', 'c', 'p', 'sort', 'k', 'gz'];
   function readState() {
     const q = new URLSearchParams(location.hash.replace(/^#/, ''));
     const st = {};
@@ -70,6 +70,17 @@
     }
     const h = '#' + q.toString();
     if (location.hash !== h) location.hash = h; else render();
+  }
+  // Records state that the page already shows (the graph's zoom) in the
+  // URL without drawing again.
+  function noteState(patch) {
+    const st = Object.assign(readState(), patch);
+    const q = new URLSearchParams();
+    for (const k of KEYS) {
+      const v = k === 't' ? String(st.t) : st[k];
+      if (v !== '' && v != null && !(k === 't' && st.t === D.default_type)) q.set(k, v);
+    }
+    history.replaceState(null, '', '#' + q.toString());
   }
   function setState(patch) {
     const st = readState();
@@ -384,7 +395,89 @@
       g.setAttribute('data-name', name);
       g.addEventListener('click', () => setState({ f: exact(name), z: '', c: '' }));
     }
-    main.append(el('p', { cls: 'note' }, 'Click a node to focus on it.'), el('div', { cls: 'graphwrap' }, pic));
+    const wrap = el('div', { cls: 'graphwrap', id: 'graphwrap' }, pic);
+    const bar = el('div', { cls: 'graphbar' });
+    main.append(bar, wrap);
+    graphZoom(st, pic, wrap, bar);
+  }
+  // The graph's zoom: the SVG at its natural size times a scale, in a box
+  // that scrolls (drag to pan). By default the smallest node label is
+  // GRAPH_MIN_FONT CSS px tall (never below the natural size), so a big
+  // graph is readable rather than shrunk to the page; Fit width, the
+  // buttons and ctrl+wheel change it. The zoom is in the URL (`gz`: a
+  // percentage, or `fit`).
+  const GRAPH_MIN_FONT = 10;
+  function graphZoom(st, pic, wrap, bar) {
+    const natW = parseFloat(pic.getAttribute('width')) || 800, natH = parseFloat(pic.getAttribute('height')) || 600;
+    if (!pic.getAttribute('viewBox')) pic.setAttribute('viewBox', '0 0 ' + natW + ' ' + natH);
+    let minFont = Infinity;
+    for (const t of pic.querySelectorAll('g.node text')) {
+      const f = parseFloat(t.getAttribute('font-size'));
+      if (f > 0) minFont = Math.min(minFont, f);
+    }
+    const readable = Number.isFinite(minFont) ? Math.max(1, GRAPH_MIN_FONT / minFont) : 1;
+    const fit = () => Math.max(0.02, (wrap.clientWidth - 2) / natW);
+    const label = el('span', { id: 'graphzoom', cls: 'note' });
+    let scale = 0;
+    function apply(s, ax, ay, remember) {
+      s = Math.min(8, Math.max(0.02, s));
+      // The point under (ax, ay) in the box stays there.
+      if (ax === undefined) { ax = wrap.clientWidth / 2; ay = wrap.clientHeight / 2; }
+      const px = scale ? (wrap.scrollLeft + ax) / scale : 0, py = scale ? (wrap.scrollTop + ay) / scale : 0;
+      pic.setAttribute('width', (natW * s).toFixed(1));
+      pic.setAttribute('height', (natH * s).toFixed(1));
+      if (scale) { wrap.scrollLeft = px * s - ax; wrap.scrollTop = py * s - ay; }
+      scale = s;
+      label.textContent = ' ' + Math.round(s * 100) + '%' + (Math.abs(s - readable) < 1e-9 ? ' (readable)' : '');
+      if (remember !== undefined) noteState({ gz: remember });
+    }
+    const pctOf = (s) => String(Math.round(s * 1000) / 10);
+    const b = (id, text, title, fn) => el('button', { id, title, on: { click: fn } }, text);
+    bar.append('Zoom: ',
+      b('graphout', '\u2212', 'zoom out', () => { const s = scale / 1.25; apply(s, undefined, undefined, pctOf(s)); }),
+      b('graphin', '+', 'zoom in', () => { const s = scale * 1.25; apply(s, undefined, undefined, pctOf(s)); }),
+      b('graphreadable', 'Readable', 'node labels at least ' + GRAPH_MIN_FONT + 'px (the default)', () => apply(readable, undefined, undefined, '')),
+      b('graphfit', 'Fit width', 'the whole width of the graph in the page', () => apply(fit(), 0, 0, 'fit')),
+      label, el('span', { cls: 'note' }, ' \u2014 ctrl+wheel zooms, drag pans; click a node to focus on it.'));
+    const want = st.gz === 'fit' ? fit() : parseFloat(st.gz) > 0 ? parseFloat(st.gz) / 100 : readable;
+    apply(want);
+    // Start over the top node (the graph's root side), not the left edge.
+    let top = null;
+    for (const r of pic.querySelectorAll('g.node > rect')) {
+      const y = parseFloat(r.getAttribute('y'));
+      if (!top || y < top[0]) top = [y, parseFloat(r.getAttribute('x')) + parseFloat(r.getAttribute('width')) / 2];
+    }
+    if (top) wrap.scrollLeft = Math.max(0, top[1] * scale - wrap.clientWidth / 2);
+    wrap.addEventListener('wheel', (e) => {
+      if (!e.ctrlKey) return;
+      e.preventDefault();
+      const r = wrap.getBoundingClientRect();
+      const s = scale * Math.exp(-e.deltaY * 0.002);
+      apply(s, e.clientX - r.left, e.clientY - r.top, pctOf(Math.min(8, Math.max(0.02, s))));
+    }, { passive: false });
+    // Drag to pan; a drag does not count as a click on a node.
+    let dragged = false;
+    wrap.addEventListener('pointerdown', (e) => {
+      if (e.button !== 0) return;
+      const x = e.clientX, y = e.clientY, l = wrap.scrollLeft, t = wrap.scrollTop;
+      dragged = false;
+      const move = (m) => {
+        const dx = m.clientX - x, dy = m.clientY - y;
+        if (!dragged && Math.abs(dx) + Math.abs(dy) < 5) return;
+        dragged = true;
+        wrap.classList.add('dragging');
+        wrap.scrollLeft = l - dx;
+        wrap.scrollTop = t - dy;
+      };
+      const up = () => {
+        window.removeEventListener('pointermove', move);
+        window.removeEventListener('pointerup', up);
+        wrap.classList.remove('dragging');
+      };
+      window.addEventListener('pointermove', move);
+      window.addEventListener('pointerup', up);
+    });
+    wrap.addEventListener('click', (e) => { if (dragged) { e.stopPropagation(); e.preventDefault(); dragged = false; } }, true);
   }
 
   // A clicked name: offer refinements and views (kept across renders

@@ -1149,3 +1149,95 @@ fn big_profile_holds_the_default_type_and_web_computes_others() {
     );
     let _ = kill_int(&child);
 }
+
+/// The scale at which `#callgraph` is drawn, and the smallest node label
+/// on screen in CSS px (its font size times that scale).
+fn graph_scale(b: &mut Cdp) -> (f64, f64) {
+    let v = b.eval(
+        "(() => { const s = document.getElementById('callgraph'); const k = s.getScreenCTM().a; return [k, Math.min(...[...s.querySelectorAll('g.node text')].map(t => parseFloat(t.getAttribute('font-size')) * t.getScreenCTM().a))]; })()",
+    );
+    (v[0].as_f64().unwrap(), v[1].as_f64().unwrap())
+}
+
+/// A wide call graph is not shrunk to the page: by default its node
+/// labels are readable and it scrolls; zoom and Fit width change the
+/// scale, and the zoom is in the URL.
+#[test]
+fn graph_is_readable_and_zooms() {
+    let Some(bin) = browser_or_skip() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    // 40 branches under main, of decreasing weight: small nodes get
+    // pprof's smallest label font (8).
+    let mut p = Builder::default();
+    for i in 0..40i64 {
+        let (leaf, mid) = (format!("pkg.leaf{i:02}"), format!("pkg.mid{i:02}"));
+        let v = 100_000 / (i + 1);
+        p.sample(&[&leaf, &mid, "main.main"], &[1, v, 1, v]);
+    }
+    let prof = dir.path().join("wide.pb.gz");
+    std::fs::write(&prof, p.gzip()).unwrap();
+    let html = dir.path().join("wide.html");
+    report(&[prof.to_str().unwrap()], &html);
+    let mut b = Cdp::launch(&bin);
+    b.goto(&format!("file://{}#v=graph", html.display()));
+    b.wait_for("document.querySelector('#callgraph g.node') !== null");
+    let smallest_font = b.eval("Math.min(...[...document.querySelectorAll('#callgraph g.node text')].map(t => parseFloat(t.getAttribute('font-size'))))");
+    assert_eq!(smallest_font, json!(8), "the fixture has small nodes");
+    let (k0, px0) = graph_scale(&mut b);
+    assert!(px0 >= 9.0, "smallest node label {px0} px at scale {k0}");
+    let h = b.eval("[...document.querySelectorAll('#callgraph g.node text')].map(t => t.getBoundingClientRect().height).sort((a, b) => a - b)[0]");
+    assert!(h.as_f64().unwrap() >= 9.0, "label box {h} px tall");
+    // It is wider than the page and scrolls instead of shrinking.
+    let scrolls = b.eval(
+        "(() => { const w = document.getElementById('graphwrap'); return w.scrollWidth > w.clientWidth + 100; })()",
+    );
+    assert_eq!(scrolls, json!(true));
+    b.screenshot("graph-readable");
+
+    // + zooms in by 1.25, and the URL says so.
+    b.eval("document.getElementById('graphin').click()");
+    let (k1, _) = graph_scale(&mut b);
+    assert!((k1 / k0 - 1.25).abs() < 0.01, "{k0} -> {k1}");
+    let gz = b.eval("new URLSearchParams(location.hash.slice(1)).get('gz')");
+    let gz: f64 = gz.as_str().unwrap().parse().unwrap();
+    assert!((gz / 100.0 - k1).abs() < 0.01, "gz={gz} at {k1}");
+    // ctrl+wheel zooms out (a real wheel event, over the graph).
+    let c = b.eval("(() => { const r = document.getElementById('graphwrap').getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]; })()");
+    b.call(
+        "Input.dispatchMouseEvent",
+        json!({"type": "mouseWheel", "x": c[0], "y": c[1], "deltaX": 0, "deltaY": 300, "modifiers": 2}),
+    );
+    b.wait_for(&format!(
+        "document.getElementById('callgraph').getScreenCTM().a < {}",
+        k1 * 0.9
+    ));
+    // Fit width: the whole graph in the box's width, smaller than the
+    // default; it stays after a reload (the URL holds it).
+    b.eval("document.getElementById('graphfit').click()");
+    let fits = "(() => { const w = document.getElementById('graphwrap'); return w.scrollWidth <= w.clientWidth + 1; })()";
+    assert_eq!(b.eval(fits), json!(true));
+    let (kf, _) = graph_scale(&mut b);
+    assert!(kf < k0, "fit {kf} < default {k0}");
+    assert_eq!(
+        b.eval("new URLSearchParams(location.hash.slice(1)).get('gz')"),
+        json!("fit")
+    );
+    b.screenshot("graph-fit");
+    b.eval("location.reload()");
+    b.wait_for("document.body && document.body.getAttribute('data-ready') === '1' && document.querySelector('#callgraph g.node') !== null");
+    assert_eq!(b.eval(fits), json!(true));
+    // Readable goes back to the default.
+    b.eval("document.getElementById('graphreadable').click()");
+    let (kr, pxr) = graph_scale(&mut b);
+    assert!((kr - k0).abs() < 1e-6 && pxr >= 9.0, "{kr} {pxr}");
+    // A click on a node still focuses on it (no drag).
+    let r = b.eval(
+        "(() => { const g = [...document.querySelectorAll('#callgraph g.node')].find(g => g.getAttribute('data-name') === 'pkg.mid03'); g.scrollIntoView({block: 'center', inline: 'center'}); const r = g.querySelector('rect').getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]; })()",
+    );
+    b.click_at(r[0].as_f64().unwrap(), r[1].as_f64().unwrap());
+    b.wait_for("location.hash.includes('f=')");
+    assert_eq!(
+        b.eval("new URLSearchParams(location.hash.slice(1)).get('f')"),
+        json!("^pkg\\.mid03$")
+    );
+}

@@ -625,7 +625,12 @@ fn big_page_opens_fast() {
     // the default type's views only, and says so).
     b.goto(&format!("file://{path}#v=graph"));
     b.wait_for("document.querySelector('#callgraph g.node') !== null");
+    let (k, px) = graph_scale(&mut b);
+    eprintln!("graph: scale {k}, smallest node label {px} px");
+    assert!(px >= 9.0, "smallest node label {px} px at scale {k}");
     b.screenshot("big-graph");
+    b.eval("document.getElementById('graphfit').click()");
+    b.screenshot("big-graph-fit");
     b.hash("v=top&t=1");
     b.wait_for("document.getElementById('typeomitted') !== null");
     b.screenshot("big-top-type1");

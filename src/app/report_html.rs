@@ -5,7 +5,8 @@
 //! values feed the Trend view (oldest first); with two (or --diff-base)
 //! the Diff view compares them as `diff` does. The main views show the
 //! profiles merged (and combined with --base/--diff-base) as `top` does,
-//! after the command line's filters.
+//! after the command line's filters; Diff and Trend compare each profile
+//! after the same filters, as `diff` and `trend` do.
 
 use super::diff::same_type;
 use super::filtering::apply_filters;
@@ -19,6 +20,7 @@ use crate::report::trend::{TrendBuilder, TrendOptions};
 use crate::web::model::{self, Names, Page};
 use crate::{output, report, source};
 use anyhow::{Context, Result};
+use std::borrow::Cow;
 
 /// The page data, plus what the server needs to refine views.
 pub(crate) struct Built {
@@ -46,6 +48,19 @@ fn values_of(p: &Profile, name: &str, req: &str, a: &PageRequest) -> Result<(usi
     Ok((idx, nodes::node_values(p, idx, a.nodes)))
 }
 
+/// `p` with the command line's filters applied, as `diff` and `trend`
+/// filter each profile before comparing; `p` itself when there are none.
+/// pprof's messages about the filters are printed once, for the main
+/// views, not again for each compared profile.
+fn filtered<'a>(p: &'a Profile, spec: &FilterSpec) -> Result<Cow<'a, Profile>> {
+    if spec.is_empty() {
+        return Ok(Cow::Borrowed(p));
+    }
+    let mut q = p.clone();
+    crate::filter::apply(&mut q, spec)?;
+    Ok(Cow::Owned(q))
+}
+
 pub(crate) fn build(a: &PageRequest, mode: &'static str) -> Result<Built> {
     let req = a.sample.announce().to_string();
     let nodes_opts = a.nodes;
@@ -64,7 +79,7 @@ pub(crate) fn build(a: &PageRequest, mode: &'static str) -> Result<Built> {
         let mut b = TrendBuilder::new(false);
         let mut first: Option<NodeValues> = None;
         for (p, n) in ps.iter().zip(&a.profiles) {
-            let (_, nv) = values_of(p, n, &req, a)?;
+            let (_, nv) = values_of(&*filtered(p, &a.filters)?, n, &req, a)?;
             if let Some(f) = &first {
                 same_type(f, &a.profiles[0], &nv, n)?;
             }
@@ -317,6 +332,8 @@ fn diff_view(
     a: &PageRequest,
     names: &mut Names,
 ) -> Result<model::DiffData> {
+    let (bp, np) = (filtered(base.0, &a.filters)?, filtered(new.0, &a.filters)?);
+    let (base, new) = ((&*bp, base.1), (&*np, new.1));
     let (bidx, bv) = values_of(base.0, base.1, req, a)?;
     let (nidx, nv) = values_of(new.0, new.1, req, a)?;
     same_type(&bv, base.1, &nv, new.1)?;

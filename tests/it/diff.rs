@@ -842,3 +842,77 @@ fn filters_apply_to_diff_trend_and_check() {
     let o = run(&args);
     assert_eq!(code(&o), 0, "{}", stdout(&o));
 }
+
+/// The page's Diff and Trend views compare the profiles after the command
+/// line's filters, as `diff` and `trend` do: same totals, same rows.
+#[test]
+fn report_diff_and_trend_follow_the_filters() {
+    let d = tempfile::tempdir().unwrap();
+    let html = d.path().join("r.html");
+    for focus in [None, Some("newPayload")] {
+        let mut extra: Vec<&'static str> = vec![];
+        if let Some(f) = focus {
+            extra = vec!["--focus", f];
+        }
+        let with = |args: &[&'static str]| -> Vec<&'static str> {
+            let mut v = args.to_vec();
+            v.extend_from_slice(&extra);
+            v
+        };
+        let mut args = vec!["report", "snap1.pb.gz", "snap5.pb.gz", "-o"];
+        args.push(html.to_str().unwrap());
+        args.extend_from_slice(&extra);
+        let o = run(&args);
+        assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
+        let page = std::fs::read_to_string(&html).unwrap();
+        let start = page.find(r#"id="data">"#).unwrap() + r#"id="data">"#.len();
+        let end = start + page[start..].find("</script>").unwrap();
+        let data: serde_json::Value = serde_json::from_str(&page[start..end]).unwrap();
+
+        let diff = json(&run(&with(&[
+            "diff",
+            "snap1.pb.gz",
+            "snap5.pb.gz",
+            "--format",
+            "json",
+        ])));
+        assert_eq!(data["diff"]["base_total"], diff["base_total"], "{focus:?}");
+        assert_eq!(data["diff"]["new_total"], diff["new_total"], "{focus:?}");
+        let names = data["names"].as_array().unwrap();
+        let page_rows: Vec<(String, i64, i64)> = data["diff"]["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                let n = names[r[0].as_u64().unwrap() as usize].as_str().unwrap();
+                (
+                    n.to_string(),
+                    r[1].as_i64().unwrap(),
+                    r[2].as_i64().unwrap(),
+                )
+            })
+            .collect();
+        let mut cli_rows: Vec<(String, i64, i64)> = diff["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                let n = r["name"].as_str().unwrap().to_string();
+                (n, r["base"].as_i64().unwrap(), r["new"].as_i64().unwrap())
+            })
+            .collect();
+        let mut page_sorted = page_rows.clone();
+        page_sorted.sort();
+        cli_rows.sort();
+        assert_eq!(page_sorted, cli_rows, "{focus:?}");
+
+        let trend = json(&run(&with(&[
+            "trend",
+            "snap1.pb.gz",
+            "snap5.pb.gz",
+            "--format",
+            "json",
+        ])));
+        assert_eq!(data["trend"]["totals"], trend["totals"], "{focus:?}");
+    }
+}

@@ -123,6 +123,40 @@ pub(crate) fn symbolize_quietly(p: &mut Profile, input: &InputArgs) -> Result<sy
     Ok(sym::symbolize(p, &o))
 }
 
+/// Loads one profile file leanly for an aggregate report of the sample
+/// type `request` asks for (see `profile::decode::lean`), symbolized and
+/// pruned as [`load_opened`] does. `None`: load it in full instead (more
+/// than one profile, standard input, a URL, or what the lean decode gives
+/// up on).
+pub(crate) fn load_lean(
+    names: &[String],
+    input: &InputArgs,
+    request: &str,
+) -> Result<Option<decode::LeanProfile>> {
+    let [name] = names else { return Ok(None) };
+    if name == "-" || source::is_url(name) || input.symbolize_options().is_err() {
+        return Ok(None);
+    }
+    let Ok(f) = std::fs::File::open(name) else {
+        return Ok(None);
+    };
+    if !f.metadata().is_ok_and(|m| m.is_file()) {
+        return Ok(None);
+    }
+    let opts = DecodeOptions {
+        max_input_size: input.max_input_size,
+        ..Default::default()
+    };
+    let cols = decode::LeanColumns::Request(request);
+    let Some(mut lean) = decode::decode_reader_lean(f, opts, cols) else {
+        return Ok(None);
+    };
+    let shown = source::display_name(name);
+    symbolize_profile(&mut lean.profile, shown, input)?;
+    prune::remove_uninteresting(&mut lean.profile).with_context(|| shown.to_string())?;
+    Ok(Some(lean))
+}
+
 /// Reads several profiles and merges them as pprof does.
 pub fn load(names: &[String], input: &InputArgs) -> Result<Profile> {
     input.symbolize_options().map_err(anyhow::Error::msg)?;

@@ -7,8 +7,18 @@ use crate::{profile, render, report};
 use anyhow::Result;
 
 pub(crate) fn run(a: TopArgs) -> Result<Outcome> {
-    let mut p = load_with_base(&a.profiles, &a.base, &a.input)?;
     let (req, warnings) = a.sample.resolve();
+    let plain =
+        a.base.base.is_empty() && a.base.diff_base.is_empty() && a.filters.to_spec().is_empty();
+    let lean = if plain {
+        super::load_lean(&a.profiles, &a.input, &req)?
+    } else {
+        None
+    };
+    let (mut p, lean_total) = match lean {
+        Some(l) => (l.profile, Some(l.totals)),
+        None => (load_with_base(&a.profiles, &a.base, &a.input)?, None),
+    };
     for w in warnings {
         eprintln!("{w}");
     }
@@ -16,7 +26,7 @@ pub(crate) fn run(a: TopArgs) -> Result<Outcome> {
         .map_err(|e| anyhow::anyhow!("{}: {e}", super::shown_names(&a.profiles)))?;
     let mut o = a.to_options();
     o.sample_index = idx;
-    let total = report::compute_total(&p, idx);
+    let total = lean_total.map_or_else(|| report::compute_total(&p, idx), |t| t.total(idx));
     let spec = apply_filters(&mut p, &a.filters)?;
     let mut r = report::top_with_total(&p, &o, total);
     r.profile_labels.extend(spec.header_lines());

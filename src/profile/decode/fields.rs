@@ -11,6 +11,7 @@ use super::super::{
     DecodeError, Function, Label, Line, Location, Mapping, Profile, StrIdx, ValueType,
 };
 use super::input::Input;
+use super::lean::LeanState;
 use super::wire::Slice;
 use rustc_hash::FxHashMap;
 use std::io::BufRead;
@@ -36,15 +37,22 @@ pub(super) struct RawProfile {
     /// Function id of each line, resolved at the end.
     pub(super) line_function_ids: Vec<u64>,
     seen_time: bool,
+    /// Set for a lean decode (see [`lean`](super::lean)).
+    pub(super) lean: Option<LeanState>,
 }
 
-pub(super) fn parse_top<R: BufRead>(input: &mut Input<R>) -> Result<RawProfile, DecodeError> {
+pub(super) fn parse_top<R: BufRead>(
+    input: &mut Input<R>,
+    lean: Option<LeanState>,
+) -> Result<RawProfile, DecodeError> {
     let mut raw = RawProfile {
         value_counts_ok: true,
+        lean,
         ..Default::default()
     };
     let mut buf = Vec::with_capacity(4096);
     let mut value_scratch: Vec<i64> = Vec::with_capacity(8);
+    let mut label_scratch: Vec<Label> = Vec::new();
     while let Some(key) = input.varint_or_eof()? {
         let field = key >> 3;
         let wire = key & 7;
@@ -59,7 +67,9 @@ pub(super) fn parse_top<R: BufRead>(input: &mut Input<R>) -> Result<RawProfile, 
                             let vt = parse_value_type(&mut s)?;
                             raw.p.sample_types.push(vt);
                         }
-                        2 => parse_sample(&mut s, &mut raw, &mut value_scratch)?,
+                        2 => {
+                            parse_sample(&mut s, &mut raw, &mut value_scratch, &mut label_scratch)?
+                        }
                         3 => {
                             let m = parse_mapping(&mut s)?;
                             raw.p.mappings.push(m);
@@ -139,8 +149,16 @@ fn parse_sample(
     s: &mut Slice,
     raw: &mut RawProfile,
     values: &mut Vec<i64>,
+    lean_labels: &mut Vec<Label>,
 ) -> Result<(), DecodeError> {
     values.clear();
+    lean_labels.clear();
+    let start = raw.locs.len();
+    let labels: &mut Vec<Label> = if raw.lean.is_some() {
+        &mut *lean_labels
+    } else {
+        &mut raw.p.samples.labels
+    };
     while !s.done() {
         let key = s.varint()?;
         match (key >> 3, key & 7) {
@@ -187,11 +205,25 @@ fn parse_sample(
                 // pprof keeps a label only if it has a string value, a
                 // number or a unit.
                 if l.str.0 != 0 || l.num != 0 || l.num_unit.0 != 0 {
-                    raw.p.samples.labels.push(l);
+                    labels.push(l);
                 }
             }
             (_, w) => s.skip(w)?,
         }
+    }
+    if let Some(lean) = &mut raw.lean {
+        // A lean decode gives up on a value count that differs (the full
+        // decode that follows reports it).
+        if lean.read == 0 {
+            raw.p.samples.stride = values.len();
+        } else if values.len() != raw.p.samples.stride {
+            return Err(Invalid::TooManyFrames.into());
+        }
+        if raw.locs.len() > u32::MAX as usize {
+            return Err(Invalid::TooManyFrames.into());
+        }
+        lean.add(&mut raw.p, &mut raw.locs, start, values, lean_labels);
+        return Ok(());
     }
     let n = raw.p.samples.loc_ends.len();
     let samples = &mut raw.p.samples;

@@ -7,7 +7,9 @@
 //! - `fields`: profile.proto's messages into the model's tables, ids as
 //!   written;
 //! - `resolve`: ids into dense indices, then
-//!   [`check_valid`].
+//!   [`check_valid`];
+//! - `lean`: the lean decode ([`decode_reader_lean`]), which keeps only
+//!   what an aggregate report of one sample type needs.
 //!
 //! This file routes the input: text goes to the legacy parsers (the
 //! `text_fallback`), everything else to the profile.proto decoder.
@@ -30,8 +32,11 @@
 
 mod fields;
 mod input;
+mod lean;
 mod resolve;
 mod wire;
+
+pub use lean::{LeanColumns, LeanProfile, LeanTotals};
 
 use super::check::check_valid;
 use super::{DecodeError, Profile};
@@ -140,7 +145,7 @@ fn decode_stream<R: BufRead>(
             // error otherwise.
             Err(DecodeError::NotAProfile(m)) => {
                 let mut again = Input::new(&all[..], opts.max_input_size, gzipped);
-                parse_top(&mut again)
+                parse_top(&mut again, None)
                     .and_then(|raw| raw.finish())
                     .map_err(|_| DecodeError::NotAProfile(m))
             }
@@ -152,8 +157,52 @@ fn decode_stream<R: BufRead>(
             Err(e) => Err(e),
         };
     }
-    let raw = parse_top(&mut input)?;
+    let raw = parse_top(&mut input, None)?;
     raw.finish()
+}
+
+/// Decodes a profile.proto input leanly (see [`lean`](self::lean)):
+/// without labels, only the samples with a value in the requested column,
+/// equal stacks merged. `None` when the input is text, is not a valid
+/// profile, or names its default sample type only after the samples and
+/// so makes the column guessed at the first sample wrong: the caller then
+/// decodes it in full, which also reports what is wrong with it.
+pub fn decode_reader_lean<R: Read + Send>(
+    r: R,
+    opts: DecodeOptions,
+    cols: LeanColumns<'_>,
+) -> Option<LeanProfile> {
+    let mut br = BufReader::with_capacity(256 * 1024, r);
+    let head = br.fill_buf().ok()?;
+    if head.is_empty() {
+        return None;
+    }
+    if !is_gzip(head) {
+        decode_lean_stream(br, opts, false, cols)
+    } else if opts.parallel {
+        input::with_parallel_inflate(br, |inflated| {
+            decode_lean_stream(inflated, opts, true, cols)
+        })
+    } else {
+        let gz = BufReader::with_capacity(256 * 1024, MultiGzDecoder::new(br));
+        decode_lean_stream(gz, opts, true, cols)
+    }
+}
+
+fn decode_lean_stream<R: BufRead>(
+    r: R,
+    opts: DecodeOptions,
+    gzipped: bool,
+    cols: LeanColumns<'_>,
+) -> Option<LeanProfile> {
+    let mut input = Input::new(r, opts.max_input_size, gzipped);
+    let head = input.fill().ok()?;
+    if head.is_empty() || head.starts_with(b"\x7fELF") || sniff(head) == Sniff::Text {
+        return None;
+    }
+    let raw = parse_top(&mut input, Some(lean::LeanState::new(cols))).ok()?;
+    let (p, state) = raw.finish_lean().ok()?;
+    state?.finish(p)
 }
 
 /// Text if the first bytes hold no control bytes but whitespace: printable

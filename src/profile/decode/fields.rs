@@ -132,6 +132,29 @@ pub(super) fn parse_top<R: BufRead>(
     Ok(raw)
 }
 
+/// Appends a sample's location id, encoded (see `BIG`).
+#[inline(never)]
+fn push_loc(
+    locs: &mut Vec<u32>,
+    big_ids: &mut Vec<u64>,
+    big_map: &mut FxHashMap<u64, u32>,
+    id: u64,
+) -> Result<(), DecodeError> {
+    if id < u64::from(BIG) {
+        locs.push(id as u32);
+        return Ok(());
+    }
+    let k = *big_map.entry(id).or_insert_with(|| {
+        big_ids.push(id);
+        (big_ids.len() - 1) as u32
+    });
+    if k >= BIG {
+        return Err(Invalid::TooManyLocationIds.into());
+    }
+    locs.push(BIG + k);
+    Ok(())
+}
+
 fn parse_value_type(s: &mut Slice) -> Result<ValueType, DecodeError> {
     let mut vt = ValueType::default();
     while !s.done() {
@@ -162,25 +185,26 @@ fn parse_sample(
     while !s.done() {
         let key = s.varint()?;
         match (key >> 3, key & 7) {
-            (1, w @ (0 | 2)) => {
-                let locs = &mut raw.locs;
-                let big_ids = &mut raw.big_ids;
-                let big_map = &mut raw.big_map;
-                s.repeated(w, |id| {
+            (1, 0) => {
+                let id = s.varint()?;
+                push_loc(&mut raw.locs, &mut raw.big_ids, &mut raw.big_map, id)?;
+            }
+            (1, 2) => {
+                // Packed, as every writer does: a tight loop, with ids of
+                // 2^31 and up (interned) out of line.
+                let mut ids = Slice {
+                    b: s.len_delimited()?,
+                    i: 0,
+                };
+                raw.locs.reserve(ids.b.len());
+                while !ids.done() {
+                    let id = ids.varint()?;
                     if id < u64::from(BIG) {
-                        locs.push(id as u32);
+                        raw.locs.push(id as u32);
                     } else {
-                        let k = *big_map.entry(id).or_insert_with(|| {
-                            big_ids.push(id);
-                            (big_ids.len() - 1) as u32
-                        });
-                        if k >= BIG {
-                            return Err(Invalid::TooManyLocationIds.into());
-                        }
-                        locs.push(BIG + k);
+                        push_loc(&mut raw.locs, &mut raw.big_ids, &mut raw.big_map, id)?;
                     }
-                    Ok(())
-                })?;
+                }
             }
             (2, w @ (0 | 2)) => s.repeated(w, |v| {
                 values.push(v as i64);

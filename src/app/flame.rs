@@ -72,20 +72,37 @@ pub(crate) fn folded(a: FoldedArgs) -> Result<Outcome> {
 }
 
 pub(crate) fn flame(a: FlameArgs) -> Result<Outcome> {
-    let mut p = load(&a.profiles, &a.input)?;
+    let plain = a.base.is_empty() && a.filters.to_spec().is_empty();
+    let lean = if plain {
+        super::load_lean(&a.profiles, &a.input, &a.sample.resolve().0)?
+    } else {
+        None
+    };
+    let mut p = match lean {
+        Some(l) => l.profile,
+        None => load(&a.profiles, &a.input)?,
+    };
     let idx = sample_index(&p, &a.sample)?;
     let sample_type = p.sample_type_name(idx).to_string();
     let unit = p.sample_type_unit(idx).to_lowercase();
     let zero = all_zero(&p, idx);
     apply_filters(&mut p, &a.filters)?;
     let nodes = a.nodes.to_options();
-    let stacks = report::folded::folded(&p, idx, nodes);
+    // Without a base, the stacks come from a frame tree pruned as the SVG
+    // writer prunes frames (report::folded::flame_stacks).
+    let (stacks, total, any_stack) = if a.base.is_empty() {
+        let f = report::folded::flame_stacks(&p, idx, nodes, a.min_width);
+        (f.lines, f.total, f.any_stack)
+    } else {
+        let s = report::folded::folded(&p, idx, nodes);
+        let total: i64 = s.iter().map(|(_, v)| (*v).max(0)).sum();
+        let any = !s.is_empty();
+        (s, total, any)
+    };
     // A flame graph draws positive values only.
-    if !stacks.iter().any(|(_, v)| *v > 0) {
-        let negative = !stacks.is_empty();
-        return Err(nothing_to_show(&p, idx, &a.profiles, zero, negative));
+    if total <= 0 {
+        return Err(nothing_to_show(&p, idx, &a.profiles, zero, any_stack));
     }
-    let total: i64 = stacks.iter().map(|(_, v)| (*v).max(0)).sum();
     let count_name = if unit == "count" {
         "objects"
     } else {

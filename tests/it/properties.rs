@@ -339,3 +339,32 @@ fn lean_decode_gives_up_where_full_decode_fails_or_guess_is_wrong() {
     assert_eq!(lean_decode(&bytes, "1").map(|l| l.column), Some(Some(1)));
     assert!(lean_decode(b"heap profile: text", "").is_none());
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(150))]
+
+    /// The pruned frame tree of `flame_stacks` draws exactly the SVG the
+    /// full folded stacks draw, at every cut-off, with the same total.
+    #[test]
+    fn pruned_flame_stacks_draw_the_same_svg(s in lean_samples(), mw in prop::sample::select(vec![0.0, 0.1, 1.0, 5.0, 30.0])) {
+        use heapscope::render::flame::{FlameOptions, flame_svg};
+        let bytes = lean_input(&s, None);
+        let p = decode::decode_bytes(&bytes, DecodeOptions::default(), &decode::no_text_formats).unwrap();
+        let nodes = heapscope::aggregate::NodeOptions::default();
+        for idx in 0..4 {
+            let full = heapscope::report::folded::folded(&p, idx, nodes);
+            let pruned = heapscope::report::folded::flame_stacks(&p, idx, nodes, mw);
+            let total: i64 = full.iter().map(|(_, v)| (*v).max(0)).sum();
+            prop_assert_eq!(pruned.total, total);
+            prop_assert_eq!(pruned.any_stack, !full.is_empty());
+            if total <= 0 {
+                continue;
+            }
+            let o = FlameOptions { title: "t", subtitle: None, count_name: "bytes", min_width: mw };
+            let (mut a, mut b) = (Vec::new(), Vec::new());
+            flame_svg(&full, &o, &mut a).unwrap();
+            flame_svg(&pruned.lines, &o, &mut b).unwrap();
+            prop_assert!(a == b, "SVGs differ at sample type {} and min width {}", idx, mw);
+        }
+    }
+}

@@ -137,18 +137,19 @@ pub(crate) fn load_lean(
     if name == "-" || source::is_url(name) || input.symbolize_options().is_err() {
         return Ok(None);
     }
-    let Ok(f) = std::fs::File::open(name) else {
+    let Ok(mut f) = std::fs::File::open(name) else {
         return Ok(None);
     };
     if !f.metadata().is_ok_and(|m| m.is_file()) {
         return Ok(None);
     }
+    let hint = decode::gzip_size_hint(&mut f);
     let opts = DecodeOptions {
         max_input_size: input.max_input_size,
         ..Default::default()
     };
     let cols = decode::LeanColumns::Request(request);
-    let Some(mut lean) = decode::decode_reader_lean(f, opts, cols) else {
+    let Some(mut lean) = decode::decode_reader_lean(f, opts, cols, hint) else {
         return Ok(None);
     };
     let shown = source::display_name(name);

@@ -245,6 +245,7 @@ fn lean_decode(bytes: &[u8], request: &str) -> Option<decode::LeanProfile> {
         bytes,
         DecodeOptions::default(),
         decode::LeanColumns::Request(request),
+        Some(1 << 16),
     )
 }
 
@@ -296,6 +297,16 @@ fn lean_decode_merges_equal_stacks_and_drops_zeros() {
     b.sample(&["main.a", "main.main"], &[3, 30, 1, 30]);
     b.sample(&["main.b", "main.main"], &[4, 40, 0, 0]);
     let bytes = b.gzip();
+    let mut cur = std::io::Cursor::new(&bytes);
+    assert_eq!(
+        decode::gzip_size_hint(&mut cur),
+        Some(b.bytes().len() as u64)
+    );
+    assert_eq!(cur.position(), 0);
+    assert_eq!(
+        decode::gzip_size_hint(&mut std::io::Cursor::new(b.bytes())),
+        None
+    );
     let lean = lean_decode(&bytes, "").expect("lean decode");
     assert_eq!(lean.column, Some(3));
     assert_eq!(lean.profile.samples.len(), 1);

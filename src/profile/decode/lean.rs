@@ -79,12 +79,16 @@ impl LeanTotals {
 /// What a lean decode carries along while reading samples.
 pub(super) struct LeanState {
     request: Option<String>,
+    /// The caller's guess of the decompressed size, if any.
+    size_hint: Option<u64>,
     /// Decided at the first sample.
     pub(super) column: Option<usize>,
     /// Samples read, dropped or not.
     pub(super) read: usize,
-    /// Open addressing: sample index + 1 (0: empty), by the stack's hash.
-    table: Vec<u32>,
+    /// Open addressing by the stack's hash, linear probing, at most 3/4
+    /// full: the hash's high 32 bits (a tag that spares most comparisons
+    /// of stacks) above the sample index + 1 (0: empty).
+    table: Vec<u64>,
     totals: Vec<i64>,
     /// Per set of (key, str) string labels: per column Σ|v|.
     label_totals: FxHashMap<Box<[(u32, u32)]>, Vec<i64>>,
@@ -102,8 +106,9 @@ pub(super) struct LeanState {
 const SMALL_IDS: u32 = 1 << 27;
 
 impl LeanState {
-    pub(super) fn new(cols: LeanColumns<'_>) -> LeanState {
+    pub(super) fn new(cols: LeanColumns<'_>, size_hint: Option<u64>) -> LeanState {
         LeanState {
+            size_hint,
             request: match cols {
                 LeanColumns::Request(r) => Some(r.to_string()),
                 LeanColumns::All => None,
@@ -160,6 +165,20 @@ impl LeanState {
         let stride = values.len();
         if self.read == 0 {
             self.decide(p, stride);
+            if let Some(h) = self.size_hint {
+                // Room for the kept samples up front: a location id takes
+                // a byte at least, a sample far more. Growing these
+                // arrays by doubling costs a copy and fresh page faults
+                // each time with some allocators (jemalloc in the static
+                // build); what is reserved but never written costs no
+                // memory.
+                let h = usize::try_from(h).unwrap_or(usize::MAX);
+                locs.reserve((h / 4).min(u32::MAX as usize).saturating_sub(locs.len()));
+                let n = h / 128;
+                p.samples.loc_ends.reserve(n);
+                p.samples.label_ends.reserve(n);
+                p.samples.values.reserve(n.saturating_mul(stride));
+            }
         }
         self.read += 1;
         for (t, &v) in self.totals.iter_mut().zip(values) {
@@ -214,35 +233,39 @@ impl LeanState {
 
         let s = &mut p.samples;
         let n = s.loc_ends.len();
-        if (n + 1) * 2 > self.table.len() {
+        if (n + 1) * 4 > self.table.len() * 3 {
             self.grow(s, locs);
         }
         let stack = &locs[start..];
         let mask = self.table.len() - 1;
-        let mut slot = hash(stack) as usize & mask;
+        let h = hash(stack);
+        let tag = h >> 32;
+        let mut slot = h as usize & mask;
         loop {
             let e = self.table[slot];
             if e == 0 {
                 break;
             }
-            let j = (e - 1) as usize;
-            let js = if j == 0 {
-                0
-            } else {
-                s.loc_ends[j - 1] as usize
-            };
-            let je = s.loc_ends[j] as usize;
-            if locs[js..je] == *stack {
-                let old = &mut s.values[j * stride..(j + 1) * stride];
-                if let Some(sum) = merged(old, values) {
-                    old.copy_from_slice(&sum[..stride]);
-                    locs.truncate(start);
-                    return;
+            if e >> 32 == tag {
+                let j = (e as u32 - 1) as usize;
+                let js = if j == 0 {
+                    0
+                } else {
+                    s.loc_ends[j - 1] as usize
+                };
+                let je = s.loc_ends[j] as usize;
+                if locs[js..je] == *stack {
+                    let old = &mut s.values[j * stride..(j + 1) * stride];
+                    if let Some(sum) = merged(old, values) {
+                        old.copy_from_slice(&sum[..stride]);
+                        locs.truncate(start);
+                        return;
+                    }
                 }
             }
             slot = (slot + 1) & mask;
         }
-        self.table[slot] = n as u32 + 1;
+        self.table[slot] = tag << 32 | (n as u64 + 1);
         s.loc_ends.push(locs.len() as u32);
         s.label_ends.push(0);
         s.values.extend_from_slice(values);
@@ -256,11 +279,12 @@ impl LeanState {
         let mut start = 0;
         for (j, &end) in s.loc_ends.iter().enumerate() {
             let end = end as usize;
-            let mut slot = hash(&locs[start..end]) as usize & mask;
+            let h = hash(&locs[start..end]);
+            let mut slot = h as usize & mask;
             while self.table[slot] != 0 {
                 slot = (slot + 1) & mask;
             }
-            self.table[slot] = j as u32 + 1;
+            self.table[slot] = (h >> 32) << 32 | (j as u64 + 1);
             start = end;
         }
     }

@@ -167,25 +167,30 @@ fn decode_stream<R: BufRead>(
 /// profile, or names its default sample type only after the samples and
 /// so makes the column guessed at the first sample wrong: the caller then
 /// decodes it in full, which also reports what is wrong with it.
+///
+/// `size_hint`, the decompressed size if known (a gzip file's trailer
+/// says it), sizes the sample arrays up front.
 pub fn decode_reader_lean<R: Read + Send>(
     r: R,
     opts: DecodeOptions,
     cols: LeanColumns<'_>,
+    size_hint: Option<u64>,
 ) -> Option<LeanProfile> {
+    let size_hint = size_hint.map(|h| h.min(opts.max_input_size));
     let mut br = BufReader::with_capacity(256 * 1024, r);
     let head = br.fill_buf().ok()?;
     if head.is_empty() {
         return None;
     }
     if !is_gzip(head) {
-        decode_lean_stream(br, opts, false, cols)
+        decode_lean_stream(br, opts, false, cols, size_hint)
     } else if opts.parallel {
         input::with_parallel_inflate(br, |inflated| {
-            decode_lean_stream(inflated, opts, true, cols)
+            decode_lean_stream(inflated, opts, true, cols, size_hint)
         })
     } else {
         let gz = BufReader::with_capacity(256 * 1024, MultiGzDecoder::new(br));
-        decode_lean_stream(gz, opts, true, cols)
+        decode_lean_stream(gz, opts, true, cols, size_hint)
     }
 }
 
@@ -194,13 +199,14 @@ fn decode_lean_stream<R: BufRead>(
     opts: DecodeOptions,
     gzipped: bool,
     cols: LeanColumns<'_>,
+    size_hint: Option<u64>,
 ) -> Option<LeanProfile> {
     let mut input = Input::new(r, opts.max_input_size, gzipped);
     let head = input.fill().ok()?;
     if head.is_empty() || head.starts_with(b"\x7fELF") || sniff(head) == Sniff::Text {
         return None;
     }
-    let raw = parse_top(&mut input, Some(lean::LeanState::new(cols))).ok()?;
+    let raw = parse_top(&mut input, Some(lean::LeanState::new(cols, size_hint))).ok()?;
     let (p, state) = raw.finish_lean().ok()?;
     state?.finish(p)
 }
@@ -217,4 +223,27 @@ pub fn sniff(head: &[u8]) -> Sniff {
         .iter()
         .all(|&b| b == b'\n' || b == b'\r' || b == b'\t' || (0x20..0x7f).contains(&b) || b >= 0x80);
     if text { Sniff::Text } else { Sniff::Proto }
+}
+
+/// The decompressed size a gzip file's trailer gives (ISIZE: of its last
+/// member, modulo 4 GiB), to size arrays up front; `None` if `f` is not
+/// gzip or cannot seek. Leaves `f` at its start.
+pub fn gzip_size_hint<F: Read + std::io::Seek>(f: &mut F) -> Option<u64> {
+    use std::io::SeekFrom;
+    let mut head = [0u8; 2];
+    let mut tail = [0u8; 4];
+    let r = (|| -> std::io::Result<bool> {
+        f.read_exact(&mut head)?;
+        if !is_gzip(&head) {
+            return Ok(false);
+        }
+        f.seek(SeekFrom::End(-4))?;
+        f.read_exact(&mut tail)?;
+        Ok(true)
+    })();
+    f.seek(SeekFrom::Start(0)).ok()?;
+    match r {
+        Ok(true) => Some(u64::from(u32::from_le_bytes(tail))),
+        _ => None,
+    }
 }

@@ -158,6 +158,35 @@ pub(crate) fn load_lean(
     Ok(Some(lean))
 }
 
+/// Loads for a report that only sums one sample type over stacks (top,
+/// tree, peek, graph): leanly when nothing needs the samples themselves
+/// (one file, no base, no filters), else as [`load_with_base`]. Returns
+/// the profile and a function giving pprof's total (`computeTotal`) of the
+/// full profile for a sample index.
+pub(crate) fn load_for_aggregate(
+    names: &[String],
+    base: &BaseArgs,
+    filters: &crate::cli::FilterArgs,
+    input: &InputArgs,
+    request: &str,
+) -> Result<(Profile, impl Fn(&Profile, usize) -> i64)> {
+    let plain = base.base.is_empty() && base.diff_base.is_empty() && filters.to_spec().is_empty();
+    let lean = if plain {
+        load_lean(names, input, request)?
+    } else {
+        None
+    };
+    let (p, totals) = match lean {
+        Some(l) => (l.profile, Some(l.totals)),
+        None => (load_with_base(names, base, input)?, None),
+    };
+    let total = move |p: &Profile, idx: usize| match &totals {
+        Some(t) => t.total(idx),
+        None => crate::report::compute_total(p, idx),
+    };
+    Ok((p, total))
+}
+
 /// Reads several profiles and merges them as pprof does.
 pub fn load(names: &[String], input: &InputArgs) -> Result<Profile> {
     input.symbolize_options().map_err(anyhow::Error::msg)?;

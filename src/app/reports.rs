@@ -30,13 +30,27 @@ fn table_free(format: Format, command: &str) -> Result<()> {
 }
 
 pub(super) fn prepare(profiles: &[String], c: &ReportInput) -> Result<Prepared> {
-    let mut p = load_with_base(profiles, &c.base, &c.input)?;
+    prepare_as(profiles, c, false)
+}
+
+/// [`prepare`]; `aggregate`: for a report that only sums the sample type
+/// over stacks (tree, peek), which may load leanly.
+fn prepare_as(profiles: &[String], c: &ReportInput, aggregate: bool) -> Result<Prepared> {
     let (req, warnings) = c.sample.resolve();
+    let (mut p, total_of) = if aggregate {
+        let (p, t) = super::load_for_aggregate(profiles, &c.base, &c.filters, &c.input, &req)?;
+        (p, Some(t))
+    } else {
+        (load_with_base(profiles, &c.base, &c.input)?, None)
+    };
     for w in warnings {
         eprintln!("{w}");
     }
     let idx = profile::sample_index(&p, &req).map_err(anyhow::Error::msg)?;
-    let total = report::compute_total(&p, idx);
+    let total = match total_of {
+        Some(t) => t(&p, idx),
+        None => report::compute_total(&p, idx),
+    };
     let spec = apply_filters(&mut p, &c.filters)?;
     Ok(Prepared {
         p,
@@ -88,7 +102,7 @@ fn run_tree(
     command: &str,
 ) -> Result<Outcome> {
     table_free(c.format, command)?;
-    let x = prepare(profiles, c)?;
+    let x = prepare_as(profiles, c, true)?;
     o.sample_index = x.idx;
     o.unit = c.unit.clone();
     let r = report::tree::tree(&x.p, &o, x.total, &x.spec.header_lines())?;

@@ -1,24 +1,15 @@
 //! `heapscope top`: pprof's `-top`.
 
 use super::filtering::apply_filters;
-use super::{Outcome, load_with_base, write_report};
+use super::{Outcome, write_report};
 use crate::cli::{Format, TopArgs};
 use crate::{profile, render, report};
 use anyhow::Result;
 
 pub(crate) fn run(a: TopArgs) -> Result<Outcome> {
     let (req, warnings) = a.sample.resolve();
-    let plain =
-        a.base.base.is_empty() && a.base.diff_base.is_empty() && a.filters.to_spec().is_empty();
-    let lean = if plain {
-        super::load_lean(&a.profiles, &a.input, &req)?
-    } else {
-        None
-    };
-    let (mut p, lean_total) = match lean {
-        Some(l) => (l.profile, Some(l.totals)),
-        None => (load_with_base(&a.profiles, &a.base, &a.input)?, None),
-    };
+    let (mut p, total_of) =
+        super::load_for_aggregate(&a.profiles, &a.base, &a.filters, &a.input, &req)?;
     for w in warnings {
         eprintln!("{w}");
     }
@@ -26,7 +17,7 @@ pub(crate) fn run(a: TopArgs) -> Result<Outcome> {
         .map_err(|e| anyhow::anyhow!("{}: {e}", super::shown_names(&a.profiles)))?;
     let mut o = a.to_options();
     o.sample_index = idx;
-    let total = lean_total.map_or_else(|| report::compute_total(&p, idx), |t| t.total(idx));
+    let total = total_of(&p, idx);
     let spec = apply_filters(&mut p, &a.filters)?;
     let mut r = report::top_with_total(&p, &o, total);
     r.profile_labels.extend(spec.header_lines());

@@ -12,9 +12,10 @@
 //! - a second copy of a stack already read: samples with equal stacks are
 //!   merged, their values added column by column (only when no value
 //!   changes sign, so every sum of absolute values stays the same),
-//! - labels: pprof's `computeTotal` is the one thing that reads them (the
-//!   `pprof::base` label), and it is computed here over every sample read,
-//!   per column and per set of string labels.
+//! - labels: for top, tree, peek and flame, pprof's `computeTotal` is the
+//!   one thing that reads them (the `pprof::base` label), and it is
+//!   computed here over every sample read, per column and per set of
+//!   string labels. (`graph` draws tag nodes from labels: not lean.)
 //!
 //! The column is known only from the request and the sample types, and
 //! profile.proto may name the default sample type after the samples; the

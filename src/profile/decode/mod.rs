@@ -161,7 +161,7 @@ fn decode_stream<R: BufRead>(
     raw.finish()
 }
 
-/// Decodes a profile.proto input leanly (see [`lean`](self::lean)):
+/// Decodes a profile.proto input leanly (see [`LeanProfile`]):
 /// without labels, only the samples with a value in the requested column,
 /// equal stacks merged. `None` when the input is text, is not a valid
 /// profile, or names its default sample type only after the samples and

@@ -349,6 +349,11 @@ fn lean_decode_gives_up_where_full_decode_fails_or_guess_is_wrong() {
     );
     assert_eq!(lean_decode(&bytes, "1").map(|l| l.column), Some(Some(1)));
     assert!(lean_decode(b"heap profile: text", "").is_none());
+    // samples but no sample types: refused in full, even if all are zero
+    let mut b = Builder::new(&[]);
+    b.sample(&["main.a"], &[0]);
+    assert!(lean_decode(&b.gzip(), "").is_none());
+    assert!(lean_decode(&b.gzip(), "0").is_none());
 }
 
 proptest! {

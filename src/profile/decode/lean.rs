@@ -313,7 +313,13 @@ impl LeanState {
                 return None;
             }
         }
+        // What the full decode checks of samples that may all have been
+        // dropped here: label strings, and one value per sample type.
         if self.max_label_str as usize >= profile.strings.len() {
+            return None;
+        }
+        let types = profile.sample_types.len();
+        if self.read > 0 && (types == 0 || self.totals.len() != types) {
             return None;
         }
         let stride = profile.sample_types.len();

@@ -633,21 +633,21 @@ const NO_NODE: u32 = u32::MAX;
 /// no edges then cost nothing in the pass, and a location with no kept
 /// frame one lookup.
 struct KeptFrames {
-    start: Vec<u32>,
+    /// Per location: its range of `frames` and its innermost kept node
+    /// (one entry, so the walk loads one cache line per frame).
+    locs: Vec<[u32; 3]>,
     frames: Vec<(u32, u32, bool)>,
-    last: Vec<u32>,
 }
 
 impl KeptFrames {
     fn new(t: &NodeTable, kept: Option<&[bool]>, into: &[bool]) -> KeptFrames {
         let nlocs = t.loc_start.len().saturating_sub(1);
         let mut k = KeptFrames {
-            start: Vec::with_capacity(nlocs + 1),
+            locs: Vec::with_capacity(nlocs),
             frames: Vec::new(),
-            last: Vec::with_capacity(nlocs),
         };
         for loc in 0..nlocs {
-            k.start.push(k.frames.len() as u32);
+            let start = k.frames.len() as u32;
             let nodes = t.nodes_of(loc);
             let last = nodes.len() - 1;
             let mut prev = NO_NODE;
@@ -659,9 +659,8 @@ impl KeptFrames {
                     prev = node;
                 }
             }
-            k.last.push(prev);
+            k.locs.push([start, k.frames.len() as u32, prev]);
         }
-        k.start.push(k.frames.len() as u32);
         k
     }
 }
@@ -725,11 +724,11 @@ fn in_edges_range(
         let mut parent = NO_NODE;
         for &loc in locs.iter().rev() {
             let l = loc.0 as usize;
-            let innermost = kf.last[l];
+            let [a, b, innermost] = kf.locs[l];
             if innermost == NO_NODE {
                 continue;
             }
-            let (a, b) = (kf.start[l] as usize, kf.start[l + 1] as usize);
+            let (a, b) = (a as usize, b as usize);
             for (f, &(node, caller, inline)) in (a..b).zip(&kf.frames[a..b]) {
                 let eid = if caller != NO_NODE {
                     if caller == node {

@@ -70,20 +70,40 @@ pub fn folded(a: FoldedRequest) -> Result<Outcome> {
 
 pub fn flame(a: FlameRequest) -> Result<Outcome> {
     let s = &a.selection;
-    let mut p = load(&s.profiles, &s.input)?;
+    let plain = a.against.is_empty()
+        && s.bases.base.is_empty()
+        && s.bases.diff_base.is_empty()
+        && s.filters.is_empty();
+    let lean = if plain {
+        super::load_lean(&s.profiles, &s.input, &s.sample.index)?
+    } else {
+        None
+    };
+    let mut p = match lean {
+        Some(l) => l.profile,
+        None => load(&s.profiles, &s.input)?,
+    };
     let idx = sample_index(&p, &s.sample)?;
     let sample_type = p.sample_type_name(idx).to_string();
     let unit = p.sample_type_unit(idx).to_lowercase();
     let zero = all_zero(&p, idx);
     apply_filters(&mut p, &s.filters)?;
     let nodes = a.nodes;
-    let stacks = report::folded::folded(&p, idx, nodes);
+    // Without a base, the stacks come from a frame tree pruned as the SVG
+    // writer prunes frames (report::folded::flame_stacks).
+    let (stacks, total, any_stack) = if a.against.is_empty() {
+        let f = report::folded::flame_stacks(&p, idx, nodes, a.min_width);
+        (f.lines, f.total, f.any_stack)
+    } else {
+        let st = report::folded::folded(&p, idx, nodes);
+        let total: i64 = st.iter().map(|(_, v)| (*v).max(0)).sum();
+        let any = !st.is_empty();
+        (st, total, any)
+    };
     // A flame graph draws positive values only.
-    if !stacks.iter().any(|(_, v)| *v > 0) {
-        let negative = !stacks.is_empty();
-        return Err(nothing_to_show(&p, idx, &s.profiles, zero, negative));
+    if total <= 0 {
+        return Err(nothing_to_show(&p, idx, &s.profiles, zero, any_stack));
     }
-    let total: i64 = stacks.iter().map(|(_, v)| (*v).max(0)).sum();
     let count_name = if unit == "count" {
         "objects"
     } else {

@@ -37,6 +37,7 @@ pub use trend::run as trend;
 pub use watch::run as watch;
 pub use web::run as web;
 
+use crate::filter::FilterSpec;
 use crate::options::{Bases, InputOptions};
 use crate::profile::decode::{self, DecodeOptions};
 use crate::profile::{Profile, legacy, merge, prune};
@@ -113,6 +114,70 @@ pub(crate) fn symbolize_quietly(p: &mut Profile, input: &InputOptions) -> Result
         }
     }
     Ok(sym::symbolize(p, &o))
+}
+
+/// Loads one profile file leanly for an aggregate report of the sample
+/// type `request` asks for (see `profile::decode::lean`), symbolized and
+/// pruned as [`load_opened`] does. `None`: load it in full instead (more
+/// than one profile, standard input, a URL, or what the lean decode gives
+/// up on).
+pub(crate) fn load_lean(
+    names: &[String],
+    input: &InputOptions,
+    request: &str,
+) -> Result<Option<decode::LeanProfile>> {
+    let [name] = names else { return Ok(None) };
+    if name == "-" || source::is_url(name) {
+        return Ok(None);
+    }
+    let Ok(mut f) = std::fs::File::open(name) else {
+        return Ok(None);
+    };
+    if !f.metadata().is_ok_and(|m| m.is_file()) {
+        return Ok(None);
+    }
+    let hint = decode::gzip_size_hint(&mut f);
+    let opts = DecodeOptions {
+        max_input_size: input.max_input_size,
+        ..Default::default()
+    };
+    let cols = decode::LeanColumns::Request(request);
+    let Some(mut lean) = decode::decode_reader_lean(f, opts, cols, hint) else {
+        return Ok(None);
+    };
+    let shown = source::display_name(name);
+    symbolize_profile(&mut lean.profile, shown, input)?;
+    prune::remove_uninteresting(&mut lean.profile).with_context(|| shown.to_string())?;
+    Ok(Some(lean))
+}
+
+/// Loads for a report that only sums one sample type over stacks (top,
+/// tree, peek, graph): leanly when nothing needs the samples themselves
+/// (one file, no base, no filters), else as [`load_with_base`]. Returns
+/// the profile and a function giving pprof's total (`computeTotal`) of the
+/// full profile for a sample index.
+pub(crate) fn load_for_aggregate(
+    names: &[String],
+    base: &Bases,
+    filters: &FilterSpec,
+    input: &InputOptions,
+    request: &str,
+) -> Result<(Profile, impl Fn(&Profile, usize) -> i64)> {
+    let plain = base.base.is_empty() && base.diff_base.is_empty() && filters.is_empty();
+    let lean = if plain {
+        load_lean(names, input, request)?
+    } else {
+        None
+    };
+    let (p, totals) = match lean {
+        Some(l) => (l.profile, Some(l.totals)),
+        None => (load_with_base(names, base, input)?, None),
+    };
+    let total = move |p: &Profile, idx: usize| match &totals {
+        Some(t) => t.total(idx),
+        None => crate::report::compute_total(p, idx),
+    };
+    Ok((p, total))
 }
 
 /// Reads several profiles and merges them as pprof does.

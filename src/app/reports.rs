@@ -33,10 +33,34 @@ pub(super) fn table_free(format: Format, command: &str) -> Result<()> {
 /// Loads the profiles with their bases, picks the sample index, takes
 /// the total, then applies the filters.
 pub(super) fn prepare(s: &Selection) -> Result<Prepared> {
-    let mut p = load_with_base(&s.profiles, &s.bases, &s.input)?;
+    prepare_as(s, false)
+}
+
+/// [`prepare`] for a report that only sums the sample type over stacks
+/// (top, tree, peek), which may load leanly (`load_for_aggregate`).
+pub(super) fn prepare_aggregate(s: &Selection) -> Result<Prepared> {
+    prepare_as(s, true)
+}
+
+fn prepare_as(s: &Selection, aggregate: bool) -> Result<Prepared> {
+    let (mut p, total_of) = if aggregate {
+        let (p, t) = super::load_for_aggregate(
+            &s.profiles,
+            &s.bases,
+            &s.filters,
+            &s.input,
+            &s.sample.index,
+        )?;
+        (p, Some(t))
+    } else {
+        (load_with_base(&s.profiles, &s.bases, &s.input)?, None)
+    };
     let idx = profile::sample_index(&p, s.sample.announce())
         .map_err(|e| anyhow!("{}: {e}", shown_names(&s.profiles)))?;
-    let total = report::compute_total(&p, idx);
+    let total = match &total_of {
+        Some(t) => t(&p, idx),
+        None => report::compute_total(&p, idx),
+    };
     apply_filters(&mut p, &s.filters)?;
     Ok(Prepared { p, idx, total })
 }
@@ -82,7 +106,7 @@ pub fn tree(a: TreeRequest) -> Result<Outcome> {
         o.symbol =
             Some(regex::Regex::new(rx).with_context(|| format!("parsing argument regexp {rx}"))?);
     }
-    let x = prepare(&a.selection)?;
+    let x = prepare_aggregate(&a.selection)?;
     o.sample_index = x.idx;
     o.unit = a.output.unit.clone();
     let r = report::tree::tree(&x.p, &o, x.total, &a.selection.filters.header_lines())?;

@@ -1,13 +1,13 @@
 //! `heapscope top`: pprof's `-top`.
 
-use super::reports::prepare;
+use super::reports::prepare_aggregate;
 use super::{Outcome, write_report};
 use crate::options::{Format, TopRequest};
 use crate::{render, report};
 use anyhow::Result;
 
 pub fn run(a: TopRequest) -> Result<Outcome> {
-    let x = prepare(&a.selection)?;
+    let x = prepare_aggregate(&a.selection)?;
     let mut o = a.options;
     o.sample_index = x.idx;
     let mut r = report::top_with_total(&x.p, &o, x.total);

@@ -65,3 +65,166 @@ pub fn differential(before: &[(String, i64)], after: &[(String, i64)]) -> Vec<(S
     out.sort();
     out
 }
+
+/// What a flame graph of one profile draws, from a pruned frame tree:
+/// `folded` for big profiles builds one string per stack (hundreds of
+/// megabytes) only for the SVG writer to drop most frames as too narrow.
+#[derive(Debug, Default)]
+pub struct FlameStacks {
+    /// Folded lines of positive value, sorted. Whole for every frame that
+    /// can be drawn; a subtree too narrow to draw any of its frames is one
+    /// line for all of it.
+    pub lines: Vec<(String, i64)>,
+    /// Σ of the positive folded values: the graph's total.
+    pub total: i64,
+    /// Whether any folded stack is non-zero (`folded` would print a line).
+    pub any_stack: bool,
+}
+
+/// The folded stacks of `folded`, as the flame graph writer (inferno) will
+/// draw them with frames narrower than `min_width` percent of the total
+/// left out.
+///
+/// inferno sorts the lines and merges runs of equal frames; the lines of
+/// one frame's callees (`P;...`) form one run whatever the other lines
+/// are, so a run whose total is below the cut-off can be replaced by one
+/// line `P;C total` (`C` one of the callees): the frames inferno builds at
+/// `P` and above keep their widths, and those below are as invisible as
+/// before.
+pub fn flame_stacks(
+    p: &Profile,
+    sample_index: usize,
+    nodes: NodeOptions,
+    min_width: f64,
+) -> FlameStacks {
+    let table = aggregate::node_table(p, nodes);
+    // One id per distinct name: equal names are one frame for inferno.
+    let mut ids: FxHashMap<String, u32> = FxHashMap::default();
+    let mut names: Vec<String> = Vec::new();
+    let name_of: Vec<u32> = table
+        .infos
+        .iter()
+        .map(|i| {
+            let n = i.printable_name().replace(';', ":");
+            *ids.entry(n).or_insert_with_key(|n| {
+                names.push(n.clone());
+                (names.len() - 1) as u32
+            })
+        })
+        .collect();
+    drop(ids);
+
+    // The frame tree: node 0 is the root (the empty stack).
+    let mut parent: Vec<u32> = vec![0];
+    let mut name: Vec<u32> = vec![u32::MAX];
+    let mut value: Vec<i64> = vec![0];
+    let mut child: FxHashMap<u64, u32> = FxHashMap::default();
+    // The previous sample's path: consecutive samples share callers.
+    let mut prev: Vec<(u32, u32)> = Vec::new();
+    for s in p.samples.iter() {
+        let v = s.values[sample_index];
+        if v == 0 {
+            continue;
+        }
+        let mut cur = 0u32;
+        let mut depth = 0usize;
+        let mut same = true;
+        for loc in s.locs.iter().rev() {
+            for &n in table.nodes_of(loc.0 as usize).iter().rev() {
+                let nm = name_of[n as usize];
+                if same && prev.get(depth).is_some_and(|&(pn, _)| pn == nm) {
+                    cur = prev[depth].1;
+                } else {
+                    same = false;
+                    let key = u64::from(cur) << 32 | u64::from(nm);
+                    cur = *child.entry(key).or_insert_with(|| {
+                        parent.push(cur);
+                        name.push(nm);
+                        value.push(0);
+                        (parent.len() - 1) as u32
+                    });
+                    prev.truncate(depth);
+                    prev.push((nm, cur));
+                }
+                depth += 1;
+            }
+        }
+        prev.truncate(depth);
+        if cur != 0 {
+            value[cur as usize] = value[cur as usize].wrapping_add(v);
+        }
+    }
+    drop(child);
+
+    let n = parent.len();
+    let mut out = FlameStacks {
+        any_stack: value[1..].iter().any(|&v| v != 0),
+        ..Default::default()
+    };
+    // Positive values, and their sums over subtrees (children come after
+    // their parents).
+    let pos: Vec<i64> = value.iter().map(|&v| v.max(0)).collect();
+    let mut sub = pos.clone();
+    for i in (1..n).rev() {
+        let par = parent[i] as usize;
+        sub[par] = sub[par].wrapping_add(sub[i]);
+    }
+    out.total = sub[0];
+    if out.total <= 0 {
+        return out;
+    }
+    // inferno's cut-off: a frame narrower than this (in value) is left out.
+    let cutoff = min_width / (100.0 / out.total as f64);
+    // Children lists.
+    let mut start = vec![0u32; n + 1];
+    for &par in &parent[1..] {
+        start[par as usize + 1] += 1;
+    }
+    for i in 0..n {
+        start[i + 1] += start[i];
+    }
+    let mut kids = vec![0u32; n.saturating_sub(1)];
+    let mut fill = start.clone();
+    for (i, &par) in parent.iter().enumerate().skip(1) {
+        kids[fill[par as usize] as usize] = i as u32;
+        fill[par as usize] += 1;
+    }
+    let kids_of = |i: usize| &kids[start[i] as usize..start[i + 1] as usize];
+
+    // Depth first; `path` holds the current node's stack.
+    let mut path = String::new();
+    let mut todo: Vec<(u32, usize)> = kids_of(0).iter().rev().map(|&k| (k, 0)).collect();
+    while let Some((i, len)) = todo.pop() {
+        // As `folded` joins names: a separator after a non-empty prefix.
+        let i = i as usize;
+        if sub[i] == 0 {
+            continue;
+        }
+        path.truncate(len);
+        if len != 0 {
+            path.push(';');
+        }
+        path.push_str(&names[name[i] as usize]);
+        if pos[i] > 0 {
+            out.lines.push((path.clone(), pos[i]));
+        }
+        let below = sub[i].wrapping_sub(pos[i]);
+        if below <= 0 {
+            continue;
+        }
+        if (below as f64) < cutoff {
+            let c = kids_of(i).iter().find(|&&k| sub[k as usize] > 0).copied();
+            if let Some(c) = c {
+                out.lines.push((
+                    format!("{path};{}", names[name[c as usize] as usize]),
+                    below,
+                ));
+                continue;
+            }
+        }
+        let plen = path.len();
+        todo.extend(kids_of(i).iter().rev().map(|&k| (k, plen)));
+    }
+    out.lines.sort();
+    out
+}

@@ -195,3 +195,192 @@ fn parallel_passes_match_the_sequential_graph() {
     }
     assert_eq!(n, g.edges.len());
 }
+
+// ---- lean decoding (profile::decode::lean): `top` reads big profiles
+// without labels, zero samples or repeated stacks, and must report exactly
+// what the full decode reports.
+
+/// Random samples with repeated stacks, zeros, negative values and, on
+/// some, the `pprof::base` label (then pprof's total counts those only).
+fn lean_input(s: &[(Vec<usize>, [i64; 4], bool)], default_type: Option<usize>) -> Vec<u8> {
+    let mut b = Builder::default();
+    for (stack, vals, base) in s {
+        let names: Vec<&str> = stack.iter().map(|&i| NAMES[i]).collect();
+        b.sample(&names, vals);
+        let (k, v, n) = (b.s("pprof::base"), b.s("true"), b.s("bytes"));
+        let labels = &mut b.p.sample.last_mut().unwrap().label;
+        labels.push(heapscope::proto::Label {
+            key: n,
+            num: vals[1],
+            ..Default::default()
+        });
+        if *base {
+            labels.push(heapscope::proto::Label {
+                key: k,
+                str: v,
+                ..Default::default()
+            });
+        }
+    }
+    if let Some(t) = default_type {
+        // written after the samples, as pprof itself writes profiles
+        b.p.default_sample_type = b.p.sample_type[t].r#type;
+    }
+    b.gzip()
+}
+
+fn lean_samples() -> impl Strategy<Value = Vec<(Vec<usize>, [i64; 4], bool)>> {
+    prop::collection::vec(
+        (
+            prop::collection::vec(0..3usize, 1..4),
+            [-2i64..4, -2i64..4, 0i64..3, 0i64..3],
+            prop::bool::weighted(0.2),
+        ),
+        1..40,
+    )
+}
+
+fn lean_decode(bytes: &[u8], request: &str) -> Option<decode::LeanProfile> {
+    decode::decode_reader_lean(
+        bytes,
+        DecodeOptions::default(),
+        decode::LeanColumns::Request(request),
+        Some(1 << 16),
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// Lean and full decodes give the same `top` (trimmed and untrimmed)
+    /// and the same total, for every way of asking for a sample type; a
+    /// lean decode keeps no more samples than the full one and no labels.
+    #[test]
+    fn lean_decode_reports_what_full_decode_reports(s in lean_samples(), dt in prop::option::of(0usize..4)) {
+        let bytes = lean_input(&s, dt);
+        let full = decode::decode_bytes(&bytes, DecodeOptions::default(), &decode::no_text_formats).unwrap();
+        for req in ["", "0", "1", "2", "3", "alloc_space", "inuse_objects", "space"] {
+            let Ok(idx) = heapscope::profile::sample_index(&full, req) else { continue };
+            let Some(lean) = lean_decode(&bytes, req) else {
+                // only a default type named after the samples defeats the guess
+                prop_assert!(req.is_empty() && dt.is_some_and(|t| t != 3), "gave up on {req:?}");
+                continue;
+            };
+            prop_assert_eq!(heapscope::profile::sample_index(&lean.profile, req), Ok(idx));
+            prop_assert_eq!(lean.totals.total(idx), report::compute_total(&full, idx), "total of {}", req);
+            prop_assert!(lean.profile.samples.len() <= full.samples.len());
+            prop_assert!(lean.profile.samples.labels.is_empty());
+            prop_assert_eq!(heapscope::profile::check_valid(&lean.profile), Ok(()));
+            for trim in [false, true] {
+                let mut o = TopOptions { sample_index: idx, ..Default::default() };
+                if !trim {
+                    o.no_trim();
+                }
+                let total = report::compute_total(&full, idx);
+                let a = report::top_with_total(&full, &o, total);
+                let b = report::top_with_total(&lean.profile, &o, lean.totals.total(idx));
+                prop_assert_eq!(a.rows, b.rows, "request {:?}", req);
+                prop_assert_eq!(a.dropped_nodes, b.dropped_nodes);
+                prop_assert_eq!(a.shown_total, b.shown_total);
+            }
+        }
+    }
+}
+
+/// Equal stacks are merged and zero samples of the column dropped; the
+/// other columns are summed, not lost, over the merged samples.
+#[test]
+fn lean_decode_merges_equal_stacks_and_drops_zeros() {
+    let mut b = Builder::default();
+    b.sample(&["main.a", "main.main"], &[1, 10, 1, 10]);
+    b.sample(&["main.a", "main.main"], &[2, 20, 0, 0]);
+    b.sample(&["main.a", "main.main"], &[3, 30, 1, 30]);
+    b.sample(&["main.b", "main.main"], &[4, 40, 0, 0]);
+    let bytes = b.gzip();
+    let mut cur = std::io::Cursor::new(&bytes);
+    assert_eq!(
+        decode::gzip_size_hint(&mut cur),
+        Some(b.bytes().len() as u64)
+    );
+    assert_eq!(cur.position(), 0);
+    assert_eq!(
+        decode::gzip_size_hint(&mut std::io::Cursor::new(b.bytes())),
+        None
+    );
+    let lean = lean_decode(&bytes, "").expect("lean decode");
+    assert_eq!(lean.column, Some(3));
+    assert_eq!(lean.profile.samples.len(), 1);
+    assert_eq!(lean.profile.samples.values, vec![4, 40, 2, 40]);
+    assert_eq!(lean.totals.total(0), 10);
+    let all = lean_decode(&bytes, "alloc_space").expect("lean decode");
+    assert_eq!(
+        all.column, None,
+        "a name is matched only after the string table"
+    );
+    assert_eq!(all.profile.samples.len(), 2);
+    // values of opposite signs are not merged (|a| + |b| != |a + b|)
+    let mut b = Builder::default();
+    b.sample(&["main.a"], &[1, 1, 1, 5]);
+    b.sample(&["main.a"], &[1, 1, 1, -5]);
+    let lean = lean_decode(&b.gzip(), "3").expect("lean decode");
+    assert_eq!(lean.profile.samples.len(), 2);
+}
+
+/// A lean decode gives up (and the caller decodes in full) on what a full
+/// decode refuses, even in a sample it would drop, and on a guess that the
+/// end of the profile proves wrong.
+#[test]
+fn lean_decode_gives_up_where_full_decode_fails_or_guess_is_wrong() {
+    let mut b = Builder::default();
+    b.sample(&["main.a", "main.main"], &[1, 10, 1, 10]);
+    let mut bytes = b.bytes();
+    // one more sample, at an unknown location 999, with inuse_space 0
+    bytes.extend_from_slice(&[0x12, 0x0a, 0x0a, 0x02, 0xe7, 0x07, 0x12, 0x04, 1, 1, 1, 0]);
+    let full = decode::decode_bytes(&bytes, DecodeOptions::default(), &decode::no_text_formats);
+    assert!(full.is_err(), "{full:?}");
+    assert!(lean_decode(&bytes, "").is_none());
+    assert!(lean_decode(&bytes, "0").is_none());
+
+    b.p.default_sample_type = b.p.sample_type[1].r#type;
+    let bytes = b.gzip();
+    assert!(
+        lean_decode(&bytes, "").is_none(),
+        "guessed the last type, the default is alloc_space"
+    );
+    assert_eq!(lean_decode(&bytes, "1").map(|l| l.column), Some(Some(1)));
+    assert!(lean_decode(b"heap profile: text", "").is_none());
+    // samples but no sample types: refused in full, even if all are zero
+    let mut b = Builder::new(&[]);
+    b.sample(&["main.a"], &[0]);
+    assert!(lean_decode(&b.gzip(), "").is_none());
+    assert!(lean_decode(&b.gzip(), "0").is_none());
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(150))]
+
+    /// The pruned frame tree of `flame_stacks` draws exactly the SVG the
+    /// full folded stacks draw, at every cut-off, with the same total.
+    #[test]
+    fn pruned_flame_stacks_draw_the_same_svg(s in lean_samples(), mw in prop::sample::select(vec![0.0, 0.1, 1.0, 5.0, 30.0])) {
+        use heapscope::render::flame::{FlameOptions, flame_svg};
+        let bytes = lean_input(&s, None);
+        let p = decode::decode_bytes(&bytes, DecodeOptions::default(), &decode::no_text_formats).unwrap();
+        let nodes = heapscope::aggregate::NodeOptions::default();
+        for idx in 0..4 {
+            let full = heapscope::report::folded::folded(&p, idx, nodes);
+            let pruned = heapscope::report::folded::flame_stacks(&p, idx, nodes, mw);
+            let total: i64 = full.iter().map(|(_, v)| (*v).max(0)).sum();
+            prop_assert_eq!(pruned.total, total);
+            prop_assert_eq!(pruned.any_stack, !full.is_empty());
+            if total <= 0 {
+                continue;
+            }
+            let o = FlameOptions { title: "t", subtitle: None, count_name: "bytes", min_width: mw };
+            let (mut a, mut b) = (Vec::new(), Vec::new());
+            flame_svg(&full, &o, &mut a).unwrap();
+            flame_svg(&pruned.lines, &o, &mut b).unwrap();
+            prop_assert!(a == b, "SVGs differ at sample type {} and min width {}", idx, mw);
+        }
+    }
+}

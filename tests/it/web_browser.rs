@@ -1228,8 +1228,10 @@ fn graph_is_readable_and_zooms() {
         json!("fit")
     );
     b.screenshot("graph-fit");
-    b.eval("location.reload()");
-    b.wait_for("document.body && document.body.getAttribute('data-ready') === '1' && document.querySelector('#callgraph g.node') !== null");
+    // A mark on the old document tells it from the reloaded one (the old
+    // one is still "ready" until the navigation replaces it).
+    b.eval("window.__beforeReload = true; location.reload()");
+    b.wait_for("!window.__beforeReload && document.body && document.body.getAttribute('data-ready') === '1' && document.getElementById('graphwrap') !== null && document.querySelector('#callgraph g.node') !== null");
     assert_eq!(b.eval(fits), json!(true));
     // Readable goes back to the default.
     b.eval("document.getElementById('graphreadable').click()");

@@ -11,6 +11,7 @@ use super::super::{
     DecodeError, Function, Label, Line, Location, Mapping, Profile, StrIdx, ValueType,
 };
 use super::input::Input;
+use super::lean::LeanState;
 use super::wire::Slice;
 use rustc_hash::FxHashMap;
 use std::io::BufRead;
@@ -36,15 +37,22 @@ pub(super) struct RawProfile {
     /// Function id of each line, resolved at the end.
     pub(super) line_function_ids: Vec<u64>,
     seen_time: bool,
+    /// Set for a lean decode (see [`lean`](super::lean)).
+    pub(super) lean: Option<LeanState>,
 }
 
-pub(super) fn parse_top<R: BufRead>(input: &mut Input<R>) -> Result<RawProfile, DecodeError> {
+pub(super) fn parse_top<R: BufRead>(
+    input: &mut Input<R>,
+    lean: Option<LeanState>,
+) -> Result<RawProfile, DecodeError> {
     let mut raw = RawProfile {
         value_counts_ok: true,
+        lean,
         ..Default::default()
     };
     let mut buf = Vec::with_capacity(4096);
     let mut value_scratch: Vec<i64> = Vec::with_capacity(8);
+    let mut label_scratch: Vec<Label> = Vec::new();
     while let Some(key) = input.varint_or_eof()? {
         let field = key >> 3;
         let wire = key & 7;
@@ -59,7 +67,9 @@ pub(super) fn parse_top<R: BufRead>(input: &mut Input<R>) -> Result<RawProfile, 
                             let vt = parse_value_type(&mut s)?;
                             raw.p.sample_types.push(vt);
                         }
-                        2 => parse_sample(&mut s, &mut raw, &mut value_scratch)?,
+                        2 => {
+                            parse_sample(&mut s, &mut raw, &mut value_scratch, &mut label_scratch)?
+                        }
                         3 => {
                             let m = parse_mapping(&mut s)?;
                             raw.p.mappings.push(m);
@@ -122,6 +132,29 @@ pub(super) fn parse_top<R: BufRead>(input: &mut Input<R>) -> Result<RawProfile, 
     Ok(raw)
 }
 
+/// Appends a sample's location id, encoded (see `BIG`).
+#[inline(never)]
+fn push_loc(
+    locs: &mut Vec<u32>,
+    big_ids: &mut Vec<u64>,
+    big_map: &mut FxHashMap<u64, u32>,
+    id: u64,
+) -> Result<(), DecodeError> {
+    if id < u64::from(BIG) {
+        locs.push(id as u32);
+        return Ok(());
+    }
+    let k = *big_map.entry(id).or_insert_with(|| {
+        big_ids.push(id);
+        (big_ids.len() - 1) as u32
+    });
+    if k >= BIG {
+        return Err(Invalid::TooManyLocationIds.into());
+    }
+    locs.push(BIG + k);
+    Ok(())
+}
+
 fn parse_value_type(s: &mut Slice) -> Result<ValueType, DecodeError> {
     let mut vt = ValueType::default();
     while !s.done() {
@@ -139,30 +172,39 @@ fn parse_sample(
     s: &mut Slice,
     raw: &mut RawProfile,
     values: &mut Vec<i64>,
+    lean_labels: &mut Vec<Label>,
 ) -> Result<(), DecodeError> {
     values.clear();
+    lean_labels.clear();
+    let start = raw.locs.len();
+    let labels: &mut Vec<Label> = if raw.lean.is_some() {
+        &mut *lean_labels
+    } else {
+        &mut raw.p.samples.labels
+    };
     while !s.done() {
         let key = s.varint()?;
         match (key >> 3, key & 7) {
-            (1, w @ (0 | 2)) => {
-                let locs = &mut raw.locs;
-                let big_ids = &mut raw.big_ids;
-                let big_map = &mut raw.big_map;
-                s.repeated(w, |id| {
+            (1, 0) => {
+                let id = s.varint()?;
+                push_loc(&mut raw.locs, &mut raw.big_ids, &mut raw.big_map, id)?;
+            }
+            (1, 2) => {
+                // Packed, as every writer does: a tight loop, with ids of
+                // 2^31 and up (interned) out of line.
+                let mut ids = Slice {
+                    b: s.len_delimited()?,
+                    i: 0,
+                };
+                raw.locs.reserve(ids.b.len());
+                while !ids.done() {
+                    let id = ids.varint()?;
                     if id < u64::from(BIG) {
-                        locs.push(id as u32);
+                        raw.locs.push(id as u32);
                     } else {
-                        let k = *big_map.entry(id).or_insert_with(|| {
-                            big_ids.push(id);
-                            (big_ids.len() - 1) as u32
-                        });
-                        if k >= BIG {
-                            return Err(Invalid::TooManyLocationIds.into());
-                        }
-                        locs.push(BIG + k);
+                        push_loc(&mut raw.locs, &mut raw.big_ids, &mut raw.big_map, id)?;
                     }
-                    Ok(())
-                })?;
+                }
             }
             (2, w @ (0 | 2)) => s.repeated(w, |v| {
                 values.push(v as i64);
@@ -187,11 +229,25 @@ fn parse_sample(
                 // pprof keeps a label only if it has a string value, a
                 // number or a unit.
                 if l.str.0 != 0 || l.num != 0 || l.num_unit.0 != 0 {
-                    raw.p.samples.labels.push(l);
+                    labels.push(l);
                 }
             }
             (_, w) => s.skip(w)?,
         }
+    }
+    if let Some(lean) = &mut raw.lean {
+        // A lean decode gives up on a value count that differs (the full
+        // decode that follows reports it).
+        if lean.read == 0 {
+            raw.p.samples.stride = values.len();
+        } else if values.len() != raw.p.samples.stride {
+            return Err(Invalid::TooManyFrames.into());
+        }
+        if raw.locs.len() > u32::MAX as usize {
+            return Err(Invalid::TooManyFrames.into());
+        }
+        lean.add(&mut raw.p, &mut raw.locs, start, values, lean_labels);
+        return Ok(());
     }
     let n = raw.p.samples.loc_ends.len();
     let samples = &mut raw.p.samples;

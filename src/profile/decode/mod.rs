@@ -7,7 +7,9 @@
 //! - `fields`: profile.proto's messages into the model's tables, ids as
 //!   written;
 //! - `resolve`: ids into dense indices, then
-//!   [`check_valid`].
+//!   [`check_valid`];
+//! - `lean`: the lean decode ([`decode_reader_lean`]), which keeps only
+//!   what an aggregate report of one sample type needs.
 //!
 //! This file routes the input: text goes to the legacy parsers (the
 //! `text_fallback`), everything else to the profile.proto decoder.
@@ -30,8 +32,11 @@
 
 mod fields;
 mod input;
+mod lean;
 mod resolve;
 mod wire;
+
+pub use lean::{LeanColumns, LeanProfile, LeanTotals};
 
 use super::check::check_valid;
 use super::{DecodeError, Profile};
@@ -140,7 +145,7 @@ fn decode_stream<R: BufRead>(
             // error otherwise.
             Err(DecodeError::NotAProfile(m)) => {
                 let mut again = Input::new(&all[..], opts.max_input_size, gzipped);
-                parse_top(&mut again)
+                parse_top(&mut again, None)
                     .and_then(|raw| raw.finish())
                     .map_err(|_| DecodeError::NotAProfile(m))
             }
@@ -152,8 +157,58 @@ fn decode_stream<R: BufRead>(
             Err(e) => Err(e),
         };
     }
-    let raw = parse_top(&mut input)?;
+    let raw = parse_top(&mut input, None)?;
     raw.finish()
+}
+
+/// Decodes a profile.proto input leanly (see [`LeanProfile`]):
+/// without labels, only the samples with a value in the requested column,
+/// equal stacks merged. `None` when the input is text, is not a valid
+/// profile, or names its default sample type only after the samples and
+/// so makes the column guessed at the first sample wrong: the caller then
+/// decodes it in full, which also reports what is wrong with it.
+///
+/// `size_hint`, the decompressed size if known (a gzip file's trailer
+/// says it), sizes the sample arrays up front.
+pub fn decode_reader_lean<R: Read + Send>(
+    r: R,
+    opts: DecodeOptions,
+    cols: LeanColumns<'_>,
+    size_hint: Option<u64>,
+) -> Option<LeanProfile> {
+    let size_hint = size_hint.map(|h| h.min(opts.max_input_size));
+    let mut br = BufReader::with_capacity(256 * 1024, r);
+    let head = br.fill_buf().ok()?;
+    if head.is_empty() {
+        return None;
+    }
+    if !is_gzip(head) {
+        decode_lean_stream(br, opts, false, cols, size_hint)
+    } else if opts.parallel {
+        input::with_parallel_inflate(br, |inflated| {
+            decode_lean_stream(inflated, opts, true, cols, size_hint)
+        })
+    } else {
+        let gz = BufReader::with_capacity(256 * 1024, MultiGzDecoder::new(br));
+        decode_lean_stream(gz, opts, true, cols, size_hint)
+    }
+}
+
+fn decode_lean_stream<R: BufRead>(
+    r: R,
+    opts: DecodeOptions,
+    gzipped: bool,
+    cols: LeanColumns<'_>,
+    size_hint: Option<u64>,
+) -> Option<LeanProfile> {
+    let mut input = Input::new(r, opts.max_input_size, gzipped);
+    let head = input.fill().ok()?;
+    if head.is_empty() || head.starts_with(b"\x7fELF") || sniff(head) == Sniff::Text {
+        return None;
+    }
+    let raw = parse_top(&mut input, Some(lean::LeanState::new(cols, size_hint))).ok()?;
+    let (p, state) = raw.finish_lean().ok()?;
+    state?.finish(p)
 }
 
 /// Text if the first bytes hold no control bytes but whitespace: printable
@@ -168,4 +223,27 @@ pub fn sniff(head: &[u8]) -> Sniff {
         .iter()
         .all(|&b| b == b'\n' || b == b'\r' || b == b'\t' || (0x20..0x7f).contains(&b) || b >= 0x80);
     if text { Sniff::Text } else { Sniff::Proto }
+}
+
+/// The decompressed size a gzip file's trailer gives (ISIZE: of its last
+/// member, modulo 4 GiB), to size arrays up front; `None` if `f` is not
+/// gzip or cannot seek. Leaves `f` at its start.
+pub fn gzip_size_hint<F: Read + std::io::Seek>(f: &mut F) -> Option<u64> {
+    use std::io::SeekFrom;
+    let mut head = [0u8; 2];
+    let mut tail = [0u8; 4];
+    let r = (|| -> std::io::Result<bool> {
+        f.read_exact(&mut head)?;
+        if !is_gzip(&head) {
+            return Ok(false);
+        }
+        f.seek(SeekFrom::End(-4))?;
+        f.read_exact(&mut tail)?;
+        Ok(true)
+    })();
+    f.seek(SeekFrom::Start(0)).ok()?;
+    match r {
+        Ok(true) => Some(u64::from(u32::from_le_bytes(tail))),
+        _ => None,
+    }
 }

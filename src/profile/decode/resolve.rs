@@ -13,10 +13,16 @@ use super::super::check::{self, IdIndex};
 use super::super::error::{Invalid, Table};
 use super::super::{DecodeError, FuncIdx, LocIdx, MapIdx, Profile};
 use super::fields::{BIG, RawProfile};
+use super::lean::LeanState;
 
 impl RawProfile {
     /// The validated profile with every id resolved.
-    pub(super) fn finish(mut self) -> Result<Profile, DecodeError> {
+    pub(super) fn finish(self) -> Result<Profile, DecodeError> {
+        self.finish_lean().map(|(p, _)| p)
+    }
+
+    /// [`finish`](Self::finish), handing back the lean decode's state.
+    pub(super) fn finish_lean(mut self) -> Result<(Profile, Option<LeanState>), DecodeError> {
         let p = &mut self.p;
         let nsamples = p.samples.loc_ends.len();
 
@@ -95,6 +101,25 @@ impl RawProfile {
             }
         }
 
+        // The samples a lean decode dropped still name only known
+        // locations (the error itself comes from the full decode).
+        if let Some(lean) = &self.lean {
+            for v in lean.dropped_ids() {
+                let id = if v < BIG {
+                    u64::from(v)
+                } else {
+                    self.big_ids[(v - BIG) as usize]
+                };
+                if id == 0 || loc_idx.get(id).is_none() {
+                    return Err(Invalid::UnknownLocation {
+                        sample: 0,
+                        location: id,
+                    }
+                    .into());
+                }
+            }
+        }
+
         // Sample -> location, resolved in place, in parallel chunks for big
         // profiles. A failing chunk reports the first bad position; the
         // sample it belongs to is found only then.
@@ -150,6 +175,6 @@ impl RawProfile {
             .map(LocIdx)
             .collect();
         check::check_valid(&self.p)?;
-        Ok(self.p)
+        Ok((self.p, self.lean))
     }
 }

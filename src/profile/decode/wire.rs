@@ -76,8 +76,35 @@ impl<'a> Slice<'a> {
         self.i >= self.b.len()
     }
 
-    #[inline]
+    /// A varint; one to three bytes (every location id and most values
+    /// of a real profile) take the fast path.
+    #[inline(always)]
     pub(super) fn varint(&mut self) -> Result<u64, Malformed> {
+        let (b, i) = (self.b, self.i);
+        if let Some(&x) = b.get(i) {
+            if x < 0x80 {
+                self.i = i + 1;
+                return Ok(u64::from(x));
+            }
+            if let Some(&y) = b.get(i + 1) {
+                let v = u64::from(x & 0x7f) | u64::from(y & 0x7f) << 7;
+                if y < 0x80 {
+                    self.i = i + 2;
+                    return Ok(v);
+                }
+                if let Some(&z) = b.get(i + 2) {
+                    if z < 0x80 {
+                        self.i = i + 3;
+                        return Ok(v | u64::from(z) << 14);
+                    }
+                }
+            }
+        }
+        self.varint_slow()
+    }
+
+    #[inline(never)]
+    fn varint_slow(&mut self) -> Result<u64, Malformed> {
         let b = self.b;
         let mut v: u64 = 0;
         let mut shift = 0u32;

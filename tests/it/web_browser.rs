@@ -105,6 +105,15 @@ impl Cdp {
     }
 
     fn call(&mut self, method: &str, params: Value) -> Value {
+        match self.try_call(method, params) {
+            Ok(v) => v,
+            Err(e) => panic!("{method}: {e}"),
+        }
+    }
+
+    /// [`Self::call`], with the browser's error returned instead of a
+    /// panic (during a navigation, the page's context can be gone).
+    fn try_call(&mut self, method: &str, params: Value) -> Result<Value, Value> {
         self.next += 1;
         let id = self.next;
         let mut msg = json!({"id": id, "method": method, "params": params});
@@ -123,9 +132,9 @@ impl Cdp {
             let v: Value = serde_json::from_slice(&buf).unwrap();
             if v["id"] == json!(id) {
                 if let Some(e) = v.get("error") {
-                    panic!("{method}: {e}");
+                    return Err(e.clone());
                 }
-                return v["result"].clone();
+                return Ok(v["result"].clone());
             }
             if v["method"] == "Page.javascriptDialogOpening" {
                 panic!("a dialog opened: {v}");
@@ -148,7 +157,17 @@ impl Cdp {
     fn wait_for(&mut self, expr: &str) -> Value {
         let t = Instant::now();
         loop {
-            let v = self.eval(expr);
+            // Not there yet while the page navigates: its context is gone
+            // (an error) or the expression throws on a half-built page.
+            let v = self
+                .try_call(
+                    "Runtime.evaluate",
+                    json!({"expression": expr, "returnByValue": true, "awaitPromise": true}),
+                )
+                .ok()
+                .filter(|r| r.get("exceptionDetails").is_none())
+                .map(|r| r["result"]["value"].clone())
+                .unwrap_or(Value::Null);
             if !v.is_null() && v != json!(false) {
                 return v;
             }

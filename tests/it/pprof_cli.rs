@@ -321,7 +321,6 @@ fn graph_reports_refuse_what_they_do_not_support() {
 
 /// `heapscope pprof -http=...`: the URL it prints, and the child.
 fn start_http(args: &[&str], browser: &Path) -> (std::process::Child, String) {
-    use std::io::BufRead;
     let mut child = Command::new(env!("CARGO_BIN_EXE_heapscope"))
         .arg("pprof")
         .args(args)
@@ -331,15 +330,7 @@ fn start_http(args: &[&str], browser: &Path) -> (std::process::Child, String) {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    let mut line = String::new();
-    std::io::BufReader::new(child.stdout.as_mut().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let url = line
-        .split_whitespace()
-        .find(|w| w.starts_with("http://"))
-        .unwrap_or_else(|| panic!("no URL in {line:?}"))
-        .to_string();
+    let url = crate::common::served_url(&mut child);
     (child, url)
 }
 

@@ -745,21 +745,7 @@ fn source_view_matches_list() {
 fn web_server_refines_in_rust() {
     let Some(bin) = browser_or_skip() else { return };
     let prof = testdata("go_shapes.pb.gz");
-    let mut child = Command::new(HS)
-        .args(["web", &prof])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.as_mut().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let url = line
-        .split_whitespace()
-        .find(|w| w.starts_with("http://"))
-        .unwrap()
-        .to_string();
+    let (mut child, url) = web(&[&prof]);
     let mut b = Cdp::launch(&bin);
     b.goto(&format!("{url}#v=top&tf=bytes%3D1kb%3A&f=main"));
     b.wait_for("document.querySelectorAll('#toptable tbody tr').length > 0");
@@ -890,21 +876,7 @@ fn graph_view_shows_the_call_graph_and_focuses_on_click() {
     assert_eq!(rows, want, "rows of `top --focus ^main\\.allocBuf$`");
 
     // `heapscope web` redraws the graph for a refinement, as `graph` does.
-    let mut child = Command::new(HS)
-        .args(["web", &prof])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.as_mut().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let url = line
-        .split_whitespace()
-        .find(|w| w.starts_with("http://"))
-        .unwrap()
-        .to_string();
+    let (mut child, url) = web(&[&prof]);
     b.goto(&format!("{url}#v=graph&f=allocBuf"));
     b.wait_for("document.querySelector('#callgraph g.node') !== null");
     let got: Vec<String> = graph_nodes(&mut b).into_iter().map(|g| g.0).collect();
@@ -923,23 +895,7 @@ fn graph_view_shows_the_call_graph_and_focuses_on_click() {
 
 /// Starts `heapscope web ARGS` and returns it with its URL.
 fn web(args: &[&str]) -> (Child, String) {
-    let mut child = Command::new(HS)
-        .arg("web")
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.as_mut().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let url = line
-        .split_whitespace()
-        .find(|w| w.starts_with("http://"))
-        .unwrap()
-        .to_string();
-    (child, url)
+    common::start_web(args, Stdio::null())
 }
 
 /// A file holds the default type's call graph only and says how to get

@@ -22,21 +22,7 @@ struct Web {
 
 impl Web {
     fn start(args: &[&str]) -> Web {
-        let mut child = Command::new(HS)
-            .arg("web")
-            .args(args)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.as_mut().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let url = line
-            .split_whitespace()
-            .find(|w| w.starts_with("http://"))
-            .unwrap_or_else(|| panic!("no URL in {line:?}"));
+        let (child, url) = crate::common::start_web(args, Stdio::piped());
         let addr = url
             .trim_start_matches("http://")
             .trim_end_matches('/')

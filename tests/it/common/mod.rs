@@ -7,8 +7,9 @@ use flate2::write::GzEncoder;
 use heapscope::proto;
 use prost::Message;
 use std::io::Write;
+use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Child, Command, Output, Stdio};
 
 /// Builds Go-like heap profiles: functions by name, stacks as name lists
 /// (leaf first), four sample types.
@@ -152,4 +153,31 @@ pub fn run_in(dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> Output {
 
 pub fn repo() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Starts `heapscope web ARGS` and returns it with the URL it prints on
+/// its first line of standard output. `stderr`: where its messages go.
+pub fn start_web(args: &[&str], stderr: Stdio) -> (Child, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_heapscope"))
+        .arg("web")
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(stderr)
+        .spawn()
+        .unwrap();
+    let url = served_url(&mut child);
+    (child, url)
+}
+
+/// The URL a serving heapscope (`web`, `pprof -http`) prints on its first
+/// line of standard output, which must be piped.
+pub fn served_url(child: &mut Child) -> String {
+    let mut line = String::new();
+    BufReader::new(child.stdout.as_mut().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    line.split_whitespace()
+        .find(|w| w.starts_with("http://"))
+        .unwrap_or_else(|| panic!("no URL in {line:?}"))
+        .to_string()
 }

@@ -142,7 +142,7 @@ fn completions_for_every_shell_name_every_command() {
 #[test]
 fn bash_completion_completes() {
     if Command::new("bash").arg("--version").output().is_err() {
-        eprintln!("no bash: skipped");
+        crate::common::missing_tool("bash");
         return;
     }
     let script = stdout(&run(&["completions", "bash"]));
@@ -210,7 +210,7 @@ fn man_pages_are_roff_with_version_and_commands() {
 #[test]
 fn man_page_renders() {
     if Command::new("groff").arg("-v").output().is_err() {
-        eprintln!("no groff: skipped");
+        crate::common::missing_tool("groff");
         return;
     }
     let dir = tempfile::tempdir().unwrap();

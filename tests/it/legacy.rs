@@ -2,9 +2,9 @@
 //!
 //! - `top_matches_pprof`: for each case of `tests/golden/legacy/cases.txt`, `heapscope top ARGS
 //!   PROFILE` prints, from `Showing nodes` on, what `go tool pprof -top -symbolize=none` printed
-//!   (goldens written by `scripts/regen-legacy-goldens.sh`). Profiles under `@corpus/` are read in
-//!   place from `../shared/corpus` (pprof's own test files are not copied here); those cases are
-//!   skipped with a note when it is absent.
+//!   (goldens written by `scripts/regen-legacy-goldens.sh`). Every profile heapscope reads is in
+//!   the repo (pprof's own test files under `testdata/legacy/pprof/`); `@corpus/` in the table is
+//!   the shared corpus, which only the regeneration script reads.
 //! - `convert_round_trips`: `heapscope convert` of each legacy fixture, read back by heapscope,
 //!   prints the same goldens (pprof reading the converted files is checked by hand and by the
 //!   parity script; see the final report).
@@ -17,10 +17,6 @@ use std::process::{Command, Output};
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn corpus() -> PathBuf {
-    root().join("../shared/corpus")
 }
 
 fn heapscope(args: &[&str]) -> Output {
@@ -45,8 +41,8 @@ struct Case {
     profile: PathBuf,
 }
 
-/// The cases, or `None` for a case whose profile lives in an absent corpus.
-fn cases() -> Vec<Option<Case>> {
+/// The cases of the table; every profile they read is in the repo.
+fn cases() -> Vec<Case> {
     let text = std::fs::read_to_string(root().join("tests/golden/legacy/cases.txt")).unwrap();
     let mut out = Vec::new();
     for l in text.lines() {
@@ -55,24 +51,18 @@ fn cases() -> Vec<Option<Case>> {
         }
         let f: Vec<&str> = l.split('\t').collect();
         assert_eq!(f.len(), 5, "bad case line {l:?}");
-        let profile = match f[4].strip_prefix("@corpus/") {
-            Some(rest) => corpus().join(rest),
-            None => root().join(f[4]),
-        };
-        if !profile.exists() {
-            out.push(None);
-            continue;
-        }
+        let profile = root().join(f[4]);
+        assert!(profile.exists(), "{}: no such profile", f[4]);
         let args = if f[2] == "-" {
             vec![]
         } else {
             f[2].split(' ').map(String::from).collect()
         };
-        out.push(Some(Case {
+        out.push(Case {
             name: f[0].to_string(),
             args,
             profile,
-        }));
+        });
     }
     out
 }
@@ -98,12 +88,8 @@ fn run_top(args: &[String], profile: &Path) -> String {
 #[test]
 fn top_matches_pprof() {
     let mut failures = Vec::new();
-    let (mut ran, mut skipped) = (0, 0);
+    let mut ran = 0;
     for c in cases() {
-        let Some(c) = c else {
-            skipped += 1;
-            continue;
-        };
         ran += 1;
         let got = run_top(&c.args, &c.profile);
         if got != golden(&c.name) {
@@ -113,9 +99,6 @@ fn top_matches_pprof() {
                 golden(&c.name)
             ));
         }
-    }
-    if skipped > 0 {
-        eprintln!("note: {skipped} cases skipped (../shared/corpus is absent)");
     }
     assert!(ran > 0);
     assert!(
@@ -130,7 +113,7 @@ fn top_matches_pprof() {
 fn convert_round_trips() {
     let dir = tempfile::tempdir().unwrap();
     let mut checked = 0;
-    for c in cases().into_iter().flatten() {
+    for c in cases() {
         if !c.name.contains("top_addresses") && !c.name.ends_with("top_default") {
             continue;
         }

@@ -5,9 +5,10 @@
 //! give a partial result; and heapscope symbolizes a profile of its own
 //! test binary.
 //!
-//! Fixtures are in `testdata/symbolize/` (see `make_fixtures.sh` there).
-//! Tests that need `../shared/` or binutils print a note and pass when
-//! those are absent.
+//! Fixtures are in `testdata/symbolize/` (see its README). Tests that
+//! compare with binutils skip with a note when it is absent, and fail
+//! under `CI=true` (`.ci/run` installs it); only regenerating a golden
+//! (`HEAPSCOPE_BLESS=1`) reads `../shared/`.
 
 use heapscope::profile::decode::{self, DecodeOptions};
 use heapscope::profile::{Profile, encode};
@@ -183,7 +184,9 @@ const HEAPDEMO_FUNCS: [&str; 9] = [
 
 #[test]
 fn gperftools_pie_and_nopie_agree_with_upstream_pprof() {
-    let corpus = root().join("../shared/corpus/gperftools/ref");
+    // google/pprof's own build with binutils on the same profiles (the
+    // shared corpus's gperftools/ref/KIND.0001/upstream/, copied).
+    let upstream = root().join("testdata/symbolize/upstream");
     for kind in ["pie", "nopie"] {
         let cwd = root().join("testdata/symbolize");
         let o = heapscope(
@@ -207,16 +210,9 @@ fn gperftools_pie_and_nopie_agree_with_upstream_pprof() {
                 text(&o.stdout)
             );
         }
-        let refp = corpus.join(format!(
-            "{kind}.0001/upstream/top_trimfalse__alloc_objects.txt"
-        ));
-        let Ok(want) = std::fs::read_to_string(&refp) else {
-            eprintln!(
-                "note: {} absent; upstream comparison skipped",
-                refp.display()
-            );
-            continue;
-        };
+        let refp = upstream.join(format!("{kind}_top_trimfalse__alloc_objects.txt"));
+        let want =
+            std::fs::read_to_string(&refp).unwrap_or_else(|e| panic!("{}: {e}", refp.display()));
         let want = top_rows(&want);
         for f in HEAPDEMO_FUNCS {
             assert_eq!(got.get(f), want.get(f), "{kind}: {f}");
@@ -333,7 +329,7 @@ fn check_against_addr2line(profile: &Path, bin: &Path, binary_arg: &str) -> usiz
     }
     assert!(!addrs.is_empty());
     let Some(gnu) = gnu_addr2line(bin, &addrs) else {
-        eprintln!("note: addr2line not available; comparison skipped");
+        crate::common::missing_tool("GNU addr2line");
         return 0;
     };
     assert_eq!(gnu.len(), addrs.len());
@@ -371,7 +367,7 @@ fn check_against_addr2line(profile: &Path, bin: &Path, binary_arg: &str) -> usiz
 #[test]
 fn frames_agree_with_gnu_addr2line() {
     if Command::new("addr2line").arg("--version").output().is_err() {
-        eprintln!("note: addr2line not installed; skipped");
+        crate::common::missing_tool("GNU addr2line");
         return;
     }
     let n = check_against_addr2line(
@@ -450,7 +446,7 @@ fn stripped_binary_warns() {
         .map(|s| s.success())
         .unwrap_or(false);
     if !ok {
-        eprintln!("note: strip not available; skipped");
+        crate::common::missing_tool("strip (binutils)");
         return;
     }
     let o = heapscope(

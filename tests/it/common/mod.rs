@@ -181,3 +181,14 @@ pub fn served_url(child: &mut Child) -> String {
         .unwrap_or_else(|| panic!("no URL in {line:?}"))
         .to_string()
 }
+
+/// A test that needs a tool this machine lacks: under `CI=true` that is a
+/// failure (`.ci/run` installs every tool the tests use), elsewhere a note
+/// on stderr and a skip. Call it and return.
+pub fn missing_tool(what: &str) {
+    assert!(
+        std::env::var_os("CI").is_none_or(|v| v != "true"),
+        "{what} is missing; under CI=true the tests need it (.ci/run installs it)"
+    );
+    eprintln!("note: {what} is missing: skipped");
+}

@@ -343,13 +343,13 @@ pub struct GraphRequest<'a> {
 
 /// Per-sample "already counted" marks: one stamp per node, bumped for each
 /// sample, so nothing is cleared between samples.
-struct Stamps {
+pub(crate) struct Stamps {
     seen: Vec<u32>,
     stamp: u32,
 }
 
 impl Stamps {
-    fn new(n: usize) -> Stamps {
+    pub(crate) fn new(n: usize) -> Stamps {
         Stamps {
             seen: vec![0; n],
             stamp: 0,
@@ -357,7 +357,7 @@ impl Stamps {
     }
 
     /// Starts a new sample.
-    fn next_sample(&mut self) {
+    pub(crate) fn next_sample(&mut self) {
         self.stamp = self.stamp.wrapping_add(1);
         if self.stamp == 0 {
             self.seen.iter_mut().for_each(|s| *s = 0);
@@ -367,10 +367,15 @@ impl Stamps {
 
     /// Marks `node`; true if this is its first visit in the sample.
     #[inline]
-    fn visit(&mut self, node: usize) -> bool {
+    pub(crate) fn visit(&mut self, node: usize) -> bool {
         let first = self.seen[node] != self.stamp;
         self.seen[node] = self.stamp;
         first
+    }
+
+    /// One more node, not visited in this sample.
+    pub(crate) fn push(&mut self) {
+        self.seen.push(0);
     }
 }
 
@@ -541,23 +546,9 @@ fn flat_cum_range(
     let mut flat = vec![0i64; n];
     let mut cum = vec![0i64; n];
     let mut stamps = Stamps::new(n);
-    let stride = p.samples.stride;
-    let samples = &p.samples;
     let loc_start = &t.loc_start;
     let loc_nodes = &t.loc_nodes;
-    let mut start = if range.start == 0 {
-        0
-    } else {
-        samples.loc_ends[range.start - 1] as usize
-    };
-    for i in range {
-        let end = samples.loc_ends[i] as usize;
-        let locs = &samples.locs[start..end];
-        start = end;
-        let w = samples.values[i * stride + idx];
-        if w == 0 {
-            continue;
-        }
+    for (_, locs, w) in p.samples.weighted(idx, range) {
         stamps.next_sample();
         for &loc in locs {
             let l = loc.0 as usize;
@@ -699,28 +690,9 @@ fn in_edges_range(
     let mut weight: Vec<i64> = vec![0; ends.len()];
     // 0: not counted yet; 1: every counted frame inlined; 2: some not.
     let mut state: Vec<u8> = vec![0; ends.len()];
-    let mut seen: Vec<u32> = vec![0; ends.len()];
-    let mut stamp: u32 = 0;
-    let stride = p.samples.stride;
-    let samples = &p.samples;
-    let mut start = if range.start == 0 {
-        0
-    } else {
-        samples.loc_ends[range.start - 1] as usize
-    };
-    for i in range {
-        let end = samples.loc_ends[i] as usize;
-        let locs = &samples.locs[start..end];
-        start = end;
-        let w = samples.values[i * stride + idx];
-        if w == 0 {
-            continue;
-        }
-        stamp = stamp.wrapping_add(1);
-        if stamp == 0 {
-            seen.iter_mut().for_each(|s| *s = 0);
-            stamp = 1;
-        }
+    let mut seen = Stamps::new(ends.len());
+    for (_, locs, w) in p.samples.weighted(idx, range) {
+        seen.next_sample();
         let mut parent = NO_NODE;
         for &loc in locs.iter().rev() {
             let l = loc.0 as usize;
@@ -745,16 +717,15 @@ fn in_edges_range(
                         if eid as usize == weight.len() {
                             weight.push(0);
                             state.push(0);
-                            seen.push(0);
+                            seen.push();
                         }
                         *m = (parent, eid);
                     }
                     m.1
                 } as usize;
-                if seen[eid] == stamp {
+                if !seen.visit(eid) {
                     continue;
                 }
-                seen[eid] = stamp;
                 weight[eid] = weight[eid].wrapping_add(w);
                 state[eid] = state[eid].max(if inline { 1 } else { 2 });
             }

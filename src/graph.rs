@@ -25,7 +25,7 @@
 //! Every sort ends in a total order (names, then `fmt.Sprint` of the node
 //! info), so output is deterministic where pprof's map order is not.
 
-use crate::aggregate::{self, NodeInfo, NodeOptions, NodeTable};
+use crate::aggregate::{self, NodeInfo, NodeOptions, NodeTable, Stamps};
 use crate::filter;
 use crate::profile::{Profile, StrIdx};
 use crate::report;
@@ -345,29 +345,10 @@ fn build_range(
     let mut edge_ix: FxHashMap<(u32, u32), u32> = FxHashMap::default();
     let mut edges: Vec<WEdge> = Vec::new();
     let mut tag_acc: FxHashMap<(u32, u32), TagAcc> = FxHashMap::default();
-    let mut seen = vec![0u32; n];
-    let mut stamp = 0u32;
+    let mut seen = Stamps::new(n);
     let mut seen_edges: Vec<(u32, u32)> = Vec::new();
-    let stride = p.samples.stride;
-    let samples = &p.samples;
-    let mut start = if range.start == 0 {
-        0
-    } else {
-        samples.loc_ends[range.start - 1] as usize
-    };
-    for si in range {
-        let end = samples.loc_ends[si] as usize;
-        let locs = &samples.locs[start..end];
-        start = end;
-        let w = samples.values[si * stride + idx];
-        if w == 0 {
-            continue;
-        }
-        stamp = stamp.wrapping_add(1);
-        if stamp == 0 {
-            seen.iter_mut().for_each(|s| *s = 0);
-            stamp = 1;
-        }
+    for (si, locs, w) in p.samples.weighted(idx, range) {
+        seen.next_sample();
         seen_edges.clear();
         let sample_tags: &[u32] = match tags {
             Some(tt) => {
@@ -411,9 +392,8 @@ fn build_range(
                     continue;
                 }
                 let nu = node as usize;
-                let first_visit = seen[nu] != stamp;
+                let first_visit = seen.visit(nu);
                 if first_visit {
-                    seen[nu] = stamp;
                     cum[nu] = cum[nu].wrapping_add(w);
                     add_tags(&mut tag_acc, node, false);
                 }

@@ -129,6 +129,40 @@ impl Samples {
         self.loc_ends.len()
     }
 
+    /// The samples of `range` as (sample index, its locations, leaf
+    /// first): the walk of every aggregation pass.
+    pub fn locs_in(
+        &self,
+        range: std::ops::Range<usize>,
+    ) -> impl Iterator<Item = (usize, &[LocIdx])> + '_ {
+        let mut start = if range.start == 0 {
+            0
+        } else {
+            self.loc_ends[range.start - 1] as usize
+        };
+        range.map(move |i| {
+            let end = self.loc_ends[i] as usize;
+            let locs = &self.locs[start..end];
+            start = end;
+            (i, locs)
+        })
+    }
+
+    /// [`Samples::locs_in`] with the value of sample type `idx`, skipping
+    /// the samples where it is zero (pprof adds nothing for them: no
+    /// node, no edge).
+    pub fn weighted(
+        &self,
+        idx: usize,
+        range: std::ops::Range<usize>,
+    ) -> impl Iterator<Item = (usize, &[LocIdx], i64)> + '_ {
+        let stride = self.stride;
+        self.locs_in(range).filter_map(move |(i, locs)| {
+            let w = self.values[i * stride + idx];
+            (w != 0).then_some((i, locs, w))
+        })
+    }
+
     pub fn is_empty(&self) -> bool {
         self.loc_ends.is_empty()
     }

@@ -579,15 +579,7 @@ pub fn flat_cum_columns(p: &Profile, t: &NodeTable, types: &[usize]) -> Vec<(Vec
         let mut seen = vec![u32::MAX; n];
         let mut w = vec![0i64; k];
         let s = &p.samples;
-        let mut start = if range.start == 0 {
-            0
-        } else {
-            s.loc_ends[range.start - 1] as usize
-        };
-        for i in range {
-            let end = s.loc_ends[i] as usize;
-            let locs = &s.locs[start..end];
-            start = end;
+        for (i, locs) in s.locs_in(range) {
             let vals = &s.values[i * s.stride..(i + 1) * s.stride];
             let mut any = false;
             for (c, &ix) in types.iter().enumerate() {

@@ -1345,7 +1345,7 @@ impl GraphArgs {
 
     fn request(self) -> Result<o::GraphRequest> {
         let format = self.format()?;
-        let to_stdout = self.output.as_deref().is_none_or(|p| p == "-");
+        let to_stdout = self.output.as_deref().is_none_or(|p| p.as_os_str() == "-");
         if format == GraphFormat::Png && to_stdout && std::io::stdout().is_terminal() {
             bail!("refusing to write a PNG to a terminal; use -o FILE.png");
         }

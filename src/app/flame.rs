@@ -56,15 +56,26 @@ fn nothing_to_show(
 
 pub fn folded(a: FoldedRequest) -> Result<Outcome> {
     let s = &a.selection;
-    let mut p = load(&s.profiles, &s.input)?;
+    // Only the sample type's sums over stacks matter: lean when there is
+    // nothing to filter (as `flame`).
+    let lean = if s.filters.is_empty() {
+        super::load_lean(&s.profiles, &s.input, &s.sample.index)?
+    } else {
+        None
+    };
+    let mut p = match lean {
+        Some(l) => l.profile,
+        None => load(&s.profiles, &s.input)?,
+    };
     let idx = sample_index(&p, &s.sample)?;
     let zero = all_zero(&p, idx);
     apply_filters(&mut p, &s.filters)?;
-    let stacks = report::folded::folded(&p, idx, a.nodes);
-    if stacks.is_empty() {
+    // Samples sorted by stack, written out line by line, not every line in memory.
+    let tree = report::folded::folded_lines(&p, idx, a.nodes);
+    if tree.is_empty() {
         return Err(nothing_to_show(&p, idx, &s.profiles, zero, false));
     }
-    write_report(a.output.as_deref(), |w| fr::folded_text(&stacks, w))?;
+    write_report(a.output.as_deref(), |w| fr::folded_text_streamed(&tree, w))?;
     Ok(Outcome::Ok)
 }
 

@@ -4,7 +4,7 @@
 //! [`report::list`] model and renders it. A missing source file is
 //! reported in the listing and warned about on stderr, never an error.
 
-use super::reports::{prepare, table_free};
+use super::reports::{prepare_aggregate, table_free};
 use super::{Outcome, write_report};
 use crate::options::{Format, ListRequest};
 use crate::render::list::{list_json, list_text};
@@ -17,7 +17,8 @@ pub fn run(a: ListRequest) -> Result<Outcome> {
     table_free(a.output.format, "list")?;
     let rx = regex::Regex::new(&a.regex)
         .with_context(|| format!("parsing argument regexp {}", a.regex))?;
-    let mut x = prepare(&a.selection)?;
+    // Sums one sample type over stacks (flat/cum per line): lean when it can.
+    let mut x = prepare_aggregate(&a.selection)?;
     let (source_path, trim_path) = (
         a.sources.source_path.as_deref(),
         a.sources.trim_path.as_deref(),

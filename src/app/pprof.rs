@@ -168,8 +168,10 @@ pub fn run(args: &[String]) -> Result<Outcome> {
             emit(&a, false, |w| render::reports::tree_text(&r, w))
         }
         Report::Traces => {
-            let r = report::traces::traces(&p, idx, nodes, &a.unit, total, &[]);
-            emit(&a, false, |w| render::reports::traces_text(&r, w))
+            let r = report::traces::traces_head(&p, idx, &a.unit, total, &[]);
+            emit(&a, false, |w| {
+                render::reports::traces_text_streamed(&r, &p, idx, nodes, w)
+            })
         }
         Report::Tags => {
             let r = report::tags::tags(&p, idx, &a.unit, total);

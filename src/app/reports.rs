@@ -81,20 +81,21 @@ fn emit(
 pub fn traces(a: ReportRequest) -> Result<Outcome> {
     table_free(a.output.format, "traces")?;
     let x = prepare(&a.selection)?;
-    let r = report::traces::traces(
-        &x.p,
-        x.idx,
-        a.nodes,
-        &a.output.unit,
-        x.total,
-        // pprof's traces print the profile labels only, no filter block.
-        &[],
-    );
-    emit(
-        &a.output,
-        |w| render::reports::traces_text(&r, w),
-        |w| render::reports::traces_json(&r, w),
-    )
+    // pprof's traces print the profile labels only, no filter block.
+    if a.output.format == Format::Json {
+        let r = report::traces::traces(&x.p, x.idx, a.nodes, &a.output.unit, x.total, &[]);
+        return emit(
+            &a.output,
+            |_| Ok(()),
+            |w| render::reports::traces_json(&r, w),
+        );
+    }
+    // Text streams: one sample's block at a time.
+    let head = report::traces::traces_head(&x.p, x.idx, &a.output.unit, x.total, &[]);
+    write_report(a.output.path.as_deref(), |w| {
+        render::reports::traces_text_streamed(&head, &x.p, x.idx, a.nodes, w)
+    })?;
+    Ok(Outcome::Ok)
 }
 
 /// `tree`, or `peek` when the request holds a regex.

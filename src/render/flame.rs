@@ -1,6 +1,7 @@
 //! Folded text and flame graph SVGs (drawn by the `inferno` crate from
 //! folded lines: self-contained, with inferno's search and zoom script).
 
+use crate::report::folded::FoldedLines;
 use inferno::flamegraph::{self, color};
 use std::io::{self, Write};
 
@@ -10,6 +11,12 @@ pub fn folded_text(stacks: &[(String, i64)], w: &mut dyn Write) -> io::Result<()
         writeln!(w, "{s} {v}")?;
     }
     Ok(())
+}
+
+/// The folded lines of a [`FoldedLines`], written as they are walked: byte
+/// for byte [`folded_text`] of [`folded`](crate::report::folded::folded).
+pub fn folded_text_streamed(t: &FoldedLines<'_>, w: &mut dyn Write) -> io::Result<()> {
+    t.each_line(|s, v| writeln!(w, "{s} {v}"))
 }
 
 /// What the SVG says about itself.

@@ -3,7 +3,7 @@
 
 use super::SCHEMA_VERSION;
 use crate::report::tags::TagsReport;
-use crate::report::traces::TracesReport;
+use crate::report::traces::{TraceView, TracesReport};
 use crate::report::tree::{TreeEdge, TreeReport};
 use crate::units;
 use serde::Serialize;
@@ -24,20 +24,57 @@ fn header(w: &mut dyn Write, lines: &[String]) -> io::Result<()> {
 pub fn traces_text(r: &TracesReport, w: &mut dyn Write) -> io::Result<()> {
     header(w, &r.header)?;
     for t in &r.traces {
-        writeln!(w, "{TRACES_SEPARATOR}")?;
-        for l in &t.labels {
-            writeln!(w, "{:>10}:  {}", l.key, l.value)?;
-        }
-        for (i, f) in t.frames.iter().enumerate() {
-            let v = if i == 0 {
-                r.format_value(t.value)
-            } else {
-                String::new()
-            };
-            let inl = if f.inline { " (inline)" } else { "" };
-            writeln!(w, "{v:>10}   {}{inl}", f.name)?;
+        let frames: Vec<(&str, bool)> = t
+            .frames
+            .iter()
+            .map(|f| (f.name.as_str(), f.inline))
+            .collect();
+        let v = TraceView {
+            labels: &t.labels,
+            value: t.value,
+            frames: &frames,
+        };
+        trace_text(r, &v, w)?;
+    }
+    traces_text_end(w)
+}
+
+/// The text of `traces` streamed: `head` ([`traces_head`]) with every
+/// sample's block written as [`each_trace`] yields it, byte for byte what
+/// [`traces_text`] writes of the whole report.
+///
+/// [`traces_head`]: crate::report::traces::traces_head
+/// [`each_trace`]: crate::report::traces::each_trace
+pub fn traces_text_streamed(
+    head: &TracesReport,
+    p: &crate::profile::Profile,
+    sample_index: usize,
+    nodes: crate::aggregate::NodeOptions,
+    w: &mut dyn Write,
+) -> io::Result<()> {
+    header(w, &head.header)?;
+    crate::report::traces::each_trace(p, sample_index, nodes, |t| trace_text(head, t, w))?;
+    traces_text_end(w)
+}
+
+/// One sample's block of `traces` text.
+fn trace_text(r: &TracesReport, t: &TraceView<'_>, w: &mut dyn Write) -> io::Result<()> {
+    writeln!(w, "{TRACES_SEPARATOR}")?;
+    for l in t.labels {
+        writeln!(w, "{:>10}:  {}", l.key, l.value)?;
+    }
+    for (i, &(name, inline)) in t.frames.iter().enumerate() {
+        let inl = if inline { " (inline)" } else { "" };
+        if i == 0 {
+            writeln!(w, "{:>10}   {name}{inl}", r.format_value(t.value))?;
+        } else {
+            writeln!(w, "{:>10}   {name}{inl}", "")?;
         }
     }
+    Ok(())
+}
+
+fn traces_text_end(w: &mut dyn Write) -> io::Result<()> {
     writeln!(w, "{TRACES_SEPARATOR}")
 }
 

@@ -7,6 +7,7 @@
 use crate::aggregate::{self, NodeOptions};
 use crate::profile::Profile;
 use rustc_hash::FxHashMap;
+use std::cmp::Ordering;
 
 /// The folded stacks of one sample type: (stack, value), sorted by stack.
 pub fn folded(p: &Profile, sample_index: usize, nodes: NodeOptions) -> Vec<(String, i64)> {
@@ -46,6 +47,159 @@ pub fn folded(p: &Profile, sample_index: usize, nodes: NodeOptions) -> Vec<(Stri
     let mut out: Vec<(String, i64)> = sums.into_iter().filter(|(_, v)| *v != 0).collect();
     out.sort();
     out
+}
+
+/// The folded stacks of one sample type, to be written out line by line
+/// ([`FoldedLines::each_line`]) in [`folded`]'s order without holding
+/// every line (hundreds of megabytes on big profiles): the samples are
+/// sorted by their folded stack, compared frame by frame, and runs of
+/// equal stacks summed as they are written.
+#[derive(Debug)]
+pub struct FoldedLines<'a> {
+    p: &'a Profile,
+    sample_index: usize,
+    table: aggregate::NodeTable,
+    /// Distinct frame names (`;` replaced as [`folded`] does) and each
+    /// node's index into them.
+    names: Vec<String>,
+    name_of: Vec<u32>,
+    /// Samples with a non-zero value and a stack, in stack order.
+    order: Vec<u32>,
+}
+
+/// Sorts `p`'s samples into [`folded`]'s order.
+pub fn folded_lines(p: &Profile, sample_index: usize, nodes: NodeOptions) -> FoldedLines<'_> {
+    let table = aggregate::node_table(p, nodes);
+    // One id per distinct name: equal names make equal folded stacks.
+    let mut ids: FxHashMap<String, u32> = FxHashMap::default();
+    let mut names: Vec<String> = Vec::new();
+    let name_of: Vec<u32> = table
+        .infos
+        .iter()
+        .map(|i| {
+            let n = i.printable_name().replace(';', ":");
+            *ids.entry(n).or_insert_with_key(|n| {
+                names.push(n.clone());
+                (names.len() - 1) as u32
+            })
+        })
+        .collect();
+    drop(ids);
+    let mut l = FoldedLines {
+        p,
+        sample_index,
+        table,
+        names,
+        name_of,
+        order: Vec::new(),
+    };
+    let order: Vec<u32> = (0..p.samples.len())
+        .filter(|&i| {
+            let s = p.samples.get(i);
+            s.values[sample_index] != 0
+                && s.locs
+                    .iter()
+                    .any(|loc| !l.table.nodes_of(loc.0 as usize).is_empty())
+        })
+        .map(|i| i as u32)
+        .collect();
+    let mut order = order;
+    order.sort_by(|&a, &b| l.cmp_stacks(a, b));
+    l.order = order;
+    l
+}
+
+impl FoldedLines<'_> {
+    /// Sample `i`'s stack, root first, as name ids.
+    fn stack(&self, i: u32) -> impl Iterator<Item = u32> + '_ {
+        self.p
+            .samples
+            .get(i as usize)
+            .locs
+            .iter()
+            .rev()
+            .flat_map(move |loc| {
+                self.table
+                    .nodes_of(loc.0 as usize)
+                    .iter()
+                    .rev()
+                    .map(move |&n| self.name_of[n as usize])
+            })
+    }
+
+    /// The byte order of two samples' folded stacks. Frame by frame: at
+    /// the first differing name, the rest of each stack reads as the name
+    /// followed by `;` if more frames follow (names hold no `;`), or by
+    /// nothing.
+    fn cmp_stacks(&self, a: u32, b: u32) -> Ordering {
+        let (mut x, mut y) = (self.stack(a).peekable(), self.stack(b).peekable());
+        loop {
+            match (x.next(), y.next()) {
+                (None, None) => return Ordering::Equal,
+                (None, Some(_)) => return Ordering::Less,
+                (Some(_), None) => return Ordering::Greater,
+                (Some(m), Some(n)) if m == n => {}
+                (Some(m), Some(n)) => {
+                    let ka = self.names[m as usize]
+                        .bytes()
+                        .chain(x.peek().is_some().then_some(b';'));
+                    let kb = self.names[n as usize]
+                        .bytes()
+                        .chain(y.peek().is_some().then_some(b';'));
+                    return ka.cmp(kb);
+                }
+            }
+        }
+    }
+
+    /// Runs of equal stacks: (first position in `order`, summed value).
+    fn runs(&self) -> impl Iterator<Item = (usize, i64)> + '_ {
+        let mut i = 0;
+        std::iter::from_fn(move || {
+            if i >= self.order.len() {
+                return None;
+            }
+            let first = i;
+            let mut sum = 0i64;
+            while i < self.order.len()
+                && (i == first || self.stacks_equal(self.order[first], self.order[i]))
+            {
+                let s = self.p.samples.get(self.order[i] as usize);
+                sum = sum.wrapping_add(s.values[self.sample_index]);
+                i += 1;
+            }
+            Some((first, sum))
+        })
+    }
+
+    fn stacks_equal(&self, a: u32, b: u32) -> bool {
+        self.stack(a).eq(self.stack(b))
+    }
+
+    /// Whether [`FoldedLines::each_line`] yields nothing.
+    pub fn is_empty(&self) -> bool {
+        self.runs().all(|(_, v)| v == 0)
+    }
+
+    /// Calls `f` with each folded line (stack, value) in [`folded`]'s
+    /// order; stops at `f`'s first error.
+    pub fn each_line<E>(&self, mut f: impl FnMut(&str, i64) -> Result<(), E>) -> Result<(), E> {
+        let mut line = String::new();
+        for (first, v) in self.runs() {
+            if v == 0 {
+                continue;
+            }
+            line.clear();
+            for n in self.stack(self.order[first]) {
+                if !line.is_empty() {
+                    line.push(';');
+                }
+                line.push_str(&self.names[n as usize]);
+            }
+            f(&line, v)?;
+        }
+        Ok(())
+    }
 }
 
 /// Joins two folded outputs into inferno's differential lines

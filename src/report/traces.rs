@@ -70,48 +70,95 @@ pub(crate) fn group_labels<'a>(p: &'a Profile, labels: &[crate::profile::Label])
     (strs, nums)
 }
 
-/// Builds the traces report. `unit` is pprof's `-unit` ("minimum": each
-/// value scaled on its own, as pprof does for traces).
-pub fn traces(
+/// One sample's trace as [`each_trace`] lends it: borrowed names, buffers
+/// reused from sample to sample, so that a streamed report holds one
+/// sample at a time.
+#[derive(Debug)]
+pub struct TraceView<'a> {
+    /// As [`Trace::labels`].
+    pub labels: &'a [TraceLabel],
+    pub value: i64,
+    /// Leaf first: (name, inline).
+    pub frames: &'a [(&'a str, bool)],
+}
+
+impl TraceView<'_> {
+    /// An owned copy.
+    pub fn to_trace(&self) -> Trace {
+        Trace {
+            labels: self.labels.to_vec(),
+            value: self.value,
+            frames: self
+                .frames
+                .iter()
+                .map(|&(name, inline)| TraceFrame {
+                    name: name.to_string(),
+                    inline,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// The traces report without its traces: what is printed before them.
+/// `unit` is pprof's `-unit` ("minimum": each value scaled on its own, as
+/// pprof does for traces).
+pub fn traces_head(
     p: &Profile,
     sample_index: usize,
-    nodes: NodeOptions,
     unit: &str,
     total: i64,
     extra_labels: &[String],
 ) -> TracesReport {
     let sample_type = p.sample_type_name(sample_index).to_string();
     let sample_unit = p.sample_type_unit(sample_index).to_lowercase();
+    let mut header = profile_labels(p, &sample_type, total, &sample_unit, unit);
+    header.extend(extra_labels.iter().cloned());
+    TracesReport {
+        header,
+        sample_type,
+        sample_unit,
+        output_unit: unit.to_string(),
+        total,
+        traces: Vec::new(),
+    }
+}
+
+/// Calls `f` with each sample's trace in profile order (pprof's order),
+/// samples without frames skipped; stops at `f`'s first error.
+pub fn each_trace<E>(
+    p: &Profile,
+    sample_index: usize,
+    nodes: NodeOptions,
+    mut f: impl FnMut(&TraceView<'_>) -> Result<(), E>,
+) -> Result<(), E> {
     let (num_units, _) = filter::num_label_units(p);
     let table = aggregate::node_table(p, nodes);
     let names: Vec<String> = table.infos.iter().map(|i| i.printable_name()).collect();
-    let mut traces = Vec::new();
+    let mut frames: Vec<(&str, bool)> = Vec::new();
+    let mut labels: Vec<TraceLabel> = Vec::new();
+    let mut nl: Vec<TraceLabel> = Vec::new();
     for s in p.samples.iter() {
-        let mut frames = Vec::new();
+        frames.clear();
         for loc in s.locs {
             let ns = table.nodes_of(loc.0 as usize);
             for (i, &n) in ns.iter().enumerate() {
-                frames.push(TraceFrame {
-                    name: names[n as usize].clone(),
-                    inline: i != ns.len() - 1,
-                });
+                frames.push((names[n as usize].as_str(), i != ns.len() - 1));
             }
         }
         if frames.is_empty() {
             continue;
         }
-        let (strs, nums) = group_labels(p, s.labels);
-        let mut sl: Vec<TraceLabel> = strs
-            .into_iter()
-            .map(|(k, v)| TraceLabel {
+        labels.clear();
+        if !s.labels.is_empty() {
+            let (strs, nums) = group_labels(p, s.labels);
+            labels.extend(strs.into_iter().map(|(k, v)| TraceLabel {
                 key: p.str(k).to_string(),
                 value: v.join(" "),
                 numeric: false,
-            })
-            .collect();
-        let mut nl: Vec<TraceLabel> = nums
-            .into_iter()
-            .map(|(k, v)| {
+            }));
+            nl.clear();
+            nl.extend(nums.into_iter().map(|(k, v)| {
                 let u = num_units.get(&k).map_or("", String::as_str);
                 TraceLabel {
                     key: p.str(k).to_string(),
@@ -122,27 +169,36 @@ pub fn traces(
                         .join(" "),
                     numeric: true,
                 }
-            })
-            .collect();
-        // pprof sorts the printed lines ("%10s:  %s").
-        let line = |l: &TraceLabel| format!("{:>10}:  {}", l.key, l.value);
-        sl.sort_by_key(|l| line(l));
-        nl.sort_by_key(|l| line(l));
-        sl.extend(nl);
-        traces.push(Trace {
-            labels: sl,
+            }));
+            // pprof sorts the printed lines ("%10s:  %s").
+            let line = |l: &TraceLabel| format!("{:>10}:  {}", l.key, l.value);
+            labels.sort_by_key(|l| line(l));
+            nl.sort_by_key(|l| line(l));
+            labels.append(&mut nl);
+        }
+        f(&TraceView {
+            labels: &labels,
             value: s.values[sample_index],
-            frames,
-        });
+            frames: &frames,
+        })?;
     }
-    let mut header = profile_labels(p, &sample_type, total, &sample_unit, unit);
-    header.extend(extra_labels.iter().cloned());
-    TracesReport {
-        header,
-        sample_type,
-        sample_unit,
-        output_unit: unit.to_string(),
-        total,
-        traces,
-    }
+    Ok(())
+}
+
+/// Builds the whole traces report in memory (JSON, tests); `traces`
+/// text streams instead ([`traces_head`], [`each_trace`]).
+pub fn traces(
+    p: &Profile,
+    sample_index: usize,
+    nodes: NodeOptions,
+    unit: &str,
+    total: i64,
+    extra_labels: &[String],
+) -> TracesReport {
+    let mut r = traces_head(p, sample_index, unit, total, extra_labels);
+    let _ = each_trace::<()>(p, sample_index, nodes, |t| {
+        r.traces.push(t.to_trace());
+        Ok(())
+    });
+    r
 }

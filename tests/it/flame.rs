@@ -252,3 +252,57 @@ fn folded_and_flame_say_when_filters_leave_nothing() {
     assert_eq!(g.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&g.stderr).contains(want));
 }
+
+mod streamed {
+    use crate::common::Builder;
+    use heapscope::aggregate::NodeOptions;
+    use heapscope::profile::decode::{self, DecodeOptions};
+    use heapscope::report::folded;
+    use proptest::prelude::*;
+
+    /// Names whose byte order differs from their order as stack prefixes:
+    /// `.`, ` `, `(`, `:` sort before the separator `;`, and `a;b` folds
+    /// to `a:b`.
+    const NAMES: &[&str] = &[
+        "main.a",
+        "main.a.func1",
+        "main.a b",
+        "main.a;b",
+        "main.a:b",
+        "main.a(x)",
+        "main.ab",
+        "main",
+        "z",
+    ];
+
+    proptest! {
+        /// `folded` streams its lines (report::folded::folded_lines): they
+        /// must equal, in order, what the whole in-memory `folded` builds.
+        #[test]
+        fn streamed_folded_equals_the_whole_list(
+            stacks in prop::collection::vec(
+                (prop::collection::vec(0..NAMES.len(), 1..6), -3i64..6),
+                1..40,
+            ),
+        ) {
+            let mut b = Builder::default();
+            for (stack, v) in &stacks {
+                let names: Vec<&str> = stack.iter().map(|&i| NAMES[i]).collect();
+                b.sample(&names, &[*v, 0, 0, 0]);
+            }
+            let p = decode::decode_bytes(&b.gzip(), DecodeOptions::default(), &decode::no_text_formats)
+                .unwrap();
+            let want = folded::folded(&p, 0, NodeOptions::default());
+            let lines = folded::folded_lines(&p, 0, NodeOptions::default());
+            let mut got = Vec::new();
+            lines
+                .each_line::<()>(|s, v| {
+                    got.push((s.to_string(), v));
+                    Ok(())
+                })
+                .unwrap();
+            prop_assert_eq!(lines.is_empty(), want.is_empty());
+            prop_assert_eq!(got, want);
+        }
+    }
+}

@@ -123,3 +123,62 @@ fn tags_json_totals_add_up() {
     assert_eq!(sum, tags[0]["total"].as_i64().unwrap());
     assert_eq!(tags[0]["values"][0]["value"], "3kB");
 }
+
+/// `traces` text streams one sample at a time (render::reports::
+/// traces_text_streamed); it must print byte for byte what the report
+/// built whole in memory (report::traces::traces) prints, written here
+/// from its fields as the renderer did before streaming.
+#[test]
+fn streamed_traces_equal_the_whole_report() {
+    use heapscope::aggregate::NodeOptions;
+    use heapscope::options::InputOptions;
+    use std::fmt::Write;
+    let sep = "-----------+-------------------------------------------------------";
+    let (mut labels, mut inlines) = (0, 0);
+    for f in [
+        "go_shapes.pb.gz",
+        "go_generics.pb.gz",
+        "snap5.pb.gz",
+        "node_fine_b.pb.gz",
+    ] {
+        let path = reports_common::fixtures().join(f);
+        let p = heapscope::app::load_one(path.to_str().unwrap(), &InputOptions::default()).unwrap();
+        let idx = heapscope::profile::sample_index(&p, "").unwrap();
+        let total = heapscope::report::compute_total(&p, idx);
+        let r = heapscope::report::traces::traces(
+            &p,
+            idx,
+            NodeOptions::default(),
+            "minimum",
+            total,
+            &[],
+        );
+        let mut want = r.header.join("\n") + "\n";
+        for t in &r.traces {
+            writeln!(want, "{sep}").unwrap();
+            for l in &t.labels {
+                labels += 1;
+                writeln!(want, "{:>10}:  {}", l.key, l.value).unwrap();
+            }
+            for (i, fr) in t.frames.iter().enumerate() {
+                let v = if i == 0 {
+                    r.format_value(t.value)
+                } else {
+                    String::new()
+                };
+                let inl = if fr.inline { " (inline)" } else { "" };
+                inlines += usize::from(fr.inline);
+                writeln!(want, "{v:>10}   {}{inl}", fr.name).unwrap();
+            }
+        }
+        writeln!(want, "{sep}").unwrap();
+        let out = heapscope(&s(&["traces", f]));
+        assert!(out.status.success(), "{f}");
+        assert!(r.traces.len() > 1, "{f}");
+        assert_eq!(String::from_utf8(out.stdout).unwrap(), want, "{f}");
+    }
+    assert!(
+        labels > 0 && inlines > 0,
+        "the fixtures cover labels and inlined frames"
+    );
+}

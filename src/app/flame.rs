@@ -7,7 +7,7 @@
 
 use super::filtering::apply_filters;
 use super::{Outcome, load, write_report};
-use crate::options::{FlameRequest, FoldedRequest, SampleRequest};
+use crate::options::{FlameRequest, FoldedRequest, SampleRequest, Selection};
 use crate::profile::{self, Profile};
 use crate::render::flame::{self as fr, FlameOptions};
 use crate::{report, units};
@@ -54,19 +54,22 @@ fn nothing_to_show(
     }
 }
 
+/// The selected profiles, leanly (`super::load_lean`: only the sample
+/// type's sums over stacks) when `lean` and the input allows it.
+fn load_maybe_lean(s: &Selection, lean: bool) -> Result<Profile> {
+    if lean {
+        if let Some(l) = super::load_lean(&s.profiles, &s.input, &s.sample.index)? {
+            return Ok(l.profile);
+        }
+    }
+    load(&s.profiles, &s.input)
+}
+
 pub fn folded(a: FoldedRequest) -> Result<Outcome> {
     let s = &a.selection;
     // Only the sample type's sums over stacks matter: lean when there is
     // nothing to filter (as `flame`).
-    let lean = if s.filters.is_empty() {
-        super::load_lean(&s.profiles, &s.input, &s.sample.index)?
-    } else {
-        None
-    };
-    let mut p = match lean {
-        Some(l) => l.profile,
-        None => load(&s.profiles, &s.input)?,
-    };
+    let mut p = load_maybe_lean(s, s.filters.is_empty())?;
     let idx = sample_index(&p, &s.sample)?;
     let zero = all_zero(&p, idx);
     apply_filters(&mut p, &s.filters)?;
@@ -85,15 +88,7 @@ pub fn flame(a: FlameRequest) -> Result<Outcome> {
         && s.bases.base.is_empty()
         && s.bases.diff_base.is_empty()
         && s.filters.is_empty();
-    let lean = if plain {
-        super::load_lean(&s.profiles, &s.input, &s.sample.index)?
-    } else {
-        None
-    };
-    let mut p = match lean {
-        Some(l) => l.profile,
-        None => load(&s.profiles, &s.input)?,
-    };
+    let mut p = load_maybe_lean(s, plain)?;
     let idx = sample_index(&p, &s.sample)?;
     let sample_type = p.sample_type_name(idx).to_string();
     let unit = p.sample_type_unit(idx).to_lowercase();

@@ -67,10 +67,9 @@ pub struct FoldedLines<'a> {
     order: Vec<u32>,
 }
 
-/// Sorts `p`'s samples into [`folded`]'s order.
-pub fn folded_lines(p: &Profile, sample_index: usize, nodes: NodeOptions) -> FoldedLines<'_> {
-    let table = aggregate::node_table(p, nodes);
-    // One id per distinct name: equal names make equal folded stacks.
+/// The distinct frame names of `table`'s nodes (`;` replaced by `:`, as
+/// [`folded`] writes them) and each node's index into them.
+fn frame_names(table: &aggregate::NodeTable) -> (Vec<String>, Vec<u32>) {
     let mut ids: FxHashMap<String, u32> = FxHashMap::default();
     let mut names: Vec<String> = Vec::new();
     let name_of: Vec<u32> = table
@@ -84,7 +83,14 @@ pub fn folded_lines(p: &Profile, sample_index: usize, nodes: NodeOptions) -> Fol
             })
         })
         .collect();
-    drop(ids);
+    (names, name_of)
+}
+
+/// Sorts `p`'s samples into [`folded`]'s order.
+pub fn folded_lines(p: &Profile, sample_index: usize, nodes: NodeOptions) -> FoldedLines<'_> {
+    let table = aggregate::node_table(p, nodes);
+    // Equal names make equal folded stacks.
+    let (names, name_of) = frame_names(&table);
     let mut l = FoldedLines {
         p,
         sample_index,
@@ -252,21 +258,8 @@ pub fn flame_stacks(
     min_width: f64,
 ) -> FlameStacks {
     let table = aggregate::node_table(p, nodes);
-    // One id per distinct name: equal names are one frame for inferno.
-    let mut ids: FxHashMap<String, u32> = FxHashMap::default();
-    let mut names: Vec<String> = Vec::new();
-    let name_of: Vec<u32> = table
-        .infos
-        .iter()
-        .map(|i| {
-            let n = i.printable_name().replace(';', ":");
-            *ids.entry(n).or_insert_with_key(|n| {
-                names.push(n.clone());
-                (names.len() - 1) as u32
-            })
-        })
-        .collect();
-    drop(ids);
+    // Equal names are one frame for inferno.
+    let (names, name_of) = frame_names(&table);
 
     // The frame tree: node 0 is the root (the empty stack).
     let mut parent: Vec<u32> = vec![0];

@@ -171,15 +171,7 @@ pub fn csv_out(r: &DiffReport, w: &mut dyn Write) -> io::Result<()> {
 /// Markdown: the header as a list, then a table.
 pub fn markdown(r: &DiffReport, w: &mut dyn Write) -> io::Result<()> {
     let u = scale(r);
-    let mut it = header_lines(r).into_iter();
-    if let Some(first) = it.next() {
-        writeln!(w, "### heapscope diff: {}", md(&first))?;
-        writeln!(w)?;
-    }
-    for l in it {
-        writeln!(w, "- {}", md(&l))?;
-    }
-    writeln!(w)?;
+    table::markdown_header(w, "diff", header_lines(r))?;
     writeln!(w, "| delta | delta% | base | new | ±2σ | name |")?;
     writeln!(w, "|---:|---:|---:|---:|---:|:---|")?;
     for row in &r.rows {

@@ -183,6 +183,24 @@ pub(crate) fn write_markdown(
     Ok(())
 }
 
+/// A Markdown report's header: the first line as a `### heapscope
+/// COMMAND: ...` heading, the others as a list, then a blank line.
+pub(crate) fn markdown_header(
+    w: &mut dyn std::io::Write,
+    command: &str,
+    lines: Vec<String>,
+) -> std::io::Result<()> {
+    let mut it = lines.into_iter();
+    if let Some(first) = it.next() {
+        writeln!(w, "### heapscope {command}: {}", md(&first))?;
+        writeln!(w)?;
+    }
+    for l in it {
+        writeln!(w, "- {}", md(&l))?;
+    }
+    writeln!(w)
+}
+
 /// Text inside a Markdown table cell.
 pub(crate) fn md(s: &str) -> String {
     let mut o = String::with_capacity(s.len());

@@ -288,15 +288,7 @@ pub fn csv_out(r: &TrendReport, w: &mut dyn Write) -> io::Result<()> {
 /// Markdown: header list and a table with sparklines.
 pub fn markdown(r: &TrendReport, w: &mut dyn Write) -> io::Result<()> {
     let u = scale(r);
-    let mut it = header_lines(r).into_iter();
-    if let Some(first) = it.next() {
-        writeln!(w, "### heapscope trend: {}", md(&first))?;
-        writeln!(w)?;
-    }
-    for l in it {
-        writeln!(w, "- {}", md(&l))?;
-    }
-    writeln!(w)?;
+    table::markdown_header(w, "trend", header_lines(r))?;
     writeln!(
         w,
         "| kind | score | slope/snap | slope/s | first | last | trend | name |"

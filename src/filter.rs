@@ -102,7 +102,15 @@ fn compile(option: &'static str, value: &str) -> Result<Option<Regex>, FilterErr
     if value.is_empty() {
         return Ok(None);
     }
-    Regex::new(value).map(Some).map_err(|e| FilterError {
+    Regex::new(value)
+        .map(Some)
+        .map_err(|e| regex_error(option, &e))
+}
+
+/// A regex that does not compile, as pprof reports it: the last line of
+/// the parser's message.
+fn regex_error(option: &'static str, e: &regex::Error) -> FilterError {
+    FilterError {
         option,
         message: e
             .to_string()
@@ -111,7 +119,7 @@ fn compile(option: &'static str, value: &str) -> Result<Option<Regex>, FilterErr
             .unwrap_or("")
             .trim()
             .to_string(),
-    })
+    }
 }
 
 /// The unit of each numeric label key (pprof's `NumLabelUnits`): the first
@@ -253,16 +261,7 @@ impl TagFilter {
         // An empty part matches everything, as Go's empty regexp does.
         let mut rxs = Vec::new();
         for part in value.split(',') {
-            let rx = Regex::new(part).map_err(|e| FilterError {
-                option,
-                message: e
-                    .to_string()
-                    .lines()
-                    .last()
-                    .unwrap_or("")
-                    .trim()
-                    .to_string(),
-            })?;
+            let rx = Regex::new(part).map_err(|e| regex_error(option, &e))?;
             rxs.push(rx);
         }
         Ok(TagFilter {

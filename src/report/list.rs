@@ -97,7 +97,7 @@ impl ListReport {
     }
 }
 
-/// No function matched the regex (pprof's wording).
+/// No function matched the regex of `list` or `peek` (pprof's wording).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NoMatches(pub String);
 

@@ -94,17 +94,8 @@ impl TreeReport {
     }
 }
 
-/// The `peek` regex matched no node.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NoMatches(pub String);
-
-impl std::fmt::Display for NoMatches {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "no matches found for regexp: {}", self.0)
-    }
-}
-
-impl std::error::Error for NoMatches {}
+/// The `peek` regex matched no node: the same error as `list`'s.
+pub use super::list::NoMatches;
 
 /// Builds the tree (or peek) report. `total` is the percentage
 /// denominator (computed before filtering); `extra_labels` are inserted

@@ -426,21 +426,7 @@ fn diff_and_trend_views() {
 
     // Trend: the kinds are `trend`'s.
     b.goto(&format!("file://{}#v=trend", html.display()));
-    let o = Command::new(HS)
-        .arg("trend")
-        .args(&s)
-        .args(["--format", "json"])
-        .output()
-        .unwrap();
-    let tj: Value = serde_json::from_slice(&o.stdout).unwrap();
-    let rows = b.eval("[...document.querySelectorAll('#trendtable tbody tr')].map(t => [t.querySelector('td.name').textContent, t.getAttribute('data-kind')])");
-    let rows: Vec<(String, String)> = serde_json::from_value(rows).unwrap();
-    let trows = tj["rows"].as_array().unwrap();
-    assert_eq!(rows.len(), trows.len());
-    for (r, t) in rows.iter().zip(trows) {
-        assert_eq!(r.0, t["name"].as_str().unwrap());
-        assert_eq!(r.1, t["kind"].as_str().unwrap());
-    }
+    let rows = rows_match_cli(&mut b, "trend", &s, "kind");
     let sparks = b.eval("document.querySelectorAll('#trendtable svg.spark polyline').length");
     assert_eq!(sparks, json!(rows.len()));
     // The type menu does not apply here, and says so.
@@ -459,21 +445,7 @@ fn diff_and_trend_views() {
 
     // Diff: NEW/GONE and deltas as `diff` computes them.
     b.goto(&format!("file://{}#v=diff", two.display()));
-    let o = Command::new(HS)
-        .arg("diff")
-        .args(&s[..2])
-        .args(["--format", "json"])
-        .output()
-        .unwrap();
-    let dj: Value = serde_json::from_slice(&o.stdout).unwrap();
-    let rows = b.eval("[...document.querySelectorAll('#difftable tbody tr')].map(t => [t.querySelector('td.name').textContent, t.getAttribute('data-status')])");
-    let rows: Vec<(String, String)> = serde_json::from_value(rows).unwrap();
-    let drows = dj["rows"].as_array().unwrap();
-    assert_eq!(rows.len(), drows.len());
-    for (r, d) in rows.iter().zip(drows) {
-        assert_eq!(r.0, d["name"].as_str().unwrap());
-        assert_eq!(r.1, d["status"].as_str().unwrap());
-    }
+    rows_match_cli(&mut b, "diff", &s[..2], "status");
     let boxes = b.eval("document.querySelectorAll('#flame g.box').length");
     assert!(boxes.as_u64().unwrap() > 1);
     // Diff is not refined: the Refine and Tags controls are off and say so.
@@ -1222,4 +1194,33 @@ fn graph_is_readable_and_zooms() {
         b.eval("new URLSearchParams(location.hash.slice(1)).get('f')"),
         json!("^pkg\\.mid03$")
     );
+}
+
+/// The rows of the page's `#COMMANDtable` (name and `data-FIELD`) equal,
+/// in order, the rows of `heapscope COMMAND PROFILES --format json`
+/// (`name` and `FIELD`). Returns the page's rows.
+fn rows_match_cli<S: AsRef<std::ffi::OsStr>>(
+    b: &mut Cdp,
+    command: &str,
+    profiles: &[S],
+    field: &str,
+) -> Vec<(String, String)> {
+    let o = Command::new(HS)
+        .arg(command)
+        .args(profiles)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    let cli: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let rows = b.eval(&format!(
+        "[...document.querySelectorAll('#{command}table tbody tr')].map(t => [t.querySelector('td.name').textContent, t.getAttribute('data-{field}')])"
+    ));
+    let rows: Vec<(String, String)> = serde_json::from_value(rows).unwrap();
+    let want = cli["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), want.len(), "{command}");
+    for (r, w) in rows.iter().zip(want) {
+        assert_eq!(r.0, w["name"].as_str().unwrap(), "{command}");
+        assert_eq!(r.1, w[field].as_str().unwrap(), "{command}");
+    }
+    rows
 }

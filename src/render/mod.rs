@@ -15,6 +15,8 @@ pub mod reports;
 mod table;
 pub mod trend;
 
+pub(crate) use table::escape_markup;
+
 use crate::report::TopReport;
 use crate::units;
 use serde::Serialize;

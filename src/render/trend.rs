@@ -308,14 +308,5 @@ pub fn markdown(r: &TrendReport, w: &mut dyn Write) -> io::Result<()> {
             md(&x.name)
         )?;
     }
-    if r.hidden > 0 {
-        writeln!(w)?;
-        writeln!(
-            w,
-            "{} more node{} not shown.",
-            r.hidden,
-            if r.hidden == 1 { "" } else { "s" }
-        )?;
-    }
-    Ok(())
+    table::markdown_hidden(r.hidden, w)
 }

@@ -1,6 +1,5 @@
 //! `diff` renderers: a table for the terminal, JSON, CSV and Markdown.
 
-use super::SCHEMA_VERSION;
 use super::table::{self, Scale, csv, md};
 use crate::report::diff::{DiffReport, DiffRow, Status};
 use comfy_table::Cell;
@@ -97,9 +96,6 @@ struct JsonRow<'a> {
 
 #[derive(Serialize)]
 struct JsonDiff<'a> {
-    schema_version: u32,
-    command: &'static str,
-    sample_type: super::JsonSampleType<'a>,
     compare: &'static str,
     base: &'a str,
     new: &'a str,
@@ -115,12 +111,6 @@ struct JsonDiff<'a> {
 /// of each delta (0 when the profiles are not sampled).
 pub fn json(r: &DiffReport, w: &mut dyn Write) -> io::Result<()> {
     let doc = JsonDiff {
-        schema_version: SCHEMA_VERSION,
-        command: "diff",
-        sample_type: super::JsonSampleType {
-            r#type: &r.sample_type,
-            unit: &r.sample_unit,
-        },
         compare: what(r),
         base: &r.base_name,
         new: &r.new_name,
@@ -143,8 +133,8 @@ pub fn json(r: &DiffReport, w: &mut dyn Write) -> io::Result<()> {
             })
             .collect(),
     };
-    serde_json::to_writer_pretty(&mut *w, &doc).map_err(io::Error::other)?;
-    writeln!(w)
+    let st = super::JsonSampleType::new(&r.sample_type, &r.sample_unit);
+    super::write_json(w, "diff", st, doc, true)
 }
 
 /// CSV: one header line, then one line per row; raw integers.

@@ -108,10 +108,7 @@ pub fn render_json(infos: &[Info], w: &mut dyn Write) -> io::Result<()> {
                         default_type(i).is_some_and(|u| u.r#type == t.r#type && u.unit == t.unit)
                     })
                 })
-                .map(|t| super::JsonSampleType {
-                    r#type: &t.r#type,
-                    unit: &t.unit,
-                }),
+                .map(|t| super::JsonSampleType::new(&t.r#type, &t.unit)),
             profiles: infos,
         },
     )?;

@@ -122,6 +122,46 @@ pub(crate) struct JsonSampleType<'a> {
     unit: &'a str,
 }
 
+impl<'a> JsonSampleType<'a> {
+    pub(crate) fn new(r#type: &'a str, unit: &'a str) -> Self {
+        JsonSampleType { r#type, unit }
+    }
+}
+
+/// The envelope of every command's JSON: `schema_version`, `command` and
+/// `sample_type`, then the report's own fields.
+#[derive(Serialize)]
+struct Envelope<'a, T> {
+    schema_version: u32,
+    command: &'a str,
+    sample_type: JsonSampleType<'a>,
+    #[serde(flatten)]
+    report: T,
+}
+
+/// Writes `report` inside the [`Envelope`] as JSON, indented (`pretty`)
+/// or on one line, with a final newline.
+pub(crate) fn write_json<T: Serialize>(
+    w: &mut dyn Write,
+    command: &str,
+    sample_type: JsonSampleType<'_>,
+    report: T,
+    pretty: bool,
+) -> io::Result<()> {
+    let doc = Envelope {
+        schema_version: SCHEMA_VERSION,
+        command,
+        sample_type,
+        report,
+    };
+    if pretty {
+        serde_json::to_writer_pretty(&mut *w, &doc)?;
+    } else {
+        serde_json::to_writer(&mut *w, &doc)?;
+    }
+    writeln!(w)
+}
+
 #[derive(Serialize)]
 struct JsonTopRow<'a> {
     name: &'a str,
@@ -133,9 +173,6 @@ struct JsonTopRow<'a> {
 
 #[derive(Serialize)]
 struct JsonTop<'a> {
-    schema_version: u32,
-    command: &'static str,
-    sample_type: JsonSampleType<'a>,
     total: i64,
     shown_total: i64,
     dropped_nodes: usize,
@@ -147,12 +184,6 @@ struct JsonTop<'a> {
 /// and trimming of the text output.
 pub fn top_json(r: &TopReport, w: &mut dyn Write) -> io::Result<()> {
     let doc = JsonTop {
-        schema_version: SCHEMA_VERSION,
-        command: "top",
-        sample_type: JsonSampleType {
-            r#type: &r.sample_type,
-            unit: &r.sample_unit,
-        },
         total: r.total,
         shown_total: r.shown_total,
         dropped_nodes: r.dropped_nodes,
@@ -168,6 +199,6 @@ pub fn top_json(r: &TopReport, w: &mut dyn Write) -> io::Result<()> {
             })
             .collect(),
     };
-    serde_json::to_writer_pretty(&mut *w, &doc).map_err(io::Error::other)?;
-    writeln!(w)
+    let st = JsonSampleType::new(&r.sample_type, &r.sample_unit);
+    write_json(w, "top", st, doc, true)
 }

@@ -1,6 +1,5 @@
 //! `trend` renderers: a ranked table with sparklines, JSON, CSV, Markdown.
 
-use super::SCHEMA_VERSION;
 use super::table::{self, Scale, csv, md};
 use crate::report::trend::{Kind, Order, Reach, TrendReport, TrendRow, human_duration, sparkline};
 use comfy_table::{Cell, Color};
@@ -185,9 +184,6 @@ struct JsonLimit {
 
 #[derive(Serialize)]
 struct JsonTrend<'a> {
-    schema_version: u32,
-    command: &'static str,
-    sample_type: super::JsonSampleType<'a>,
     compare: &'static str,
     snapshots: usize,
     order: &'static str,
@@ -213,12 +209,6 @@ pub fn json_line(r: &TrendReport, w: &mut dyn Write) -> io::Result<()> {
 
 fn json_doc(r: &TrendReport, w: &mut dyn Write, pretty: bool) -> io::Result<()> {
     let doc = JsonTrend {
-        schema_version: SCHEMA_VERSION,
-        command: "trend",
-        sample_type: super::JsonSampleType {
-            r#type: &r.sample_type,
-            unit: &r.sample_unit,
-        },
         compare: if r.cum { "cum" } else { "flat" },
         snapshots: r.snapshots,
         order: match r.order {
@@ -256,12 +246,8 @@ fn json_doc(r: &TrendReport, w: &mut dyn Write, pretty: bool) -> io::Result<()> 
             })
             .collect(),
     };
-    if pretty {
-        serde_json::to_writer_pretty(&mut *w, &doc).map_err(io::Error::other)?;
-    } else {
-        serde_json::to_writer(&mut *w, &doc).map_err(io::Error::other)?;
-    }
-    writeln!(w)
+    let st = super::JsonSampleType::new(&r.sample_type, &r.sample_unit);
+    super::write_json(w, "trend", st, doc, pretty)
 }
 
 /// CSV: one line per node; the values joined by `;` in one field.

@@ -37,18 +37,29 @@ pub fn top_text(r: &TopReport, w: &mut dyn Write) -> io::Result<()> {
         sum = sum.wrapping_add(row.flat);
         let inl = row.inline.as_str();
         let sep = if inl.is_empty() { "" } else { " " };
-        writeln!(
-            w,
-            "{:>10} {} {} {:>10} {}  {}{sep}{inl}",
-            r.format_value(row.flat),
-            units::percentage(row.flat, r.total),
-            units::percentage(sum, r.total),
-            r.format_value(row.cum),
-            units::percentage(row.cum, r.total),
-            row.name,
-        )?;
+        let values = value_columns(|v| r.format_value(v), r.total, row.flat, sum, row.cum);
+        writeln!(w, "{values}  {}{sep}{inl}", row.name)?;
     }
     Ok(())
+}
+
+/// pprof's five value columns of a node's text line (flat, flat%, sum%,
+/// cum, cum%), as `top` and `tree` print them; `sum` is the running flat.
+pub(crate) fn value_columns(
+    value: impl Fn(i64) -> String,
+    total: i64,
+    flat: i64,
+    sum: i64,
+    cum: i64,
+) -> String {
+    format!(
+        "{:>10} {} {} {:>10} {}",
+        value(flat),
+        units::percentage(flat, total),
+        units::percentage(sum, total),
+        value(cum),
+        units::percentage(cum, total),
+    )
 }
 
 /// The rows of `top` with pprof's columns, formatted as the text report

@@ -99,16 +99,8 @@ pub fn tree_text(r: &TreeReport, w: &mut dyn Write) -> io::Result<()> {
             tree_edge(r, w, c, e.cum)?;
         }
         flat_sum = flat_sum.wrapping_add(e.flat);
-        writeln!(
-            w,
-            "{:>10} {} {} {:>10} {}                | {}",
-            r.format_value(e.flat),
-            units::percentage(e.flat, r.total),
-            units::percentage(flat_sum, r.total),
-            r.format_value(e.cum),
-            units::percentage(e.cum, r.total),
-            e.name
-        )?;
+        let values = super::value_columns(|v| r.format_value(v), r.total, e.flat, flat_sum, e.cum);
+        writeln!(w, "{values}                | {}", e.name)?;
         for c in &e.callees {
             tree_edge(r, w, c, e.cum)?;
         }

@@ -288,7 +288,7 @@ pub(crate) fn compare_nodes(
 /// The smallest nonzero |flat| (|cum| where flat is 0) of the rows, as
 /// pprof's `selectOutputUnit` takes it; the total when all are 0, `None`
 /// when there are no rows.
-pub(crate) fn minimum_value(total: i64, values: impl Iterator<Item = (i64, i64)>) -> Option<i64> {
+fn minimum_value(total: i64, values: impl Iterator<Item = (i64, i64)>) -> Option<i64> {
     let mut min_value = 0i64;
     let mut any = false;
     for (flat, cum) in values {
@@ -314,6 +314,19 @@ pub fn select_output_unit(
     total: i64,
     values: impl Iterator<Item = (i64, i64)>,
 ) -> String {
+    output_unit(sample_unit, requested, total, values, false)
+}
+
+/// [`select_output_unit`]; with `integers` (callgrind, which prints
+/// integers only) the smallest value is not scaled down to 0.01 of a
+/// larger unit.
+pub(crate) fn output_unit(
+    sample_unit: &str,
+    requested: &str,
+    total: i64,
+    values: impl Iterator<Item = (i64, i64)>,
+    integers: bool,
+) -> String {
     if requested != "minimum" {
         return requested.to_string();
     }
@@ -322,10 +335,12 @@ pub fn select_output_unit(
     };
     let max_value = total;
     let (_, min_unit) = units::scale(min_value, sample_unit, "minimum");
-    let (_, max_unit) = units::scale(max_value, sample_unit, "minimum");
     let mut unit = min_unit.clone();
-    if min_unit != max_unit && min_value.saturating_mul(100) < max_value {
-        unit = units::scale(min_value.saturating_mul(100), sample_unit, "minimum").1;
+    if !integers {
+        let (_, max_unit) = units::scale(max_value, sample_unit, "minimum");
+        if min_unit != max_unit && min_value.saturating_mul(100) < max_value {
+            unit = units::scale(min_value.saturating_mul(100), sample_unit, "minimum").1;
+        }
     }
     if unit.is_empty() {
         sample_unit.to_string()

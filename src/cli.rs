@@ -1159,12 +1159,15 @@ pub struct TreeArgs {
 impl TreeArgs {
     fn request(self) -> Result<o::TreeRequest> {
         let mut options = TreeOptions {
-            nodes: self.nodes.options(),
-            cum: self.cum,
-            nodecount: self.nodecount,
-            nodefraction: self.nodefraction,
-            edgefraction: self.edgefraction,
-            ..TreeOptions::default()
+            report: TopOptions {
+                nodes: self.nodes.options(),
+                cum: self.cum,
+                nodecount: self.nodecount,
+                nodefraction: self.nodefraction,
+                edgefraction: self.edgefraction,
+                ..TopOptions::default()
+            },
+            symbol: None,
         };
         if self.no_trim {
             options.no_trim();
@@ -1206,9 +1209,12 @@ pub struct PeekArgs {
 impl PeekArgs {
     fn request(self) -> Result<o::TreeRequest> {
         let mut options = TreeOptions {
-            nodes: self.nodes.options(),
-            cum: self.cum,
-            ..TreeOptions::default()
+            report: TopOptions {
+                nodes: self.nodes.options(),
+                cum: self.cum,
+                ..TopOptions::default()
+            },
+            symbol: None,
         };
         options.no_trim();
         let r = self.common.request(self.profiles, self.out, "peek")?;

@@ -27,7 +27,8 @@ use crate::profile::Profile;
 use crate::units;
 use std::cmp::Ordering;
 
-/// Options of `top`, with pprof's defaults.
+/// Options of `top` (and of `tree`, [`tree::TreeOptions`]), with pprof's
+/// defaults.
 #[derive(Clone, Debug)]
 pub struct TopOptions {
     pub sample_index: usize,

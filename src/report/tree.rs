@@ -9,24 +9,18 @@
 //! `peek` is the same report untrimmed, restricted to the nodes whose name
 //! matches a regex.
 
-use super::{compare_nodes, profile_labels, select_output_unit};
-use crate::aggregate::{self, GraphRequest, NodeOptions};
+use super::{TopOptions, compare_nodes, profile_labels, select_output_unit};
+use crate::aggregate::{self, GraphRequest};
 use crate::profile::Profile;
 use crate::units;
 use regex::Regex;
 use std::cmp::Ordering;
 
-/// Options of `tree` / `peek`, with pprof's defaults for `-tree`.
+/// Options of `tree` / `peek`: those of `top` (with pprof's `-tree`
+/// default of 80 nodes) and peek's regex.
 #[derive(Clone, Debug)]
 pub struct TreeOptions {
-    pub sample_index: usize,
-    pub nodes: NodeOptions,
-    pub cum: bool,
-    /// At most this many nodes; 0 = no limit.
-    pub nodecount: usize,
-    pub nodefraction: f64,
-    pub edgefraction: f64,
-    pub unit: String,
+    pub report: TopOptions,
     /// `peek`: only nodes whose printable name matches.
     pub symbol: Option<Regex>,
 }
@@ -34,13 +28,10 @@ pub struct TreeOptions {
 impl Default for TreeOptions {
     fn default() -> Self {
         TreeOptions {
-            sample_index: 0,
-            nodes: NodeOptions::default(),
-            cum: false,
-            nodecount: 80,
-            nodefraction: 0.005,
-            edgefraction: 0.001,
-            unit: "minimum".into(),
+            report: TopOptions {
+                nodecount: 80,
+                ..TopOptions::default()
+            },
             symbol: None,
         }
     }
@@ -49,9 +40,7 @@ impl Default for TreeOptions {
 impl TreeOptions {
     /// pprof's `-trim=false` (and `peek`): no node limit, no fractions.
     pub fn no_trim(&mut self) {
-        self.nodecount = 0;
-        self.nodefraction = 0.0;
-        self.edgefraction = 0.0;
+        self.report.no_trim();
     }
 }
 
@@ -102,10 +91,11 @@ pub use super::list::NoMatches;
 /// after the profile labels (the `Active filters:` block).
 pub fn tree(
     p: &Profile,
-    o: &TreeOptions,
+    options: &TreeOptions,
     total: i64,
     extra_labels: &[String],
 ) -> Result<TreeReport, NoMatches> {
+    let (o, symbol) = (&options.report, &options.symbol);
     let idx = o.sample_index;
     let sample_type = p.sample_type_name(idx).to_string();
     let sample_unit = p.sample_type_unit(idx).to_lowercase();
@@ -204,7 +194,7 @@ pub fn tree(
     );
     let mut entries = Vec::new();
     for &i in &kept {
-        if let Some(rx) = &o.symbol {
+        if let Some(rx) = symbol {
             if !rx.is_match(&names[i]) {
                 continue;
             }
@@ -217,7 +207,7 @@ pub fn tree(
             callees: to_edges(&mut outs[i]),
         });
     }
-    if let Some(rx) = &o.symbol {
+    if let Some(rx) = symbol {
         if entries.is_empty() {
             return Err(NoMatches(rx.as_str().to_string()));
         }

@@ -137,6 +137,14 @@ pub fn json(r: &DiffReport, w: &mut dyn Write) -> io::Result<()> {
     super::write_json(w, "diff", st, doc, true)
 }
 
+/// `diff` in each format.
+pub const FORMATS: super::TableFormats<DiffReport> = super::TableFormats {
+    text,
+    json,
+    csv: csv_out,
+    markdown,
+};
+
 /// CSV: one header line, then one line per row; raw integers.
 pub fn csv_out(r: &DiffReport, w: &mut dyn Write) -> io::Result<()> {
     writeln!(w, "name,base,new,delta,delta_percent,status,sigma")?;

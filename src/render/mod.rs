@@ -17,10 +17,40 @@ pub mod trend;
 
 pub(crate) use table::escape_markup;
 
+use crate::options::Format;
 use crate::report::TopReport;
 use crate::units;
 use serde::Serialize;
 use std::io::{self, Write};
+
+/// The renderers of a report that is a table, one per [`Format`]; `text`
+/// takes whether to colour.
+pub struct TableFormats<R> {
+    pub text: fn(&R, bool, &mut dyn Write) -> io::Result<()>,
+    pub json: fn(&R, &mut dyn Write) -> io::Result<()>,
+    pub csv: fn(&R, &mut dyn Write) -> io::Result<()>,
+    pub markdown: fn(&R, &mut dyn Write) -> io::Result<()>,
+}
+
+impl<R> TableFormats<R> {
+    /// Writes `r` in `format`.
+    pub fn write(&self, r: &R, format: Format, color: bool, w: &mut dyn Write) -> io::Result<()> {
+        match format {
+            Format::Text => (self.text)(r, color, w),
+            Format::Json => (self.json)(r, w),
+            Format::Csv => (self.csv)(r, w),
+            Format::Markdown => (self.markdown)(r, w),
+        }
+    }
+}
+
+/// `top` in each format (its text is never coloured).
+pub const TOP: TableFormats<TopReport> = TableFormats {
+    text: |r, _, w| top_text(r, w),
+    json: top_json,
+    csv: top_csv,
+    markdown: top_markdown,
+};
 
 /// `top` as pprof's `-top` prints it.
 pub fn top_text(r: &TopReport, w: &mut dyn Write) -> io::Result<()> {

@@ -250,6 +250,14 @@ fn json_doc(r: &TrendReport, w: &mut dyn Write, pretty: bool) -> io::Result<()> 
     super::write_json(w, "trend", st, doc, pretty)
 }
 
+/// `trend` in each format.
+pub const FORMATS: super::TableFormats<TrendReport> = super::TableFormats {
+    text,
+    json,
+    csv: csv_out,
+    markdown,
+};
+
 /// CSV: one line per node; the values joined by `;` in one field.
 pub fn csv_out(r: &TrendReport, w: &mut dyn Write) -> io::Result<()> {
     writeln!(w, "name,kind,score,slope,slope_per_sec,values")?;

@@ -155,19 +155,7 @@ pub fn top_markdown(r: &TopReport, w: &mut dyn Write) -> io::Result<()> {
 /// The JSON schema version of every JSON output.
 pub const SCHEMA_VERSION: u32 = 1;
 
-/// The `sample_type` of every command's JSON envelope:
-/// `{"type": "inuse_space", "unit": "bytes"}`.
-#[derive(Serialize)]
-pub(crate) struct JsonSampleType<'a> {
-    r#type: &'a str,
-    unit: &'a str,
-}
-
-impl<'a> JsonSampleType<'a> {
-    pub(crate) fn new(r#type: &'a str, unit: &'a str) -> Self {
-        JsonSampleType { r#type, unit }
-    }
-}
+pub(crate) use crate::report::JsonSampleType;
 
 /// The envelope of every command's JSON: `schema_version`, `command` and
 /// `sample_type`, then the report's own fields.

@@ -25,7 +25,28 @@ pub mod trend;
 use crate::aggregate::{self, NodeOptions, NodeTable};
 use crate::profile::Profile;
 use crate::units;
+use serde::Serialize;
+use std::borrow::Cow;
 use std::cmp::Ordering;
+
+/// A sample type and its unit, as every command's JSON holds it (the
+/// envelope's `sample_type`, and `info`'s model):
+/// `{"type": "inuse_space", "unit": "bytes"}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct JsonSampleType<'a> {
+    pub r#type: Cow<'a, str>,
+    pub unit: Cow<'a, str>,
+}
+
+impl<'a> JsonSampleType<'a> {
+    /// Borrows the two names.
+    pub fn new(r#type: &'a str, unit: &'a str) -> Self {
+        JsonSampleType {
+            r#type: Cow::Borrowed(r#type),
+            unit: Cow::Borrowed(unit),
+        }
+    }
+}
 
 /// Options of `top` (and of `tree`, [`tree::TreeOptions`]), with pprof's
 /// defaults.

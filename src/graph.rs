@@ -384,9 +384,7 @@ fn build_range(
         let mut parent: Option<u32> = None;
         let mut residual = false;
         for &loc in locs.iter().rev() {
-            let nodes = t.nodes_of(loc.0 as usize);
-            let last = nodes.len() - 1;
-            for (ni, &node) in nodes.iter().enumerate().rev() {
+            for (node, inline) in t.nodes_root_first(loc.0 as usize) {
                 if kept.is_some_and(|k| !k[node as usize]) {
                     residual = true;
                     continue;
@@ -402,7 +400,6 @@ fn build_range(
                     // counted in this sample; only recursion searches.
                     if par != node && (first_visit || !seen_edges.contains(&(node, par))) {
                         seen_edges.push((node, par));
-                        let inline = ni != last;
                         let next = edges.len() as u32;
                         let e = *edge_ix.entry((par, node)).or_insert(next);
                         if e == next {

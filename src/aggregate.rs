@@ -354,6 +354,17 @@ pub struct GraphRequest<'a> {
     pub with_edges: bool,
 }
 
+impl GraphRequest<'_> {
+    /// Every node, and every edge when `with_edges`.
+    pub const fn all(with_edges: bool) -> Self {
+        GraphRequest {
+            kept: None,
+            edges_into: None,
+            with_edges,
+        }
+    }
+}
+
 /// Per-sample "already counted" marks: one stamp per node, bumped for each
 /// sample, so nothing is cleared between samples.
 pub(crate) struct Stamps {

@@ -62,16 +62,7 @@ pub fn callgrind(
         info.start_line = start_of_node[i];
     }
     let value = move |v: &[i64]| v[idx];
-    let g = aggregate::build_graph(
-        p,
-        &table,
-        &value,
-        &GraphRequest {
-            kept: None,
-            edges_into: None,
-            with_edges: true,
-        },
-    );
+    let g = aggregate::build_graph(p, &table, &value, &GraphRequest::all(true));
     let n = table.len();
     let names: Vec<String> = table.infos.iter().map(|i| i.printable_name()).collect();
     let mut order: Vec<usize> = (0..n).filter(|&i| g.present(i)).collect();

@@ -102,16 +102,7 @@ pub fn tree(
     let value = move |v: &[i64]| v[idx];
     let table = aggregate::node_table(p, o.nodes);
     let n = table.len();
-    let g = aggregate::build_graph(
-        p,
-        &table,
-        &value,
-        &GraphRequest {
-            kept: None,
-            edges_into: None,
-            with_edges: false,
-        },
-    );
+    let g = aggregate::build_graph(p, &table, &value, &GraphRequest::all(false));
     let present: Vec<usize> = (0..n).filter(|&i| g.present(i)).collect();
     let total_value = present
         .iter()

@@ -151,29 +151,77 @@ impl TopReport {
     /// The lines above the table, as pprof prints them.
     pub fn header_lines(&self) -> Vec<String> {
         let mut out = self.profile_labels.clone();
-        out.push(format!(
+        let shown = Trimmed {
+            shown_total: self.shown_total,
+            dropped_nodes: self.dropped_nodes,
+            dropped_edges: 0,
+            shown_nodes: self.rows.len(),
+            orig_count: self.orig_count,
+        };
+        let fractions = (self.nodefraction, 0.0);
+        out.extend(shown.labels(self.total, fractions, &|v| self.format_value(v)));
+        out
+    }
+}
+
+/// What a trimmed graph shows of a profile: the numbers of pprof's
+/// `reportLabels` lines after the profile labels.
+pub struct Trimmed {
+    /// Σ flat of the nodes shown.
+    pub shown_total: i64,
+    /// Nodes and edges dropped by nodefraction and edgefraction.
+    pub dropped_nodes: usize,
+    pub dropped_edges: usize,
+    /// Nodes shown, and nodes left after the fraction cut-off (before
+    /// nodecount).
+    pub shown_nodes: usize,
+    pub orig_count: usize,
+}
+
+impl Trimmed {
+    /// The lines `Showing nodes accounting for ...`, `Dropped N nodes (cum
+    /// <= ...)`, `Dropped N edges (freq <= ...)` and `Showing top N nodes
+    /// out of M`, as pprof's `reportLabels` words them for top, tree and
+    /// the call graph. `fractions` are nodefraction and edgefraction.
+    pub fn labels(
+        &self,
+        total: i64,
+        (nodefraction, edgefraction): (f64, f64),
+        format_value: &dyn Fn(i64) -> String,
+    ) -> Vec<String> {
+        let mut out = vec![format!(
             "Showing nodes accounting for {}, {} of {} total",
-            self.format_value(self.shown_total),
-            units::percentage(self.shown_total, self.total).trim(),
-            self.format_value(self.total)
-        ));
-        if self.total != 0 {
-            if self.dropped_nodes > 0 {
-                let cutoff = ((self.total as f64 * self.nodefraction) as i64).abs();
-                out.push(format!(
-                    "Dropped {} node{} (cum <= {})",
-                    self.dropped_nodes,
-                    if self.dropped_nodes > 1 { "s" } else { "" },
-                    self.format_value(cutoff)
-                ));
-            }
-            if !self.rows.is_empty() && self.rows.len() < self.orig_count {
-                out.push(format!(
-                    "Showing top {} nodes out of {}",
-                    self.rows.len(),
-                    self.orig_count
-                ));
-            }
+            format_value(self.shown_total),
+            units::percentage(self.shown_total, total).trim(),
+            format_value(total)
+        )];
+        if total == 0 {
+            return out;
+        }
+        let cutoff =
+            |fraction: f64| format_value(((total as f64 * fraction) as i64).wrapping_abs());
+        let plural = |n: usize| if n > 1 { "s" } else { "" };
+        if self.dropped_nodes > 0 {
+            out.push(format!(
+                "Dropped {} node{} (cum <= {})",
+                self.dropped_nodes,
+                plural(self.dropped_nodes),
+                cutoff(nodefraction)
+            ));
+        }
+        if self.dropped_edges > 0 {
+            out.push(format!(
+                "Dropped {} edge{} (freq <= {})",
+                self.dropped_edges,
+                plural(self.dropped_edges),
+                cutoff(edgefraction)
+            ));
+        }
+        if self.shown_nodes > 0 && self.shown_nodes < self.orig_count {
+            out.push(format!(
+                "Showing top {} nodes out of {}",
+                self.shown_nodes, self.orig_count
+            ));
         }
         out
     }

@@ -9,7 +9,7 @@
 //! `peek` is the same report untrimmed, restricted to the nodes whose name
 //! matches a regex.
 
-use super::{TopOptions, compare_nodes, profile_labels, select_output_unit};
+use super::{TopOptions, Trimmed, compare_nodes, profile_labels, select_output_unit};
 use crate::aggregate::{self, GraphRequest};
 use crate::profile::Profile;
 use crate::units;
@@ -206,29 +206,14 @@ pub fn tree(
     let fmt = |v: i64| units::scaled_label(v, &sample_unit, &output_unit);
     let mut header = profile_labels(p, &sample_type, total, &sample_unit, &output_unit);
     header.extend(extra_labels.iter().cloned());
-    header.push(format!(
-        "Showing nodes accounting for {}, {} of {} total",
-        fmt(shown_total),
-        units::percentage(shown_total, total).trim(),
-        fmt(total)
-    ));
-    if total != 0 {
-        if dropped_nodes > 0 {
-            header.push(format!(
-                "Dropped {} node{} (cum <= {})",
-                dropped_nodes,
-                if dropped_nodes > 1 { "s" } else { "" },
-                fmt(((total as f64 * o.nodefraction) as i64).wrapping_abs())
-            ));
-        }
-        if !kept.is_empty() && kept.len() < orig_count {
-            header.push(format!(
-                "Showing top {} nodes out of {}",
-                kept.len(),
-                orig_count
-            ));
-        }
-    }
+    let shown = Trimmed {
+        shown_total,
+        dropped_nodes,
+        dropped_edges: 0,
+        shown_nodes: kept.len(),
+        orig_count,
+    };
+    header.extend(shown.labels(total, (o.nodefraction, o.edgefraction), &fmt));
     Ok(TreeReport {
         header,
         sample_type,

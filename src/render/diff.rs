@@ -1,6 +1,6 @@
 //! `diff` renderers: a table for the terminal, JSON, CSV and Markdown.
 
-use super::table::{self, Scale, csv, md};
+use super::table::{self, Scale, md};
 use crate::report::diff::{DiffReport, DiffRow, Status};
 use comfy_table::Cell;
 use serde::Serialize;
@@ -147,23 +147,29 @@ pub const FORMATS: super::TableFormats<DiffReport> = super::TableFormats {
 
 /// CSV: one header line, then one line per row; raw integers.
 pub fn csv_out(r: &DiffReport, w: &mut dyn Write) -> io::Result<()> {
-    writeln!(w, "name,base,new,delta,delta_percent,status,sigma")?;
-    for row in &r.rows {
-        writeln!(
-            w,
-            "{},{},{},{},{},{},{:.1}",
-            csv(&row.name),
-            row.base,
-            row.new,
-            row.delta,
+    let header = [
+        "name",
+        "base",
+        "new",
+        "delta",
+        "delta_percent",
+        "status",
+        "sigma",
+    ];
+    let rows = r.rows.iter().map(|row| {
+        vec![
+            row.name.clone(),
+            row.base.to_string(),
+            row.new.to_string(),
+            row.delta.to_string(),
             row.delta_percent()
-                .map(|p| format!("{:.4}", p))
+                .map(|p| format!("{p:.4}"))
                 .unwrap_or_default(),
-            row.status.as_str(),
-            row.sigma,
-        )?;
-    }
-    Ok(())
+            row.status.as_str().to_string(),
+            format!("{:.1}", row.sigma),
+        ]
+    });
+    table::write_csv(&header, rows, w)
 }
 
 /// Markdown: the header as a list, then a table.

@@ -1,6 +1,6 @@
 //! `trend` renderers: a ranked table with sparklines, JSON, CSV, Markdown.
 
-use super::table::{self, Scale, csv, md};
+use super::table::{self, Scale, md};
 use crate::report::trend::{Kind, Order, Reach, TrendReport, TrendRow, human_duration, sparkline};
 use comfy_table::{Cell, Color};
 use serde::Serialize;
@@ -260,23 +260,21 @@ pub const FORMATS: super::TableFormats<TrendReport> = super::TableFormats {
 
 /// CSV: one line per node; the values joined by `;` in one field.
 pub fn csv_out(r: &TrendReport, w: &mut dyn Write) -> io::Result<()> {
-    writeln!(w, "name,kind,score,slope,slope_per_sec,values")?;
-    for x in &r.rows {
+    let header = ["name", "kind", "score", "slope", "slope_per_sec", "values"];
+    let rows = r.rows.iter().map(|x| {
         let values: Vec<String> = x.values.iter().map(i64::to_string).collect();
-        writeln!(
-            w,
-            "{},{},{:.4},{:.2},{},{}",
-            csv(&x.name),
-            x.kind.as_str(),
-            x.score,
-            x.slope,
+        vec![
+            x.name.clone(),
+            x.kind.as_str().to_string(),
+            format!("{:.4}", x.score),
+            format!("{:.2}", x.slope),
             x.slope_per_sec
                 .map(|s| format!("{s:.2}"))
                 .unwrap_or_default(),
-            values.join(";")
-        )?;
-    }
-    Ok(())
+            values.join(";"),
+        ]
+    });
+    table::write_csv(&header, rows, w)
 }
 
 /// Markdown: header list and a table with sparklines.

@@ -469,11 +469,7 @@ fn load(a: &PprofArgs) -> Result<Profile> {
     let input = input_options(a)?;
     let mut p = super::load(&a.sources, &input)?;
     locate_binaries(&mut p, a.binary.as_deref());
-    let (bases, mode) = if !a.diff_base.is_empty() {
-        (&a.diff_base, merge::BaseMode::Diff)
-    } else if !a.base.is_empty() {
-        (&a.base, merge::BaseMode::Subtract)
-    } else {
+    let Some((bases, mode)) = super::base_mode(&a.base, &a.diff_base) else {
         return Ok(p);
     };
     let mut b = super::load(bases, &input)?;

@@ -191,6 +191,19 @@ impl NodeTable {
         &self.loc_nodes[self.loc_start[loc] as usize..self.loc_start[loc + 1] as usize]
     }
 
+    /// The nodes of location `loc` caller first, each with whether it is
+    /// an inlined frame (all but the location's outermost line).
+    #[inline]
+    pub fn nodes_root_first(&self, loc: usize) -> impl Iterator<Item = (u32, bool)> + '_ {
+        let nodes = self.nodes_of(loc);
+        let last = nodes.len().saturating_sub(1);
+        nodes
+            .iter()
+            .enumerate()
+            .rev()
+            .map(move |(ni, &node)| (node, ni != last))
+    }
+
     pub fn len(&self) -> usize {
         self.infos.len()
     }
@@ -341,6 +354,17 @@ pub struct GraphRequest<'a> {
     pub with_edges: bool,
 }
 
+impl GraphRequest<'_> {
+    /// Every node, and every edge when `with_edges`.
+    pub const fn all(with_edges: bool) -> Self {
+        GraphRequest {
+            kept: None,
+            edges_into: None,
+            with_edges,
+        }
+    }
+}
+
 /// Per-sample "already counted" marks: one stamp per node, bumped for each
 /// sample, so nothing is cleared between samples.
 pub(crate) struct Stamps {
@@ -449,9 +473,7 @@ pub fn build_graph(
         let mut parent: Option<u32> = None;
         let mut residual = false;
         for &loc in locs.iter().rev() {
-            let nodes = t.nodes_of(loc.0 as usize);
-            let last = nodes.len() - 1;
-            for (ni, &node) in nodes.iter().enumerate().rev() {
+            for (node, inline) in t.nodes_root_first(loc.0 as usize) {
                 if let Some(k) = req.kept {
                     if !k[node as usize] {
                         residual = true;
@@ -467,7 +489,6 @@ pub fn build_graph(
                         if par != node && req.edges_into.is_none_or(|m| m[node as usize]) {
                             let key = (par, node);
                             if sample_edges.is_new(key, first_visit) {
-                                let inline = ni != last;
                                 g.edges
                                     .entry(key)
                                     .and_modify(|e| {
@@ -639,13 +660,11 @@ impl KeptFrames {
         };
         for loc in 0..nlocs {
             let start = k.frames.len() as u32;
-            let nodes = t.nodes_of(loc);
-            let last = nodes.len() - 1;
             let mut prev = NO_NODE;
-            for (ni, &node) in nodes.iter().enumerate().rev() {
+            for (node, inline) in t.nodes_root_first(loc) {
                 if kept.is_none_or(|m| m[node as usize]) {
                     if into[node as usize] {
-                        k.frames.push((node, prev, ni != last));
+                        k.frames.push((node, prev, inline));
                     }
                     prev = node;
                 }

@@ -23,7 +23,7 @@ use heapscope::report::TopOptions;
 use heapscope::report::check::{self, Rule};
 use heapscope::report::tree::TreeOptions;
 use heapscope::symbolize::{self, DemangleStyle};
-use heapscope::units::{parse_output_unit, parse_size};
+use heapscope::units::{number_and_unit, parse_output_unit, parse_size};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
@@ -1078,11 +1078,7 @@ pub struct WatchArgs {
 /// A duration: a number with `ms`, `s`, `m` or `h` (`500ms`, `30s`,
 /// `1.5m`); a bare number is seconds.
 fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
-    let t = s.trim();
-    let split = t
-        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .unwrap_or(t.len());
-    let (num, unit) = t.split_at(split);
+    let (num, unit) = number_and_unit(s);
     let n: f64 = num
         .parse()
         .map_err(|_| format!("{s:?}: expected a duration such as 500ms, 30s or 1m"))?;
@@ -1159,12 +1155,15 @@ pub struct TreeArgs {
 impl TreeArgs {
     fn request(self) -> Result<o::TreeRequest> {
         let mut options = TreeOptions {
-            nodes: self.nodes.options(),
-            cum: self.cum,
-            nodecount: self.nodecount,
-            nodefraction: self.nodefraction,
-            edgefraction: self.edgefraction,
-            ..TreeOptions::default()
+            report: TopOptions {
+                nodes: self.nodes.options(),
+                cum: self.cum,
+                nodecount: self.nodecount,
+                nodefraction: self.nodefraction,
+                edgefraction: self.edgefraction,
+                ..TopOptions::default()
+            },
+            symbol: None,
         };
         if self.no_trim {
             options.no_trim();
@@ -1206,9 +1205,12 @@ pub struct PeekArgs {
 impl PeekArgs {
     fn request(self) -> Result<o::TreeRequest> {
         let mut options = TreeOptions {
-            nodes: self.nodes.options(),
-            cum: self.cum,
-            ..TreeOptions::default()
+            report: TopOptions {
+                nodes: self.nodes.options(),
+                cum: self.cum,
+                ..TopOptions::default()
+            },
+            symbol: None,
         };
         options.no_trim();
         let r = self.common.request(self.profiles, self.out, "peek")?;

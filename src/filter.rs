@@ -494,18 +494,9 @@ pub fn apply(p: &mut Profile, spec: &FilterSpec) -> Result<FilterOutcome, Filter
             sm |= tagshow.as_ref().is_none_or(|r| r.is_match(name));
             hm |= taghide.as_ref().is_some_and(|r| r.is_match(name));
         }
-        let s = &p.samples;
-        let mut ns = Samples {
-            stride: s.stride,
-            ..Default::default()
-        };
-        let mut labels = Vec::new();
-        for x in s.iter() {
-            labels.clear();
-            labels.extend(x.labels.iter().copied().filter(|l| !remove_key[&l.key]));
-            ns.push(x.locs, x.values, &labels);
-        }
-        p.samples = ns;
+        p.samples = p.samples.relabeled(|old, labels| {
+            labels.extend(old.iter().copied().filter(|l| !remove_key[&l.key]));
+        });
         warn(tagshow.is_none() || sm, "TagShow", &mut out);
         warn(taghide.is_none() || hm, "TagHide", &mut out);
     }

@@ -384,9 +384,7 @@ fn build_range(
         let mut parent: Option<u32> = None;
         let mut residual = false;
         for &loc in locs.iter().rev() {
-            let nodes = t.nodes_of(loc.0 as usize);
-            let last = nodes.len() - 1;
-            for (ni, &node) in nodes.iter().enumerate().rev() {
+            for (node, inline) in t.nodes_root_first(loc.0 as usize) {
                 if kept.is_some_and(|k| !k[node as usize]) {
                     residual = true;
                     continue;
@@ -402,7 +400,6 @@ fn build_range(
                     // counted in this sample; only recursion searches.
                     if par != node && (first_visit || !seen_edges.contains(&(node, par))) {
                         seen_edges.push((node, par));
-                        let inline = ni != last;
                         let next = edges.len() as u32;
                         let e = *edge_ix.entry((par, node)).or_insert(next);
                         if e == next {
@@ -949,45 +946,14 @@ pub fn report_labels(
     full_headers: bool,
 ) -> Vec<String> {
     let mut out = profile_labels.to_vec();
-    let shown = g.shown_total();
-    out.push(format!(
-        "Showing nodes accounting for {}, {} of {} total",
-        format_value(shown),
-        units::percentage(shown, total).trim(),
-        format_value(total)
-    ));
-    if total != 0 {
-        let plural = |d: usize, n: &str| {
-            if d > 1 {
-                format!("{n}s")
-            } else {
-                n.to_string()
-            }
-        };
-        if g.dropped_nodes > 0 {
-            out.push(format!(
-                "Dropped {} {} (cum <= {})",
-                g.dropped_nodes,
-                plural(g.dropped_nodes, "node"),
-                format_value(((total as f64 * nodefraction) as i64).wrapping_abs())
-            ));
-        }
-        if g.dropped_edges > 0 {
-            out.push(format!(
-                "Dropped {} {} (freq <= {})",
-                g.dropped_edges,
-                plural(g.dropped_edges, "edge"),
-                format_value(((total as f64 * edgefraction) as i64).wrapping_abs())
-            ));
-        }
-        let shown_nodes = g.nodes.len();
-        if shown_nodes > 0 && shown_nodes < g.orig_count {
-            out.push(format!(
-                "Showing top {} nodes out of {}",
-                shown_nodes, g.orig_count
-            ));
-        }
-    }
+    let shown = report::Trimmed {
+        shown_total: g.shown_total(),
+        dropped_nodes: g.dropped_nodes,
+        dropped_edges: g.dropped_edges,
+        shown_nodes: g.nodes.len(),
+        orig_count: g.orig_count,
+    };
+    out.extend(shown.labels(total, (nodefraction, edgefraction), format_value));
     if full_headers {
         out.push("\nSee https://git.io/JfYMW for how to read the graph".to_string());
     }

@@ -240,15 +240,21 @@ pub fn is_known_unit(unit: &str) -> bool {
     UNIT_TYPES.iter().any(|ut| ut.sniff(unit).is_some())
 }
 
-/// Parses a size: a plain number of bytes, or a number with B, kB/KiB,
-/// MB/MiB, GB/GiB, TB/TiB (all powers of 1024, as pprof's units). Used
-/// by `check`'s sizes and `--max-input-size`.
-pub fn parse_size(s: &str) -> Result<u64, String> {
+/// `s` (trimmed) split where its leading number (digits and `.`) ends:
+/// `"1.5MB"` is `("1.5", "MB")`.
+pub fn number_and_unit(s: &str) -> (&str, &str) {
     let t = s.trim();
     let split = t
         .find(|c: char| !(c.is_ascii_digit() || c == '.'))
         .unwrap_or(t.len());
-    let (num, unit) = t.split_at(split);
+    t.split_at(split)
+}
+
+/// Parses a size: a plain number of bytes, or a number with B, kB/KiB,
+/// MB/MiB, GB/GiB, TB/TiB (all powers of 1024, as pprof's units). Used
+/// by `check`'s sizes and `--max-input-size`.
+pub fn parse_size(s: &str) -> Result<u64, String> {
+    let (num, unit) = number_and_unit(s);
     let num: f64 = num
         .parse()
         .map_err(|_| format!("{s:?} is not a size (examples: 1048576, 512kB, 2GiB)"))?;

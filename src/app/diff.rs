@@ -4,7 +4,7 @@ use super::filtering::apply_filters;
 use super::{Outcome, load, write_report};
 use crate::aggregate::NodeOptions;
 use crate::filter::FilterSpec;
-use crate::options::{Color, Compare, DiffRequest, Format, InputOptions};
+use crate::options::{Color, Compare, DiffRequest, InputOptions, Output};
 use crate::profile::{self, Profile};
 use crate::render;
 use crate::report::diff::{self, DiffOptions};
@@ -117,13 +117,19 @@ pub fn run(a: DiffRequest) -> Result<Outcome> {
     r.base_name = crate::source::display_name(&a.base).to_string();
     r.new_name = crate::source::display_name(&a.new).to_string();
     r.set_output_unit(&a.output.unit);
-    let out = a.output.path.as_deref();
-    let color = out.is_none_or(super::is_stdout) && use_color(c.color);
-    write_report(out, |w| match a.output.format {
-        Format::Text => render::diff::text(&r, color, w),
-        Format::Json => render::diff::json(&r, w),
-        Format::Csv => render::diff::csv_out(&r, w),
-        Format::Markdown => render::diff::markdown(&r, w),
-    })?;
+    write_compared(&r, &a.output, c.color, &render::diff::FORMATS)?;
     Ok(Outcome::Ok)
+}
+
+/// Writes a report of compared profiles (diff, trend) in the asked
+/// format; text going to standard output is coloured as `color` says.
+pub(super) fn write_compared<R>(
+    r: &R,
+    output: &Output,
+    color: Color,
+    formats: &render::TableFormats<R>,
+) -> Result<()> {
+    let out = output.path.as_deref();
+    let color = out.is_none_or(super::is_stdout) && use_color(color);
+    write_report(out, |w| formats.write(r, output.format, color, w))
 }

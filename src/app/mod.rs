@@ -226,14 +226,25 @@ pub(crate) fn is_stdout(p: &std::path::Path) -> bool {
     p == std::path::Path::new("-")
 }
 
+/// The base profiles and how they combine with the profile: those of
+/// `--diff-base` if any, else of `--base`; `None` when there are none.
+pub(crate) fn base_mode<'a>(
+    base: &'a [String],
+    diff_base: &'a [String],
+) -> Option<(&'a [String], merge::BaseMode)> {
+    if !diff_base.is_empty() {
+        Some((diff_base, merge::BaseMode::Diff))
+    } else if !base.is_empty() {
+        Some((base, merge::BaseMode::Subtract))
+    } else {
+        None
+    }
+}
+
 /// Loads the profiles and applies `--base` / `--diff-base`.
 pub fn load_with_base(names: &[String], base: &Bases, input: &InputOptions) -> Result<Profile> {
     let p = load(names, input)?;
-    let (bases, mode) = if !base.diff_base.is_empty() {
-        (&base.diff_base, merge::BaseMode::Diff)
-    } else if !base.base.is_empty() {
-        (&base.base, merge::BaseMode::Subtract)
-    } else {
+    let Some((bases, mode)) = base_mode(&base.base, &base.diff_base) else {
         return Ok(p);
     };
     let b = load(bases, input)?;

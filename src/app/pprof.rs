@@ -108,7 +108,7 @@ pub fn run(args: &[String]) -> Result<Outcome> {
     };
     let e = a.effective(&report);
     let nodes = node_options(&e)?;
-    // -top and -topproto read the same options.
+    // -top, -topproto, -tree and -peek read the same options.
     let top_options = || TopOptions {
         sample_index: idx,
         nodes,
@@ -143,13 +143,7 @@ pub fn run(args: &[String]) -> Result<Outcome> {
                 _ => None,
             };
             let o = TreeOptions {
-                sample_index: idx,
-                nodes,
-                cum: a.cum,
-                nodecount: e.nodecount,
-                nodefraction: e.nodefraction,
-                edgefraction: e.edgefraction,
-                unit: a.unit.clone(),
+                report: top_options(),
                 symbol,
             };
             let mut r = report::tree::tree(&p, &o, total, &spec.header_lines())?;
@@ -475,11 +469,7 @@ fn load(a: &PprofArgs) -> Result<Profile> {
     let input = input_options(a)?;
     let mut p = super::load(&a.sources, &input)?;
     locate_binaries(&mut p, a.binary.as_deref());
-    let (bases, mode) = if !a.diff_base.is_empty() {
-        (&a.diff_base, merge::BaseMode::Diff)
-    } else if !a.base.is_empty() {
-        (&a.base, merge::BaseMode::Subtract)
-    } else {
+    let Some((bases, mode)) = super::base_mode(&a.base, &a.diff_base) else {
         return Ok(p);
     };
     let mut b = super::load(bases, &input)?;

@@ -108,8 +108,8 @@ pub fn tree(a: TreeRequest) -> Result<Outcome> {
             Some(regex::Regex::new(rx).with_context(|| format!("parsing argument regexp {rx}"))?);
     }
     let x = prepare_aggregate(&a.selection)?;
-    o.sample_index = x.idx;
-    o.unit = a.output.unit.clone();
+    o.report.sample_index = x.idx;
+    o.report.unit = a.output.unit.clone();
     let r = report::tree::tree(&x.p, &o, x.total, &a.selection.filters.header_lines())?;
     emit(
         &a.output,

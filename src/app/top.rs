@@ -2,7 +2,7 @@
 
 use super::reports::prepare_aggregate;
 use super::{Outcome, write_report};
-use crate::options::{Format, TopRequest};
+use crate::options::TopRequest;
 use crate::{render, report};
 use anyhow::Result;
 
@@ -12,11 +12,8 @@ pub fn run(a: TopRequest) -> Result<Outcome> {
     o.sample_index = x.idx;
     let mut r = report::top_with_total(&x.p, &o, x.total);
     r.profile_labels.extend(a.selection.filters.header_lines());
-    write_report(a.output.path.as_deref(), |w| match a.output.format {
-        Format::Text => render::top_text(&r, w),
-        Format::Json => render::top_json(&r, w),
-        Format::Csv => render::top_csv(&r, w),
-        Format::Markdown => render::top_markdown(&r, w),
+    write_report(a.output.path.as_deref(), |w| {
+        render::TOP.write(&r, a.output.format, false, w)
     })?;
     Ok(Outcome::Ok)
 }

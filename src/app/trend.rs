@@ -3,9 +3,9 @@
 //! next. A folder stands for the profiles in it (what `watch` writes),
 //! by file name; the report then puts the series in time order.
 
-use super::diff::{same_type, use_color};
-use super::{Outcome, write_report};
-use crate::options::{Format, TrendRequest};
+use super::Outcome;
+use super::diff::{same_type, write_compared};
+use crate::options::TrendRequest;
 use crate::render;
 use crate::report::nodes::NodeValues;
 use crate::report::trend::{Order, TrendBuilder, TrendOptions};
@@ -125,13 +125,6 @@ pub fn run(a: TrendRequest) -> Result<Outcome> {
         _ => {}
     }
     r.set_output_unit(&a.output.unit);
-    let out = a.output.path.as_deref();
-    let color = out.is_none_or(super::is_stdout) && use_color(c.color);
-    write_report(out, |w| match a.output.format {
-        Format::Text => render::trend::text(&r, color, w),
-        Format::Json => render::trend::json(&r, w),
-        Format::Csv => render::trend::csv_out(&r, w),
-        Format::Markdown => render::trend::markdown(&r, w),
-    })?;
+    write_compared(&r, &a.output, c.color, &render::trend::FORMATS)?;
     Ok(Outcome::Ok)
 }

@@ -60,12 +60,12 @@ pub fn run(a: WatchRequest) -> Result<Outcome> {
                         ..Default::default()
                     });
                     r.set_output_unit(&a.output.unit);
-                    match a.output.format {
-                        Format::Text => render::trend::text(&r, color, &mut w)?,
-                        Format::Json => render::trend::json_line(&r, &mut w)?,
-                        Format::Csv => render::trend::csv_out(&r, &mut w)?,
-                        Format::Markdown => render::trend::markdown(&r, &mut w)?,
-                    }
+                    // JSON Lines: one trend document per scrape.
+                    let formats = render::TableFormats {
+                        json: render::trend::json_line,
+                        ..render::trend::FORMATS
+                    };
+                    formats.write(&r, a.output.format, color, &mut w)?;
                 }
                 if text {
                     writeln!(w)?;

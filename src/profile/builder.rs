@@ -13,7 +13,7 @@
 //! filled directly (`b.functions.push(..)`).
 
 use super::check::debug_assert_valid;
-use super::{Profile, StrIdx, ValueType};
+use super::{FuncIdx, Function, Line, LocIdx, Location, MapIdx, Profile, StrIdx, ValueType};
 use rustc_hash::FxHashMap;
 use std::ops::{Deref, DerefMut};
 
@@ -73,6 +73,50 @@ impl Builder {
             r#type: self.intern(r#type),
             unit: self.intern(unit),
         }
+    }
+
+    /// Appends a function named `name` (its system name too) defined in
+    /// `file` ("" for none) at `start_line`, with the next id.
+    pub fn function(&mut self, name: &str, file: &str, start_line: i64) -> FuncIdx {
+        let name = self.intern(name);
+        let filename = self.intern(file);
+        let i = self.p.functions.len();
+        self.p.functions.push(Function {
+            id: i as u64 + 1,
+            name,
+            system_name: name,
+            filename,
+            start_line,
+        });
+        FuncIdx(i as u32)
+    }
+
+    /// Appends a location with the next id and its `lines` as (function,
+    /// line) pairs, innermost first.
+    pub fn location(
+        &mut self,
+        mapping: Option<MapIdx>,
+        address: u64,
+        lines: &[(FuncIdx, i64)],
+    ) -> LocIdx {
+        let lines_start = self.p.lines.len() as u32;
+        self.p
+            .lines
+            .extend(lines.iter().map(|&(function, line)| Line {
+                function,
+                line,
+                column: 0,
+            }));
+        let i = self.p.locations.len();
+        self.p.locations.push(Location {
+            id: i as u64 + 1,
+            mapping,
+            address,
+            lines_start,
+            lines_end: self.p.lines.len() as u32,
+            is_folded: false,
+        });
+        LocIdx(i as u32)
     }
 
     /// The finished profile, asserted valid in debug builds.

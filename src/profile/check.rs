@@ -244,7 +244,7 @@ impl IdIndex {
 mod tests {
     use super::*;
     use crate::profile::builder::Builder;
-    use crate::profile::{FuncIdx, Function, Label, Line, LocIdx, Location, MapIdx, Mapping};
+    use crate::profile::{FuncIdx, Label, LocIdx, MapIdx, Mapping};
 
     /// One mapping, two functions, two locations, two samples.
     fn valid() -> Profile {
@@ -252,7 +252,6 @@ mod tests {
         let t = b.value_type("inuse_space", "bytes");
         b.sample_types.push(t);
         b.samples.stride = 1;
-        let name = b.intern("main");
         let file = b.intern("main.go");
         b.mappings.push(Mapping {
             id: 1,
@@ -260,26 +259,8 @@ mod tests {
             ..Default::default()
         });
         for id in 1..=2u64 {
-            b.functions.push(Function {
-                id,
-                name,
-                system_name: name,
-                filename: file,
-                start_line: 1,
-            });
-            b.lines.push(Line {
-                function: FuncIdx(id as u32 - 1),
-                line: 3,
-                column: 0,
-            });
-            b.locations.push(Location {
-                id,
-                mapping: Some(MapIdx(0)),
-                address: 0x1000 * id,
-                lines_start: id as u32 - 1,
-                lines_end: id as u32,
-                is_folded: false,
-            });
+            let f = b.function("main", "main.go", 1);
+            b.location(Some(MapIdx(0)), 0x1000 * id, &[(f, 3)]);
         }
         let key = b.intern("bytes");
         let label = Label {

@@ -34,60 +34,45 @@ pub fn to_proto(p: &Profile) -> proto::Profile {
     if out.string_table.is_empty() {
         out.string_table.push(String::new());
     }
-    out.mapping = p
-        .mappings
-        .iter()
-        .enumerate()
-        .map(|(i, m)| proto::Mapping {
-            id: i as u64 + 1,
-            memory_start: m.memory_start,
-            memory_limit: m.memory_limit,
-            file_offset: m.file_offset,
-            filename: s(m.filename),
-            build_id: s(m.build_id),
-            has_functions: m.has_functions,
-            has_filenames: m.has_filenames,
-            has_line_numbers: m.has_line_numbers,
-            has_inline_frames: m.has_inline_frames,
-        })
-        .collect();
-    out.function = p
-        .functions
-        .iter()
-        .enumerate()
-        .map(|(i, f)| proto::Function {
-            id: i as u64 + 1,
-            name: s(f.name),
-            system_name: s(f.system_name),
-            filename: s(f.filename),
-            start_line: f.start_line,
-        })
-        .collect();
-    out.location = p
-        .locations
-        .iter()
-        .enumerate()
-        .map(|(i, l)| proto::Location {
-            id: i as u64 + 1,
-            mapping_id: l.mapping.map_or(0, |m| u64::from(m.0) + 1),
-            address: l.address,
-            line: p
-                .lines_of(l)
-                .iter()
-                .map(|ln| proto::Line {
-                    function_id: u64::from(ln.function.0) + 1,
-                    line: ln.line,
-                    column: ln.column,
-                })
-                .collect(),
-            is_folded: l.is_folded,
-        })
-        .collect();
+    out.mapping = numbered(&p.mappings, |id, m| proto::Mapping {
+        id,
+        memory_start: m.memory_start,
+        memory_limit: m.memory_limit,
+        file_offset: m.file_offset,
+        filename: s(m.filename),
+        build_id: s(m.build_id),
+        has_functions: m.has_functions,
+        has_filenames: m.has_filenames,
+        has_line_numbers: m.has_line_numbers,
+        has_inline_frames: m.has_inline_frames,
+    });
+    out.function = numbered(&p.functions, |id, f| proto::Function {
+        id,
+        name: s(f.name),
+        system_name: s(f.system_name),
+        filename: s(f.filename),
+        start_line: f.start_line,
+    });
+    out.location = numbered(&p.locations, |id, l| proto::Location {
+        id,
+        mapping_id: l.mapping.map_or(0, |m| id_of(m.0)),
+        address: l.address,
+        line: p
+            .lines_of(l)
+            .iter()
+            .map(|ln| proto::Line {
+                function_id: id_of(ln.function.0),
+                line: ln.line,
+                column: ln.column,
+            })
+            .collect(),
+        is_folded: l.is_folded,
+    });
     out.sample = p
         .samples
         .iter()
         .map(|x| proto::Sample {
-            location_id: x.locs.iter().map(|l| u64::from(l.0) + 1).collect(),
+            location_id: x.locs.iter().map(|l| id_of(l.0)).collect(),
             value: x.values.to_vec(),
             label: x
                 .labels
@@ -102,6 +87,16 @@ pub fn to_proto(p: &Profile) -> proto::Profile {
         })
         .collect();
     out
+}
+
+/// The 1-based id of the item at dense index `i`.
+fn id_of(i: u32) -> u64 {
+    u64::from(i) + 1
+}
+
+/// The messages for `items`, `f` given each item's 1-based id.
+fn numbered<T, M>(items: &[T], f: impl Fn(u64, &T) -> M) -> Vec<M> {
+    items.iter().zip(1..).map(|(x, id)| f(id, x)).collect()
 }
 
 /// Writes the profile as gzip-compressed profile.proto.

@@ -125,6 +125,22 @@ pub struct SampleRef<'a> {
 }
 
 impl Samples {
+    /// The same samples, each one's labels replaced by those `f` writes
+    /// into the (cleared) buffer, given the old ones.
+    pub fn relabeled(&self, mut f: impl FnMut(&[Label], &mut Vec<Label>)) -> Samples {
+        let mut out = Samples {
+            stride: self.stride,
+            ..Default::default()
+        };
+        let mut labels = Vec::new();
+        for x in self.iter() {
+            labels.clear();
+            f(x.labels, &mut labels);
+            out.push(x.locs, x.values, &labels);
+        }
+        out
+    }
+
     pub fn len(&self) -> usize {
         self.loc_ends.len()
     }
@@ -336,24 +352,15 @@ impl Profile {
         let mut b = Builder::from_profile(std::mem::take(self));
         let k = b.intern(key);
         let v = b.intern(value);
-        let s = &b.samples;
-        let mut out = Samples {
-            stride: s.stride,
-            ..Default::default()
-        };
-        let mut labels = Vec::new();
-        for x in s.iter() {
-            labels.clear();
-            labels.extend(x.labels.iter().copied().filter(|l| l.key != k));
+        b.samples = b.samples.relabeled(|old, labels| {
+            labels.extend(old.iter().copied().filter(|l| l.key != k));
             labels.push(Label {
                 key: k,
                 str: v,
                 num: 0,
                 num_unit: StrIdx(0),
             });
-            out.push(x.locs, x.values, &labels);
-        }
-        b.samples = out;
+        });
         *self = b.finish();
     }
 }

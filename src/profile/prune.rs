@@ -151,7 +151,6 @@ pub fn prune(p: &mut Profile, drop: &Regex, keep: Option<&Regex>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::profile::{FuncIdx, Function, Line, Location};
 
     #[test]
     fn simplify() {
@@ -175,33 +174,14 @@ mod tests {
     /// user, main. Sample 1: user, malloc (an allocator frame at the root).
     fn profile() -> Profile {
         let mut p = crate::profile::Builder::new();
-        for (i, n) in ["malloc", "operator new", "user", "main"]
-            .iter()
-            .enumerate()
-        {
-            let name = p.intern(n);
-            p.functions.push(Function {
-                id: i as u64 + 1,
-                name,
-                ..Default::default()
-            });
-        }
+        let [malloc, new, user, main] =
+            ["malloc", "operator new", "user", "main"].map(|n| (p.function(n, "", 0), 0));
         let t = p.value_type("space", "bytes");
         p.sample_types.push(t);
-        let f = |i: u32| Line {
-            function: FuncIdx(i),
-            line: 0,
-            column: 0,
-        };
         // loc0: malloc; loc1: [operator new (inner), user (outer)]; loc2: user; loc3: main.
-        p.lines = vec![f(0), f(1), f(2), f(2), f(3)];
-        let loc = |s: u32, e: u32| Location {
-            id: u64::from(s) + 1,
-            lines_start: s,
-            lines_end: e,
-            ..Default::default()
-        };
-        p.locations = vec![loc(0, 1), loc(1, 3), loc(3, 4), loc(4, 5)];
+        for lines in [&[malloc][..], &[new, user], &[user], &[main]] {
+            p.location(None, 0, lines);
+        }
         p.samples.stride = 1;
         p.samples
             .push(&[LocIdx(0), LocIdx(1), LocIdx(2), LocIdx(3)], &[1], &[]);

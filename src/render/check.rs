@@ -260,10 +260,7 @@ pub fn json(r: &CheckReport, w: &mut dyn Write) -> io::Result<()> {
         family_false_alarm_rate: FAMILY_ALPHA,
         comparisons: r.comparisons,
         noise_sigmas: table::round(r.bar, 4),
-        sample_type: super::JsonSampleType {
-            r#type: &r.sample_type,
-            unit: &r.sample_unit,
-        },
+        sample_type: super::JsonSampleType::new(&r.sample_type, &r.sample_unit),
         base: r.base_name.as_deref(),
         new: &r.new_name,
         base_total: r.base_total.map(|m| m.value),

@@ -1,7 +1,6 @@
 //! `diff` renderers: a table for the terminal, JSON, CSV and Markdown.
 
-use super::SCHEMA_VERSION;
-use super::table::{self, Scale, csv, md};
+use super::table::{self, Scale, md};
 use crate::report::diff::{DiffReport, DiffRow, Status};
 use comfy_table::Cell;
 use serde::Serialize;
@@ -97,9 +96,6 @@ struct JsonRow<'a> {
 
 #[derive(Serialize)]
 struct JsonDiff<'a> {
-    schema_version: u32,
-    command: &'static str,
-    sample_type: super::JsonSampleType<'a>,
     compare: &'static str,
     base: &'a str,
     new: &'a str,
@@ -115,12 +111,6 @@ struct JsonDiff<'a> {
 /// of each delta (0 when the profiles are not sampled).
 pub fn json(r: &DiffReport, w: &mut dyn Write) -> io::Result<()> {
     let doc = JsonDiff {
-        schema_version: SCHEMA_VERSION,
-        command: "diff",
-        sample_type: super::JsonSampleType {
-            r#type: &r.sample_type,
-            unit: &r.sample_unit,
-        },
         compare: what(r),
         base: &r.base_name,
         new: &r.new_name,
@@ -143,29 +133,43 @@ pub fn json(r: &DiffReport, w: &mut dyn Write) -> io::Result<()> {
             })
             .collect(),
     };
-    serde_json::to_writer_pretty(&mut *w, &doc).map_err(io::Error::other)?;
-    writeln!(w)
+    let st = super::JsonSampleType::new(&r.sample_type, &r.sample_unit);
+    super::write_json(w, "diff", st, doc, true)
 }
+
+/// `diff` in each format.
+pub const FORMATS: super::TableFormats<DiffReport> = super::TableFormats {
+    text,
+    json,
+    csv: csv_out,
+    markdown,
+};
 
 /// CSV: one header line, then one line per row; raw integers.
 pub fn csv_out(r: &DiffReport, w: &mut dyn Write) -> io::Result<()> {
-    writeln!(w, "name,base,new,delta,delta_percent,status,sigma")?;
-    for row in &r.rows {
-        writeln!(
-            w,
-            "{},{},{},{},{},{},{:.1}",
-            csv(&row.name),
-            row.base,
-            row.new,
-            row.delta,
+    let header = [
+        "name",
+        "base",
+        "new",
+        "delta",
+        "delta_percent",
+        "status",
+        "sigma",
+    ];
+    let rows = r.rows.iter().map(|row| {
+        vec![
+            row.name.clone(),
+            row.base.to_string(),
+            row.new.to_string(),
+            row.delta.to_string(),
             row.delta_percent()
-                .map(|p| format!("{:.4}", p))
+                .map(|p| format!("{p:.4}"))
                 .unwrap_or_default(),
-            row.status.as_str(),
-            row.sigma,
-        )?;
-    }
-    Ok(())
+            row.status.as_str().to_string(),
+            format!("{:.1}", row.sigma),
+        ]
+    });
+    table::write_csv(&header, rows, w)
 }
 
 /// Markdown: the header as a list, then a table.
@@ -186,14 +190,5 @@ pub fn markdown(r: &DiffReport, w: &mut dyn Write) -> io::Result<()> {
             md(&row.name)
         )?;
     }
-    if r.hidden > 0 {
-        writeln!(w)?;
-        writeln!(
-            w,
-            "{} more node{} not shown.",
-            r.hidden,
-            if r.hidden == 1 { "" } else { "s" }
-        )?;
-    }
-    Ok(())
+    table::markdown_hidden(r.hidden, w)
 }

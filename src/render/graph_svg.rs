@@ -58,21 +58,16 @@ pub fn text_width(s: &str, size: f64) -> f64 {
     s.chars().map(char_em).sum::<f64>() * size * 1.08
 }
 
-/// XML escape for text and attribute values.
+/// XML escape for text and attribute values; control characters other
+/// than tab and newline become U+FFFD.
 pub fn xml_escape(s: &str) -> String {
-    let mut o = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => o.push_str("&amp;"),
-            '<' => o.push_str("&lt;"),
-            '>' => o.push_str("&gt;"),
-            '"' => o.push_str("&quot;"),
-            '\'' => o.push_str("&#39;"),
-            c if (c as u32) < 0x20 && c != '\t' && c != '\n' => o.push('\u{fffd}'),
-            c => o.push(c),
+    super::escape_markup(s, "&#39;", |c| {
+        if c == '\t' || c == '\n' {
+            c
+        } else {
+            '\u{fffd}'
         }
-    }
-    o
+    })
 }
 
 /// A box to draw: a node or a tag box.

@@ -87,7 +87,7 @@ struct InfoJson<'a> {
 }
 
 /// The default sample type of `i`, with its unit.
-fn default_type(i: &Info) -> Option<&crate::report::info::SampleTypeInfo> {
+fn default_type(i: &Info) -> Option<&super::JsonSampleType<'static>> {
     i.sample_types
         .iter()
         .find(|t| t.r#type == i.default_sample_type)
@@ -103,15 +103,8 @@ pub fn render_json(infos: &[Info], w: &mut dyn Write) -> io::Result<()> {
             sample_type: infos
                 .first()
                 .and_then(default_type)
-                .filter(|t| {
-                    infos.iter().all(|i| {
-                        default_type(i).is_some_and(|u| u.r#type == t.r#type && u.unit == t.unit)
-                    })
-                })
-                .map(|t| super::JsonSampleType {
-                    r#type: &t.r#type,
-                    unit: &t.unit,
-                }),
+                .filter(|t| infos.iter().all(|i| default_type(i) == Some(t)))
+                .cloned(),
             profiles: infos,
         },
     )?;

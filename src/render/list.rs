@@ -55,13 +55,8 @@ pub fn list_text(r: &ListReport, w: &mut dyn Write) -> io::Result<()> {
     Ok(())
 }
 
-// The envelope every command's JSON opens with, then the report.
-
 #[derive(Serialize)]
 struct JsonList<'a> {
-    schema_version: u32,
-    command: &'static str,
-    sample_type: super::JsonSampleType<'a>,
     total: i64,
     routines: Vec<JsonRoutine<'a>>,
 }
@@ -129,15 +124,9 @@ pub fn list_json(r: &ListReport, w: &mut dyn Write) -> io::Result<()> {
         })
         .collect();
     let doc = JsonList {
-        schema_version: super::SCHEMA_VERSION,
-        command: "list",
-        sample_type: super::JsonSampleType {
-            r#type: &r.sample_type,
-            unit: &r.sample_unit,
-        },
         total: r.total,
         routines,
     };
-    serde_json::to_writer_pretty(&mut *w, &doc)?;
-    writeln!(w)
+    let st = super::JsonSampleType::new(&r.sample_type, &r.sample_unit);
+    super::write_json(w, "list", st, doc, true)
 }

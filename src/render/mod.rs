@@ -15,10 +15,42 @@ pub mod reports;
 mod table;
 pub mod trend;
 
+pub(crate) use table::escape_markup;
+
+use crate::options::Format;
 use crate::report::TopReport;
 use crate::units;
 use serde::Serialize;
 use std::io::{self, Write};
+
+/// The renderers of a report that is a table, one per [`Format`]; `text`
+/// takes whether to colour.
+pub struct TableFormats<R> {
+    pub text: fn(&R, bool, &mut dyn Write) -> io::Result<()>,
+    pub json: fn(&R, &mut dyn Write) -> io::Result<()>,
+    pub csv: fn(&R, &mut dyn Write) -> io::Result<()>,
+    pub markdown: fn(&R, &mut dyn Write) -> io::Result<()>,
+}
+
+impl<R> TableFormats<R> {
+    /// Writes `r` in `format`.
+    pub fn write(&self, r: &R, format: Format, color: bool, w: &mut dyn Write) -> io::Result<()> {
+        match format {
+            Format::Text => (self.text)(r, color, w),
+            Format::Json => (self.json)(r, w),
+            Format::Csv => (self.csv)(r, w),
+            Format::Markdown => (self.markdown)(r, w),
+        }
+    }
+}
+
+/// `top` in each format (its text is never coloured).
+pub const TOP: TableFormats<TopReport> = TableFormats {
+    text: |r, _, w| top_text(r, w),
+    json: top_json,
+    csv: top_csv,
+    markdown: top_markdown,
+};
 
 /// `top` as pprof's `-top` prints it.
 pub fn top_text(r: &TopReport, w: &mut dyn Write) -> io::Result<()> {
@@ -35,18 +67,29 @@ pub fn top_text(r: &TopReport, w: &mut dyn Write) -> io::Result<()> {
         sum = sum.wrapping_add(row.flat);
         let inl = row.inline.as_str();
         let sep = if inl.is_empty() { "" } else { " " };
-        writeln!(
-            w,
-            "{:>10} {} {} {:>10} {}  {}{sep}{inl}",
-            r.format_value(row.flat),
-            units::percentage(row.flat, r.total),
-            units::percentage(sum, r.total),
-            r.format_value(row.cum),
-            units::percentage(row.cum, r.total),
-            row.name,
-        )?;
+        let values = value_columns(|v| r.format_value(v), r.total, row.flat, sum, row.cum);
+        writeln!(w, "{values}  {}{sep}{inl}", row.name)?;
     }
     Ok(())
+}
+
+/// pprof's five value columns of a node's text line (flat, flat%, sum%,
+/// cum, cum%), as `top` and `tree` print them; `sum` is the running flat.
+pub(crate) fn value_columns(
+    value: impl Fn(i64) -> String,
+    total: i64,
+    flat: i64,
+    sum: i64,
+    cum: i64,
+) -> String {
+    format!(
+        "{:>10} {} {} {:>10} {}",
+        value(flat),
+        units::percentage(flat, total),
+        units::percentage(sum, total),
+        value(cum),
+        units::percentage(cum, total),
+    )
 }
 
 /// The rows of `top` with pprof's columns, formatted as the text report
@@ -112,12 +155,40 @@ pub fn top_markdown(r: &TopReport, w: &mut dyn Write) -> io::Result<()> {
 /// The JSON schema version of every JSON output.
 pub const SCHEMA_VERSION: u32 = 1;
 
-/// The `sample_type` of every command's JSON envelope:
-/// `{"type": "inuse_space", "unit": "bytes"}`.
+pub(crate) use crate::report::JsonSampleType;
+
+/// The envelope of every command's JSON: `schema_version`, `command` and
+/// `sample_type`, then the report's own fields.
 #[derive(Serialize)]
-pub(crate) struct JsonSampleType<'a> {
-    r#type: &'a str,
-    unit: &'a str,
+struct Envelope<'a, T> {
+    schema_version: u32,
+    command: &'a str,
+    sample_type: JsonSampleType<'a>,
+    #[serde(flatten)]
+    report: T,
+}
+
+/// Writes `report` inside the [`Envelope`] as JSON, indented (`pretty`)
+/// or on one line, with a final newline.
+pub(crate) fn write_json<T: Serialize>(
+    w: &mut dyn Write,
+    command: &str,
+    sample_type: JsonSampleType<'_>,
+    report: T,
+    pretty: bool,
+) -> io::Result<()> {
+    let doc = Envelope {
+        schema_version: SCHEMA_VERSION,
+        command,
+        sample_type,
+        report,
+    };
+    if pretty {
+        serde_json::to_writer_pretty(&mut *w, &doc)?;
+    } else {
+        serde_json::to_writer(&mut *w, &doc)?;
+    }
+    writeln!(w)
 }
 
 #[derive(Serialize)]
@@ -131,9 +202,6 @@ struct JsonTopRow<'a> {
 
 #[derive(Serialize)]
 struct JsonTop<'a> {
-    schema_version: u32,
-    command: &'static str,
-    sample_type: JsonSampleType<'a>,
     total: i64,
     shown_total: i64,
     dropped_nodes: usize,
@@ -145,12 +213,6 @@ struct JsonTop<'a> {
 /// and trimming of the text output.
 pub fn top_json(r: &TopReport, w: &mut dyn Write) -> io::Result<()> {
     let doc = JsonTop {
-        schema_version: SCHEMA_VERSION,
-        command: "top",
-        sample_type: JsonSampleType {
-            r#type: &r.sample_type,
-            unit: &r.sample_unit,
-        },
         total: r.total,
         shown_total: r.shown_total,
         dropped_nodes: r.dropped_nodes,
@@ -166,6 +228,6 @@ pub fn top_json(r: &TopReport, w: &mut dyn Write) -> io::Result<()> {
             })
             .collect(),
     };
-    serde_json::to_writer_pretty(&mut *w, &doc).map_err(io::Error::other)?;
-    writeln!(w)
+    let st = JsonSampleType::new(&r.sample_type, &r.sample_unit);
+    write_json(w, "top", st, doc, true)
 }

@@ -1,7 +1,6 @@
 //! Text and JSON for `traces`, `tree`/`peek` and `tags`, in pprof's exact
 //! text layouts (`printTraces`, `printTree`, `printTags`).
 
-use super::SCHEMA_VERSION;
 use crate::report::tags::TagsReport;
 use crate::report::traces::{TraceView, TracesReport};
 use crate::report::tree::{TreeEdge, TreeReport};
@@ -100,16 +99,8 @@ pub fn tree_text(r: &TreeReport, w: &mut dyn Write) -> io::Result<()> {
             tree_edge(r, w, c, e.cum)?;
         }
         flat_sum = flat_sum.wrapping_add(e.flat);
-        writeln!(
-            w,
-            "{:>10} {} {} {:>10} {}                | {}",
-            r.format_value(e.flat),
-            units::percentage(e.flat, r.total),
-            units::percentage(flat_sum, r.total),
-            r.format_value(e.cum),
-            units::percentage(e.cum, r.total),
-            e.name
-        )?;
+        let values = super::value_columns(|v| r.format_value(v), r.total, e.flat, flat_sum, e.cum);
+        writeln!(w, "{values}                | {}", e.name)?;
         for c in &e.callees {
             tree_edge(r, w, c, e.cum)?;
         }
@@ -198,28 +189,31 @@ struct JsonTrace<'a> {
 
 #[derive(Serialize)]
 struct JsonTraces<'a> {
-    schema_version: u32,
-    command: &'static str,
-    sample_type: super::JsonSampleType<'a>,
     total: i64,
     header: &'a [String],
     traces: Vec<JsonTrace<'a>>,
 }
 
-fn finish<T: Serialize>(w: &mut dyn Write, doc: &T) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *w, doc).map_err(io::Error::other)?;
-    writeln!(w)
+/// Writes `doc` in the JSON envelope of `command`.
+fn finish<T: Serialize>(
+    w: &mut dyn Write,
+    command: &str,
+    r_type: &str,
+    unit: &str,
+    doc: T,
+) -> io::Result<()> {
+    super::write_json(
+        w,
+        command,
+        super::JsonSampleType::new(r_type, unit),
+        doc,
+        true,
+    )
 }
 
 /// Traces as JSON: values in the sample type's own unit, stacks leaf first.
 pub fn traces_json(r: &TracesReport, w: &mut dyn Write) -> io::Result<()> {
     let doc = JsonTraces {
-        schema_version: SCHEMA_VERSION,
-        command: "traces",
-        sample_type: super::JsonSampleType {
-            r#type: &r.sample_type,
-            unit: &r.sample_unit,
-        },
         total: r.total,
         header: &r.header,
         traces: r
@@ -247,7 +241,7 @@ pub fn traces_json(r: &TracesReport, w: &mut dyn Write) -> io::Result<()> {
             })
             .collect(),
     };
-    finish(w, &doc)
+    finish(w, "traces", &r.sample_type, &r.sample_unit, doc)
 }
 
 #[derive(Serialize)]
@@ -269,9 +263,6 @@ struct JsonTreeNode<'a> {
 
 #[derive(Serialize)]
 struct JsonTree<'a> {
-    schema_version: u32,
-    command: &'a str,
-    sample_type: super::JsonSampleType<'a>,
     total: i64,
     shown_total: i64,
     dropped_nodes: usize,
@@ -292,12 +283,6 @@ fn json_edges(v: &[TreeEdge]) -> Vec<JsonEdge<'_>> {
 /// Tree (or peek, by `command`) as JSON.
 pub fn tree_json(r: &TreeReport, command: &str, w: &mut dyn Write) -> io::Result<()> {
     let doc = JsonTree {
-        schema_version: SCHEMA_VERSION,
-        command,
-        sample_type: super::JsonSampleType {
-            r#type: &r.sample_type,
-            unit: &r.sample_unit,
-        },
         total: r.total,
         shown_total: r.shown_total,
         dropped_nodes: r.dropped_nodes,
@@ -314,7 +299,7 @@ pub fn tree_json(r: &TreeReport, command: &str, w: &mut dyn Write) -> io::Result
             })
             .collect(),
     };
-    finish(w, &doc)
+    finish(w, command, &r.sample_type, &r.sample_unit, doc)
 }
 
 #[derive(Serialize)]
@@ -332,9 +317,6 @@ struct JsonTagKey<'a> {
 
 #[derive(Serialize)]
 struct JsonTags<'a> {
-    schema_version: u32,
-    command: &'static str,
-    sample_type: super::JsonSampleType<'a>,
     total: i64,
     tags: Vec<JsonTagKey<'a>>,
 }
@@ -342,12 +324,6 @@ struct JsonTags<'a> {
 /// Tags as JSON: per key, the sample value summed per label value.
 pub fn tags_json(r: &TagsReport, w: &mut dyn Write) -> io::Result<()> {
     let doc = JsonTags {
-        schema_version: SCHEMA_VERSION,
-        command: "tags",
-        sample_type: super::JsonSampleType {
-            r#type: &r.sample_type,
-            unit: &r.sample_unit,
-        },
         total: r.total,
         tags: r
             .keys
@@ -366,5 +342,5 @@ pub fn tags_json(r: &TagsReport, w: &mut dyn Write) -> io::Result<()> {
             })
             .collect(),
     };
-    finish(w, &doc)
+    finish(w, "tags", &r.sample_type, &r.sample_unit, doc)
 }

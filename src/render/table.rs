@@ -109,7 +109,6 @@ pub(crate) fn write_table(t: &Table, w: &mut dyn Write) -> io::Result<()> {
     Ok(())
 }
 
-/// A CSV field (RFC 4180 quoting when needed).
 /// A node table for a terminal: the table (or `No nodes.`), then how many
 /// rows `--nodecount` hid.
 pub(crate) fn write_rows(
@@ -124,15 +123,30 @@ pub(crate) fn write_rows(
         write_table(t, w)?;
     }
     if hidden > 0 {
-        writeln!(
-            w,
-            "{hidden} more node{} not shown (--nodecount)",
-            if hidden == 1 { "" } else { "s" }
-        )?;
+        writeln!(w, "{} (--nodecount)", not_shown(hidden))?;
     }
     Ok(())
 }
 
+/// A Markdown node table's tail: a blank line and how many rows
+/// `--nodecount` hid, when it hid any.
+pub(crate) fn markdown_hidden(hidden: usize, w: &mut dyn Write) -> io::Result<()> {
+    if hidden > 0 {
+        writeln!(w)?;
+        writeln!(w, "{}.", not_shown(hidden))?;
+    }
+    Ok(())
+}
+
+/// `N more node(s) not shown`.
+fn not_shown(hidden: usize) -> String {
+    format!(
+        "{hidden} more node{} not shown",
+        if hidden == 1 { "" } else { "s" }
+    )
+}
+
+/// A CSV field (RFC 4180 quoting when needed).
 pub(crate) fn csv(s: &str) -> String {
     if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
@@ -217,8 +231,23 @@ pub(crate) fn md(s: &str) -> String {
     o
 }
 
-/// Text inside XML (attribute or element).
+/// Text inside XML (attribute or element), as JUnit reports hold it:
+/// control characters XML 1.0 cannot hold become spaces.
 pub(crate) fn xml(s: &str) -> String {
+    escape_markup(s, "&apos;", |c| {
+        if matches!(c, '\n' | '\t' | '\r') {
+            c
+        } else {
+            ' '
+        }
+    })
+}
+
+/// Escapes text for XML or HTML (element content and attribute values):
+/// `& < > "` as entities, `'` as `apos`, and each control character
+/// (below U+0020) as `control` maps it. The one escaping of every markup
+/// output (JUnit, SVG, the HTML page); they differ only in those two.
+pub(crate) fn escape_markup(s: &str, apos: &str, control: impl Fn(char) -> char) -> String {
     let mut o = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -226,8 +255,8 @@ pub(crate) fn xml(s: &str) -> String {
             '<' => o.push_str("&lt;"),
             '>' => o.push_str("&gt;"),
             '"' => o.push_str("&quot;"),
-            '\'' => o.push_str("&apos;"),
-            c if (c as u32) < 0x20 && !matches!(c, '\n' | '\t' | '\r') => o.push(' '),
+            '\'' => o.push_str(apos),
+            c if (c as u32) < 0x20 => o.push(control(c)),
             c => o.push(c),
         }
     }

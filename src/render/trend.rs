@@ -1,7 +1,6 @@
 //! `trend` renderers: a ranked table with sparklines, JSON, CSV, Markdown.
 
-use super::SCHEMA_VERSION;
-use super::table::{self, Scale, csv, md};
+use super::table::{self, Scale, md};
 use crate::report::trend::{Kind, Order, Reach, TrendReport, TrendRow, human_duration, sparkline};
 use comfy_table::{Cell, Color};
 use serde::Serialize;
@@ -185,9 +184,6 @@ struct JsonLimit {
 
 #[derive(Serialize)]
 struct JsonTrend<'a> {
-    schema_version: u32,
-    command: &'static str,
-    sample_type: super::JsonSampleType<'a>,
     compare: &'static str,
     snapshots: usize,
     order: &'static str,
@@ -213,12 +209,6 @@ pub fn json_line(r: &TrendReport, w: &mut dyn Write) -> io::Result<()> {
 
 fn json_doc(r: &TrendReport, w: &mut dyn Write, pretty: bool) -> io::Result<()> {
     let doc = JsonTrend {
-        schema_version: SCHEMA_VERSION,
-        command: "trend",
-        sample_type: super::JsonSampleType {
-            r#type: &r.sample_type,
-            unit: &r.sample_unit,
-        },
         compare: if r.cum { "cum" } else { "flat" },
         snapshots: r.snapshots,
         order: match r.order {
@@ -256,33 +246,35 @@ fn json_doc(r: &TrendReport, w: &mut dyn Write, pretty: bool) -> io::Result<()> 
             })
             .collect(),
     };
-    if pretty {
-        serde_json::to_writer_pretty(&mut *w, &doc).map_err(io::Error::other)?;
-    } else {
-        serde_json::to_writer(&mut *w, &doc).map_err(io::Error::other)?;
-    }
-    writeln!(w)
+    let st = super::JsonSampleType::new(&r.sample_type, &r.sample_unit);
+    super::write_json(w, "trend", st, doc, pretty)
 }
+
+/// `trend` in each format.
+pub const FORMATS: super::TableFormats<TrendReport> = super::TableFormats {
+    text,
+    json,
+    csv: csv_out,
+    markdown,
+};
 
 /// CSV: one line per node; the values joined by `;` in one field.
 pub fn csv_out(r: &TrendReport, w: &mut dyn Write) -> io::Result<()> {
-    writeln!(w, "name,kind,score,slope,slope_per_sec,values")?;
-    for x in &r.rows {
+    let header = ["name", "kind", "score", "slope", "slope_per_sec", "values"];
+    let rows = r.rows.iter().map(|x| {
         let values: Vec<String> = x.values.iter().map(i64::to_string).collect();
-        writeln!(
-            w,
-            "{},{},{:.4},{:.2},{},{}",
-            csv(&x.name),
-            x.kind.as_str(),
-            x.score,
-            x.slope,
+        vec![
+            x.name.clone(),
+            x.kind.as_str().to_string(),
+            format!("{:.4}", x.score),
+            format!("{:.2}", x.slope),
             x.slope_per_sec
                 .map(|s| format!("{s:.2}"))
                 .unwrap_or_default(),
-            values.join(";")
-        )?;
-    }
-    Ok(())
+            values.join(";"),
+        ]
+    });
+    table::write_csv(&header, rows, w)
 }
 
 /// Markdown: header list and a table with sparklines.
@@ -308,14 +300,5 @@ pub fn markdown(r: &TrendReport, w: &mut dyn Write) -> io::Result<()> {
             md(&x.name)
         )?;
     }
-    if r.hidden > 0 {
-        writeln!(w)?;
-        writeln!(
-            w,
-            "{} more node{} not shown.",
-            r.hidden,
-            if r.hidden == 1 { "" } else { "s" }
-        )?;
-    }
-    Ok(())
+    table::markdown_hidden(r.hidden, w)
 }

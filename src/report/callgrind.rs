@@ -62,25 +62,18 @@ pub fn callgrind(
         info.start_line = start_of_node[i];
     }
     let value = move |v: &[i64]| v[idx];
-    let g = aggregate::build_graph(
-        p,
-        &table,
-        &value,
-        &GraphRequest {
-            kept: None,
-            edges_into: None,
-            with_edges: true,
-        },
-    );
+    let g = aggregate::build_graph(p, &table, &value, &GraphRequest::all(true));
     let n = table.len();
     let names: Vec<String> = table.infos.iter().map(|i| i.printable_name()).collect();
     let mut order: Vec<usize> = (0..n).filter(|&i| g.present(i)).collect();
     order.sort_by(|&a, &b| compare_nodes(&table, &names, &g.flat, &g.cum, false, a, b));
-    let output_unit = output_unit(
+    // Integers only: the smallest value is not scaled down to 0.01.
+    let output_unit = super::output_unit(
         &sample_unit,
         unit,
         total,
         order.iter().map(|&i| (g.flat[i], g.cum[i])),
+        true,
     );
     let scale = |v: i64| units::scale(v, &sample_unit, &output_unit).0 as i64;
 
@@ -180,26 +173,4 @@ fn start_lines(p: &Profile, t: &aggregate::NodeTable) -> Vec<i64> {
         }
     }
     out
-}
-
-/// pprof's `selectOutputUnit` for callgrind: integers only, so the
-/// smallest value is not scaled down to 0.01.
-fn output_unit(
-    sample_unit: &str,
-    requested: &str,
-    total: i64,
-    values: impl Iterator<Item = (i64, i64)>,
-) -> String {
-    if requested != "minimum" {
-        return requested.to_string();
-    }
-    let Some(min_value) = super::minimum_value(total, values) else {
-        return requested.to_string();
-    };
-    let (_, unit) = units::scale(min_value, sample_unit, "minimum");
-    if unit.is_empty() {
-        sample_unit.to_string()
-    } else {
-        unit
-    }
 }

@@ -3,14 +3,9 @@
 //! built once as a plain model; `render::info` prints it as text or JSON
 //! (the JSON is this model serialized).
 
+use super::JsonSampleType;
 use crate::profile::{self, Profile};
 use serde::Serialize;
-
-#[derive(Debug, Clone, Serialize)]
-pub struct SampleTypeInfo {
-    pub r#type: String,
-    pub unit: String,
-}
 
 #[derive(Debug, Clone, Serialize)]
 pub struct MappingInfo {
@@ -29,11 +24,11 @@ pub struct Info {
     /// `profile.proto` (with `gzip` when compressed) or the legacy format.
     pub format: String,
     pub producer: String,
-    pub sample_types: Vec<SampleTypeInfo>,
+    pub sample_types: Vec<JsonSampleType<'static>>,
     /// The sample type reports use by default (pprof's rule).
     pub default_sample_type: String,
     pub period: i64,
-    pub period_type: SampleTypeInfo,
+    pub period_type: JsonSampleType<'static>,
     pub time_nanos: i64,
     pub duration_nanos: i64,
     pub samples: usize,
@@ -95,9 +90,9 @@ pub fn guess_producer(p: &Profile) -> String {
 /// The summary of `p`, read from `file` (`gzipped`: the bytes began with
 /// the gzip magic).
 pub fn info(file: &str, p: &Profile, gzipped: bool) -> Info {
-    let vt = |v: profile::ValueType| SampleTypeInfo {
-        r#type: p.str(v.r#type).to_string(),
-        unit: p.str(v.unit).to_string(),
+    let vt = |v: profile::ValueType| JsonSampleType {
+        r#type: p.str(v.r#type).to_string().into(),
+        unit: p.str(v.unit).to_string().into(),
     };
     let format = match p.legacy_format {
         Some(f) => f.name().to_string(),

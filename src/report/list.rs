@@ -307,7 +307,7 @@ pub fn trim_source_path<'a>(path: &'a str, trim: &str, search: &str) -> &'a str 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::profile::{FuncIdx, Function, Line, LocIdx, Location, StrIdx};
+    use crate::profile::LocIdx;
 
     /// Sources served from memory: `a.go` has 30 numbered lines; any other
     /// file is missing.
@@ -329,32 +329,11 @@ mod tests {
         let t = b.value_type("inuse_space", "bytes");
         b.sample_types.push(t);
         b.samples.stride = 1;
-        let file = b.intern("a.go");
-        for (i, (name, start)) in [("main.f", 10), ("main.main", 18), ("main.g", 0)]
-            .iter()
-            .enumerate()
-        {
-            let name = b.intern(name);
-            b.functions.push(Function {
-                id: i as u64 + 1,
-                name,
-                system_name: name,
-                filename: if *start == 0 { StrIdx(0) } else { file },
-                start_line: *start,
-            });
-        }
-        for (i, (f, line)) in [(0u32, 12i64), (1, 20), (2, 0)].iter().enumerate() {
-            b.lines.push(Line {
-                function: FuncIdx(*f),
-                line: *line,
-                column: 0,
-            });
-            b.locations.push(Location {
-                id: i as u64 + 1,
-                lines_start: i as u32,
-                lines_end: i as u32 + 1,
-                ..Default::default()
-            });
+        let f = b.function("main.f", "a.go", 10);
+        let main = b.function("main.main", "a.go", 18);
+        let g = b.function("main.g", "", 0);
+        for (f, line) in [(f, 12), (main, 20), (g, 0)] {
+            b.location(None, 0, &[(f, line)]);
         }
         b.samples.push(&[LocIdx(0), LocIdx(1)], &[100], &[]);
         b.samples.push(&[LocIdx(2), LocIdx(1)], &[7], &[]);

@@ -25,9 +25,31 @@ pub mod trend;
 use crate::aggregate::{self, NodeOptions, NodeTable};
 use crate::profile::Profile;
 use crate::units;
+use serde::Serialize;
+use std::borrow::Cow;
 use std::cmp::Ordering;
 
-/// Options of `top`, with pprof's defaults.
+/// A sample type and its unit, as every command's JSON holds it (the
+/// envelope's `sample_type`, and `info`'s model):
+/// `{"type": "inuse_space", "unit": "bytes"}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct JsonSampleType<'a> {
+    pub r#type: Cow<'a, str>,
+    pub unit: Cow<'a, str>,
+}
+
+impl<'a> JsonSampleType<'a> {
+    /// Borrows the two names.
+    pub fn new(r#type: &'a str, unit: &'a str) -> Self {
+        JsonSampleType {
+            r#type: Cow::Borrowed(r#type),
+            unit: Cow::Borrowed(unit),
+        }
+    }
+}
+
+/// Options of `top` (and of `tree`, [`tree::TreeOptions`]), with pprof's
+/// defaults.
 #[derive(Clone, Debug)]
 pub struct TopOptions {
     pub sample_index: usize,
@@ -129,29 +151,77 @@ impl TopReport {
     /// The lines above the table, as pprof prints them.
     pub fn header_lines(&self) -> Vec<String> {
         let mut out = self.profile_labels.clone();
-        out.push(format!(
+        let shown = Trimmed {
+            shown_total: self.shown_total,
+            dropped_nodes: self.dropped_nodes,
+            dropped_edges: 0,
+            shown_nodes: self.rows.len(),
+            orig_count: self.orig_count,
+        };
+        let fractions = (self.nodefraction, 0.0);
+        out.extend(shown.labels(self.total, fractions, &|v| self.format_value(v)));
+        out
+    }
+}
+
+/// What a trimmed graph shows of a profile: the numbers of pprof's
+/// `reportLabels` lines after the profile labels.
+pub struct Trimmed {
+    /// Σ flat of the nodes shown.
+    pub shown_total: i64,
+    /// Nodes and edges dropped by nodefraction and edgefraction.
+    pub dropped_nodes: usize,
+    pub dropped_edges: usize,
+    /// Nodes shown, and nodes left after the fraction cut-off (before
+    /// nodecount).
+    pub shown_nodes: usize,
+    pub orig_count: usize,
+}
+
+impl Trimmed {
+    /// The lines `Showing nodes accounting for ...`, `Dropped N nodes (cum
+    /// <= ...)`, `Dropped N edges (freq <= ...)` and `Showing top N nodes
+    /// out of M`, as pprof's `reportLabels` words them for top, tree and
+    /// the call graph. `fractions` are nodefraction and edgefraction.
+    pub fn labels(
+        &self,
+        total: i64,
+        (nodefraction, edgefraction): (f64, f64),
+        format_value: &dyn Fn(i64) -> String,
+    ) -> Vec<String> {
+        let mut out = vec![format!(
             "Showing nodes accounting for {}, {} of {} total",
-            self.format_value(self.shown_total),
-            units::percentage(self.shown_total, self.total).trim(),
-            self.format_value(self.total)
-        ));
-        if self.total != 0 {
-            if self.dropped_nodes > 0 {
-                let cutoff = ((self.total as f64 * self.nodefraction) as i64).abs();
-                out.push(format!(
-                    "Dropped {} node{} (cum <= {})",
-                    self.dropped_nodes,
-                    if self.dropped_nodes > 1 { "s" } else { "" },
-                    self.format_value(cutoff)
-                ));
-            }
-            if !self.rows.is_empty() && self.rows.len() < self.orig_count {
-                out.push(format!(
-                    "Showing top {} nodes out of {}",
-                    self.rows.len(),
-                    self.orig_count
-                ));
-            }
+            format_value(self.shown_total),
+            units::percentage(self.shown_total, total).trim(),
+            format_value(total)
+        )];
+        if total == 0 {
+            return out;
+        }
+        let cutoff =
+            |fraction: f64| format_value(((total as f64 * fraction) as i64).wrapping_abs());
+        let plural = |n: usize| if n > 1 { "s" } else { "" };
+        if self.dropped_nodes > 0 {
+            out.push(format!(
+                "Dropped {} node{} (cum <= {})",
+                self.dropped_nodes,
+                plural(self.dropped_nodes),
+                cutoff(nodefraction)
+            ));
+        }
+        if self.dropped_edges > 0 {
+            out.push(format!(
+                "Dropped {} edge{} (freq <= {})",
+                self.dropped_edges,
+                plural(self.dropped_edges),
+                cutoff(edgefraction)
+            ));
+        }
+        if self.shown_nodes > 0 && self.shown_nodes < self.orig_count {
+            out.push(format!(
+                "Showing top {} nodes out of {}",
+                self.shown_nodes, self.orig_count
+            ));
         }
         out
     }
@@ -288,7 +358,7 @@ pub(crate) fn compare_nodes(
 /// The smallest nonzero |flat| (|cum| where flat is 0) of the rows, as
 /// pprof's `selectOutputUnit` takes it; the total when all are 0, `None`
 /// when there are no rows.
-pub(crate) fn minimum_value(total: i64, values: impl Iterator<Item = (i64, i64)>) -> Option<i64> {
+fn minimum_value(total: i64, values: impl Iterator<Item = (i64, i64)>) -> Option<i64> {
     let mut min_value = 0i64;
     let mut any = false;
     for (flat, cum) in values {
@@ -314,6 +384,19 @@ pub fn select_output_unit(
     total: i64,
     values: impl Iterator<Item = (i64, i64)>,
 ) -> String {
+    output_unit(sample_unit, requested, total, values, false)
+}
+
+/// [`select_output_unit`]; with `integers` (callgrind, which prints
+/// integers only) the smallest value is not scaled down to 0.01 of a
+/// larger unit.
+pub(crate) fn output_unit(
+    sample_unit: &str,
+    requested: &str,
+    total: i64,
+    values: impl Iterator<Item = (i64, i64)>,
+    integers: bool,
+) -> String {
     if requested != "minimum" {
         return requested.to_string();
     }
@@ -322,10 +405,12 @@ pub fn select_output_unit(
     };
     let max_value = total;
     let (_, min_unit) = units::scale(min_value, sample_unit, "minimum");
-    let (_, max_unit) = units::scale(max_value, sample_unit, "minimum");
     let mut unit = min_unit.clone();
-    if min_unit != max_unit && min_value.saturating_mul(100) < max_value {
-        unit = units::scale(min_value.saturating_mul(100), sample_unit, "minimum").1;
+    if !integers {
+        let (_, max_unit) = units::scale(max_value, sample_unit, "minimum");
+        if min_unit != max_unit && min_value.saturating_mul(100) < max_value {
+            unit = units::scale(min_value.saturating_mul(100), sample_unit, "minimum").1;
+        }
     }
     if unit.is_empty() {
         sample_unit.to_string()

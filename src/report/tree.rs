@@ -9,24 +9,18 @@
 //! `peek` is the same report untrimmed, restricted to the nodes whose name
 //! matches a regex.
 
-use super::{compare_nodes, profile_labels, select_output_unit};
-use crate::aggregate::{self, GraphRequest, NodeOptions};
+use super::{TopOptions, Trimmed, compare_nodes, profile_labels, select_output_unit};
+use crate::aggregate::{self, GraphRequest};
 use crate::profile::Profile;
 use crate::units;
 use regex::Regex;
 use std::cmp::Ordering;
 
-/// Options of `tree` / `peek`, with pprof's defaults for `-tree`.
+/// Options of `tree` / `peek`: those of `top` (with pprof's `-tree`
+/// default of 80 nodes) and peek's regex.
 #[derive(Clone, Debug)]
 pub struct TreeOptions {
-    pub sample_index: usize,
-    pub nodes: NodeOptions,
-    pub cum: bool,
-    /// At most this many nodes; 0 = no limit.
-    pub nodecount: usize,
-    pub nodefraction: f64,
-    pub edgefraction: f64,
-    pub unit: String,
+    pub report: TopOptions,
     /// `peek`: only nodes whose printable name matches.
     pub symbol: Option<Regex>,
 }
@@ -34,13 +28,10 @@ pub struct TreeOptions {
 impl Default for TreeOptions {
     fn default() -> Self {
         TreeOptions {
-            sample_index: 0,
-            nodes: NodeOptions::default(),
-            cum: false,
-            nodecount: 80,
-            nodefraction: 0.005,
-            edgefraction: 0.001,
-            unit: "minimum".into(),
+            report: TopOptions {
+                nodecount: 80,
+                ..TopOptions::default()
+            },
             symbol: None,
         }
     }
@@ -49,9 +40,7 @@ impl Default for TreeOptions {
 impl TreeOptions {
     /// pprof's `-trim=false` (and `peek`): no node limit, no fractions.
     pub fn no_trim(&mut self) {
-        self.nodecount = 0;
-        self.nodefraction = 0.0;
-        self.edgefraction = 0.0;
+        self.report.no_trim();
     }
 }
 
@@ -102,26 +91,18 @@ pub use super::list::NoMatches;
 /// after the profile labels (the `Active filters:` block).
 pub fn tree(
     p: &Profile,
-    o: &TreeOptions,
+    options: &TreeOptions,
     total: i64,
     extra_labels: &[String],
 ) -> Result<TreeReport, NoMatches> {
+    let (o, symbol) = (&options.report, &options.symbol);
     let idx = o.sample_index;
     let sample_type = p.sample_type_name(idx).to_string();
     let sample_unit = p.sample_type_unit(idx).to_lowercase();
     let value = move |v: &[i64]| v[idx];
     let table = aggregate::node_table(p, o.nodes);
     let n = table.len();
-    let g = aggregate::build_graph(
-        p,
-        &table,
-        &value,
-        &GraphRequest {
-            kept: None,
-            edges_into: None,
-            with_edges: false,
-        },
-    );
+    let g = aggregate::build_graph(p, &table, &value, &GraphRequest::all(false));
     let present: Vec<usize> = (0..n).filter(|&i| g.present(i)).collect();
     let total_value = present
         .iter()
@@ -204,7 +185,7 @@ pub fn tree(
     );
     let mut entries = Vec::new();
     for &i in &kept {
-        if let Some(rx) = &o.symbol {
+        if let Some(rx) = symbol {
             if !rx.is_match(&names[i]) {
                 continue;
             }
@@ -217,7 +198,7 @@ pub fn tree(
             callees: to_edges(&mut outs[i]),
         });
     }
-    if let Some(rx) = &o.symbol {
+    if let Some(rx) = symbol {
         if entries.is_empty() {
             return Err(NoMatches(rx.as_str().to_string()));
         }
@@ -225,29 +206,14 @@ pub fn tree(
     let fmt = |v: i64| units::scaled_label(v, &sample_unit, &output_unit);
     let mut header = profile_labels(p, &sample_type, total, &sample_unit, &output_unit);
     header.extend(extra_labels.iter().cloned());
-    header.push(format!(
-        "Showing nodes accounting for {}, {} of {} total",
-        fmt(shown_total),
-        units::percentage(shown_total, total).trim(),
-        fmt(total)
-    ));
-    if total != 0 {
-        if dropped_nodes > 0 {
-            header.push(format!(
-                "Dropped {} node{} (cum <= {})",
-                dropped_nodes,
-                if dropped_nodes > 1 { "s" } else { "" },
-                fmt(((total as f64 * o.nodefraction) as i64).wrapping_abs())
-            ));
-        }
-        if !kept.is_empty() && kept.len() < orig_count {
-            header.push(format!(
-                "Showing top {} nodes out of {}",
-                kept.len(),
-                orig_count
-            ));
-        }
-    }
+    let shown = Trimmed {
+        shown_total,
+        dropped_nodes,
+        dropped_edges: 0,
+        shown_nodes: kept.len(),
+        orig_count,
+    };
+    header.extend(shown.labels(total, (o.nodefraction, o.edgefraction), &fmt));
     Ok(TreeReport {
         header,
         sample_type,

@@ -8,20 +8,10 @@ use super::model::{Page, to_embedded_json};
 pub const SCRIPT: &str = include_str!("page.js");
 pub const STYLE: &str = include_str!("page.css");
 
-/// Escapes text for HTML element content and attribute values.
+/// Escapes text for HTML element content and attribute values (control
+/// characters are kept).
 pub fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
+    crate::render::escape_markup(s, "&#39;", |c| c)
 }
 
 /// The CSP source for an inline element's text: `'sha256-BASE64'`. Hashes

@@ -20,40 +20,10 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
-# --------------------------------------------------------------------------
-# A tiny profile.proto writer: enough to write valid messages and to break
-# them on purpose.
-
-
-def varint(n):
-    n &= (1 << 64) - 1
-    out = bytearray()
-    while True:
-        b = n & 0x7F
-        n >>= 7
-        if n:
-            out.append(b | 0x80)
-        else:
-            out.append(b)
-            return bytes(out)
-
-
-def key(field, wire):
-    return varint((field << 3) | wire)
-
-
-def fv(field, v):
-    """A varint field."""
-    return key(field, 0) + varint(v)
-
-
-def fb(field, b):
-    """A length-delimited field."""
-    return key(field, 2) + varint(len(b)) + b
-
-
-def packed(field, vs):
-    return fb(field, b"".join(varint(v) for v in vs))
+# The profile.proto writer shared with the other generators.
+sys.dont_write_bytecode = True  # no __pycache__ in testdata/
+sys.path.insert(0, os.path.dirname(HERE))
+from protowire import fb, fv, key, packed, varint  # noqa: E402
 
 
 def gz(b):
@@ -640,16 +610,8 @@ def _():
     return p.raw()
 
 
-def uleb(n):
-    out = bytearray()
-    while True:
-        b = n & 0x7F
-        n >>= 7
-        if n:
-            out.append(b | 0x80)
-        else:
-            out.append(b)
-            return bytes(out)
+# DWARF's ULEB128 is protobuf's varint (for the non-negative numbers used here).
+uleb = varint
 
 
 # .debug_abbrev: 1 = compile unit (name, stmt_list, low_pc, high_pc as a

@@ -95,24 +95,25 @@ fn frames(svg: &str) -> Vec<(f64, i64, String)> {
     out
 }
 
-#[test]
-fn flame_svg_has_one_rect_per_frame_with_proportional_widths() {
+/// The SVG `heapscope flame ARGS -o FILE` writes (asserting success).
+fn flame(args: &[&str]) -> String {
     let dir = tempfile::tempdir().unwrap();
     let svg_path = dir.path().join("flame.svg");
-    let out = heapscope(&s(&[
-        "flame",
-        "go_shapes.pb.gz",
-        "--min-width",
-        "0",
-        "-o",
-        svg_path.to_str().unwrap(),
-    ]));
+    let mut argv = s(&["flame"]);
+    argv.extend(s(args));
+    argv.extend(s(&["-o", svg_path.to_str().unwrap()]));
+    let out = heapscope(&argv);
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let svg = std::fs::read_to_string(&svg_path).unwrap();
+    std::fs::read_to_string(&svg_path).unwrap()
+}
+
+#[test]
+fn flame_svg_has_one_rect_per_frame_with_proportional_widths() {
+    let svg = flame(&["go_shapes.pb.gz", "--min-width", "0"]);
     assert!(
         svg.contains("inuse_space: 1.50MB total"),
         "title with type and total"
@@ -145,22 +146,7 @@ fn flame_svg_has_one_rect_per_frame_with_proportional_widths() {
 
 #[test]
 fn differential_flame_marks_growth_red() {
-    let dir = tempfile::tempdir().unwrap();
-    let svg_path = dir.path().join("diff.svg");
-    let out = heapscope(&s(&[
-        "flame",
-        "snap5.pb.gz",
-        "--base",
-        "snap1.pb.gz",
-        "-o",
-        svg_path.to_str().unwrap(),
-    ]));
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let svg = std::fs::read_to_string(&svg_path).unwrap();
+    let svg = flame(&["snap5.pb.gz", "--base", "snap1.pb.gz"]);
     let fr = frames(&svg);
     assert!(!fr.is_empty());
     // The leak grew: its frame carries a positive delta and a red fill.

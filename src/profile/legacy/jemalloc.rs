@@ -36,9 +36,7 @@
 //! rule); jeprof leaves the leaf address alone, which only matters at
 //! `--granularity addresses`.
 
-use super::{
-    LegacyFormat, RawLegacy, first_line, is_map_sentinel, line_err, maps, parse_addresses,
-};
+use super::{Body, LegacyFormat, RawLegacy, first_line, line_err, parse_addresses};
 use crate::profile::{DecodeError, Profile};
 use regex::Regex;
 use std::sync::LazyLock;
@@ -84,18 +82,8 @@ fn parse_dump(text: &str, rate: &str) -> Result<Profile, DecodeError> {
     let mut totals: Option<Pair> = None;
     let mut records: Vec<(Vec<u64>, Pair)> = Vec::new();
     let mut stack: Option<(usize, Vec<u64>)> = None;
-    let mut map_start = None;
-    let mut lines = text.lines().enumerate().skip(1);
-    for (i, l) in lines.by_ref() {
-        let lineno = i + 1;
-        let line = l.trim();
-        if line.is_empty() {
-            continue;
-        }
-        if is_map_sentinel(line) {
-            map_start = Some(lineno + 1);
-            break;
-        }
+    let mut body = Body::new(text, false);
+    for (lineno, line) in body.by_ref() {
         if let Some(rest) = line.strip_prefix('@') {
             if let Some((at, _)) = &stack {
                 return Err(line_err(*at, "stack has no `t*:` line"));
@@ -163,10 +151,7 @@ fn parse_dump(text: &str, rate: &str) -> Result<Profile, DecodeError> {
         }
         raw.push(&values, addrs, bytes);
     }
-    if let Some(first) = map_start {
-        raw.mappings = maps::parse(lines.map(|(_, l)| l), first)?;
-    }
-    Ok(raw.finish())
+    body.finish(raw)
 }
 
 #[cfg(test)]

@@ -188,6 +188,61 @@ pub fn scale_heap_sample(count: i64, size: i64, rate: i64) -> (i64, i64) {
     ((count as f64 * scale) as i64, (size as f64 * scale) as i64)
 }
 
+/// The lines after a legacy profile's header line, as the sample parsers
+/// read them: each non-blank one trimmed, with its 1-based number, up to
+/// pprof's memory-map sentinel; [`Body::finish`] then parses the map
+/// section after it and builds the model. With `comments`, `#` lines are
+/// yielded before the sentinel test, as pprof skips them before it looks
+/// for the sentinel.
+pub(crate) struct Body<'a> {
+    lines: std::iter::Skip<std::iter::Enumerate<std::str::Lines<'a>>>,
+    comments: bool,
+    /// The 1-based number of the first map line, once the sentinel is read.
+    map_start: Option<usize>,
+}
+
+impl<'a> Body<'a> {
+    pub fn new(text: &'a str, comments: bool) -> Body<'a> {
+        Body {
+            lines: text.lines().enumerate().skip(1),
+            comments,
+            map_start: None,
+        }
+    }
+
+    /// Parses the map section (if there is one) into `raw` and builds the
+    /// model.
+    pub fn finish(self, mut raw: RawLegacy) -> Result<Profile, DecodeError> {
+        if let Some(first) = self.map_start {
+            raw.mappings = maps::parse(self.lines.map(|(_, l)| l), first)?;
+        }
+        Ok(raw.finish())
+    }
+}
+
+impl<'a> Iterator for Body<'a> {
+    type Item = (usize, &'a str);
+
+    fn next(&mut self) -> Option<(usize, &'a str)> {
+        if self.map_start.is_some() {
+            return None;
+        }
+        for (i, l) in self.lines.by_ref() {
+            let lineno = i + 1;
+            let line = l.trim();
+            if line.is_empty() {
+                continue;
+            }
+            if !(self.comments && line.starts_with('#')) && is_map_sentinel(line) {
+                self.map_start = Some(lineno + 1);
+                return None;
+            }
+            return Some((lineno, line));
+        }
+        None
+    }
+}
+
 /// A legacy profile as parsed, before the model is built.
 #[derive(Default)]
 pub(crate) struct RawLegacy {

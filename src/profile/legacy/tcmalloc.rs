@@ -24,8 +24,7 @@
 //! before scaling) of its last non-empty pair, inuse winning.
 
 use super::{
-    LegacyFormat, RawLegacy, first_line, is_map_sentinel, line_err, maps, parse_addresses,
-    scale_heap_sample,
+    Body, LegacyFormat, RawLegacy, first_line, line_err, parse_addresses, scale_heap_sample,
 };
 use crate::profile::{DecodeError, Profile};
 use regex::Regex;
@@ -139,23 +138,13 @@ pub(crate) fn parse_body(
     let mut raw = RawLegacy::new(h.format);
     raw.set_heap_types(h.has_alloc);
     raw.period = h.period;
-    let mut lines = text.lines().enumerate().skip(1);
+    let mut body = Body::new(text, true);
     let mut addrs = Vec::new();
     let mut values = Vec::with_capacity(4);
-    let mut map_start = None;
-    for (i, l) in lines.by_ref() {
-        let lineno = i + 1;
-        let line = l.trim();
-        if line.is_empty() {
-            continue;
-        }
+    for (lineno, line) in body.by_ref() {
         if line.starts_with('#') {
             comment(lineno, line);
             continue;
-        }
-        if is_map_sentinel(line) {
-            map_start = Some(lineno + 1);
-            break;
         }
         let c = SAMPLE.captures(line).ok_or_else(|| {
             line_err(
@@ -197,10 +186,7 @@ pub(crate) fn parse_body(
         parse_addresses(&c[5], lineno, &mut addrs)?;
         raw.push(&values, &addrs, bytes);
     }
-    if let Some(first) = map_start {
-        raw.mappings = maps::parse(lines.map(|(_, l)| l), first)?;
-    }
-    Ok(raw.finish())
+    body.finish(raw)
 }
 
 #[cfg(test)]

@@ -13,29 +13,10 @@ Deterministic: no dependency beyond the standard library; gzip mtime 0.
 """
 import gzip, os, sys
 
-def varint(n):
-    n &= (1 << 64) - 1
-    out = bytearray()
-    while True:
-        b = n & 0x7F
-        n >>= 7
-        if n:
-            out.append(b | 0x80)
-        else:
-            out.append(b)
-            return bytes(out)
-
-def key(field, wire):
-    return varint(field << 3 | wire)
-
-def f_int(field, v):
-    return key(field, 0) + varint(v)
-
-def f_bytes(field, b):
-    return key(field, 2) + varint(len(b)) + b
-
-def packed(field, vals):
-    return f_bytes(field, b"".join(varint(v) for v in vals))
+# The profile.proto writer shared with the other generators (testdata/protowire.py).
+sys.dont_write_bytecode = True  # no __pycache__ in testdata/
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+from protowire import fb as f_bytes, fv as f_int, packed  # noqa: E402
 
 FUNCS = ["main", "X", "Y", "leaf1", "leaf2", "Z", "leaf3", "A", "B", "C", "leafB"]
 

@@ -260,6 +260,11 @@ pub fn node_table(p: &Profile, opts: NodeOptions) -> NodeTable {
         .map(|m: &Mapping| p.str(m.filename))
         .collect();
 
+    // When neither the address nor the line is kept, a line's node depends
+    // only on its function (and, for a nameless one, on the mapping): one
+    // lookup per function instead of per line.
+    let by_function = !(address || keep_all || linenumber || column);
+    let mut fn_node: Vec<u32> = vec![u32::MAX; if by_function { p.functions.len() } else { 0 }];
     let mut table = NodeTable {
         infos: Vec::new(),
         loc_nodes: Vec::with_capacity(p.lines.len() + p.locations.len()),
@@ -293,6 +298,10 @@ pub fn node_table(p: &Profile, opts: NodeOptions) -> NodeTable {
         }
         for line in lines {
             let fi = line.function.0 as usize;
+            if by_function && !fn_name[fi].is_empty() && fn_node[fi] != u32::MAX {
+                table.loc_nodes.push(fn_node[fi]);
+                continue;
+            }
             let f = &p.functions[fi];
             let mut info = NodeInfo {
                 name: fn_name[fi].to_string(),
@@ -307,6 +316,9 @@ pub fn node_table(p: &Profile, opts: NodeOptions) -> NodeTable {
                 info.start_line = f.start_line;
             }
             let n = intern(info);
+            if by_function {
+                fn_node[fi] = n;
+            }
             table.loc_nodes.push(n);
         }
     }
@@ -395,11 +407,6 @@ impl Stamps {
         let first = self.seen[node] != self.stamp;
         self.seen[node] = self.stamp;
         first
-    }
-
-    /// One more node, not visited in this sample.
-    pub(crate) fn push(&mut self) {
-        self.seen.push(0);
     }
 }
 
@@ -686,7 +693,8 @@ fn in_edges_range(
     let kf = KeptFrames::new(t, kept, into);
     // Dense edge ids: an edge whose caller is fixed by its location frame
     // gets its id once here; an edge from the previous location's innermost
-    // node is looked up per sample, behind a one-entry memo per frame.
+    // node is looked up per sample, behind a memo of the two most recent
+    // callers per frame.
     let mut ids: FxHashMap<(u32, u32), u32> = FxHashMap::default();
     let mut ends: Vec<(u32, u32)> = Vec::new();
     let mut intern = |key: (u32, u32), ends: &mut Vec<(u32, u32)>| -> u32 {
@@ -695,7 +703,7 @@ fn in_edges_range(
             (ends.len() - 1) as u32
         })
     };
-    let mut memo: Vec<(u32, u32)> = kf
+    let memo: Vec<(u32, u32)> = kf
         .frames
         .iter()
         .map(|&(node, caller, _)| {
@@ -706,12 +714,20 @@ fn in_edges_range(
             }
         })
         .collect();
-    let mut weight: Vec<i64> = vec![0; ends.len()];
-    // 0: not counted yet; 1: every counted frame inlined; 2: some not.
-    let mut state: Vec<u8> = vec![0; ends.len()];
-    let mut seen = Stamps::new(ends.len());
+    // Per edge: the last sample that counted it, whether every counted
+    // frame was inlined (0: not counted yet; 1: every one inlined; 2: some
+    // not), and its weight, side by side so that a visit touches one cache
+    // line.
+    let mut acc: Vec<EdgeAcc> = vec![EdgeAcc::default(); ends.len()];
+    let mut recent: Vec<[(u32, u32); 2]> = vec![[(NO_NODE, NO_NODE); 2]; memo.len()];
+    let mut sample = 0u32;
     for (_, locs, w) in p.samples.weighted(idx, range) {
-        seen.next_sample();
+        // Sample numbers start at 1 (0 marks "never").
+        if sample == u32::MAX {
+            acc.iter_mut().for_each(|e| e.sample = 0);
+            sample = 0;
+        }
+        sample += 1;
         let mut parent = NO_NODE;
         for &loc in locs.iter().rev() {
             let l = loc.0 as usize;
@@ -730,34 +746,48 @@ fn in_edges_range(
                     if parent == NO_NODE || parent == node {
                         continue;
                     }
-                    let m = &mut memo[f];
-                    if m.0 != parent {
-                        let eid = intern((parent, node), &mut ends);
-                        if eid as usize == weight.len() {
-                            weight.push(0);
-                            state.push(0);
-                            seen.push();
+                    let m = &mut recent[f];
+                    if m[0].0 != parent {
+                        if m[1].0 == parent {
+                            m.swap(0, 1);
+                        } else {
+                            let eid = intern((parent, node), &mut ends);
+                            if eid as usize == acc.len() {
+                                acc.push(EdgeAcc::default());
+                            }
+                            m[1] = m[0];
+                            m[0] = (parent, eid);
                         }
-                        *m = (parent, eid);
                     }
-                    m.1
+                    m[0].1
                 } as usize;
-                if !seen.visit(eid) {
+                let e = &mut acc[eid];
+                if e.sample == sample {
                     continue;
                 }
-                weight[eid] = weight[eid].wrapping_add(w);
-                state[eid] = state[eid].max(if inline { 1 } else { 2 });
+                e.sample = sample;
+                e.weight = e.weight.wrapping_add(w);
+                e.state = e.state.max(if inline { 1 } else { 2 });
             }
             parent = innermost;
         }
     }
     let mut lists: Vec<Vec<(u32, i64, bool)>> = vec![Vec::new(); t.len()];
     for (eid, &(par, node)) in ends.iter().enumerate() {
-        if state[eid] != 0 {
-            lists[node as usize].push((par, weight[eid], state[eid] == 1));
+        let e = &acc[eid];
+        if e.state != 0 {
+            lists[node as usize].push((par, e.weight, e.state == 1));
         }
     }
     lists
+}
+
+/// One edge's tally in [`in_edges_range`].
+#[derive(Clone, Copy, Default)]
+struct EdgeAcc {
+    weight: i64,
+    sample: u32,
+    state: u8,
 }
 
 /// Nodes that appear as an inlined frame (not the last line of their

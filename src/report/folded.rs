@@ -260,6 +260,16 @@ pub fn flame_stacks(
     let table = aggregate::node_table(p, nodes);
     // Equal names are one frame for inferno.
     let (names, name_of) = frame_names(&table);
+    let stride = p.samples.stride;
+    if p.samples
+        .values
+        .iter()
+        .skip(sample_index)
+        .step_by(stride.max(1))
+        .all(|&v| v >= 0)
+    {
+        return flame_stacks_positive(p, sample_index, &table, &names, &name_of, min_width);
+    }
 
     // The frame tree: node 0 is the root (the empty stack).
     let mut parent: Vec<u32> = vec![0];
@@ -371,6 +381,143 @@ pub fn flame_stacks(
         }
         let plen = path.len();
         todo.extend(kids_of(i).iter().rev().map(|&k| (k, plen)));
+    }
+    out.lines.sort();
+    out
+}
+
+/// A sample's place in its stack, root first, while [`flame_stacks_positive`]
+/// walks down: `li` locations and `ni` of the next location's frames are
+/// behind it; `key` is the frame just read (`END`: none left).
+#[derive(Clone, Copy)]
+struct Cursor {
+    key: u32,
+    sample: u32,
+    li: u32,
+    ni: u32,
+    v: i64,
+}
+
+const END: u32 = u32::MAX;
+
+/// [`flame_stacks`] when no value is negative: then a frame's width is the
+/// plain sum of its samples, so the tree is built top down, one level at a
+/// time, only where the frames below are wide enough to draw; the rest of
+/// a subtree is never built (on big profiles most of the tree).
+///
+/// Each frame's samples are a run of `cur`, split into runs by their next
+/// frame. The lines are those of the full tree: a frame's own value, and
+/// for a subtree too narrow to draw, one line naming its first child (the
+/// one the full tree creates first: the callee of the earliest sample).
+fn flame_stacks_positive(
+    p: &Profile,
+    sample_index: usize,
+    table: &aggregate::NodeTable,
+    names: &[String],
+    name_of: &[u32],
+    min_width: f64,
+) -> FlameStacks {
+    let s = &p.samples;
+    let stride = s.stride;
+    let next = |c: &mut Cursor| {
+        let end = s.loc_ends[c.sample as usize] as usize;
+        let start = match c.sample {
+            0 => 0,
+            i => s.loc_ends[i as usize - 1] as usize,
+        };
+        let locs = &s.locs[start..end];
+        loop {
+            let Some(loc) = locs.len().checked_sub(1 + c.li as usize).map(|i| locs[i]) else {
+                c.key = END;
+                return;
+            };
+            let ns = table.nodes_of(loc.0 as usize);
+            if let Some(i) = ns.len().checked_sub(1 + c.ni as usize) {
+                c.ni += 1;
+                c.key = name_of[ns[i] as usize];
+                return;
+            }
+            c.li += 1;
+            c.ni = 0;
+        }
+    };
+    let mut cur: Vec<Cursor> = Vec::new();
+    for i in 0..s.len() {
+        let v = s.values[i * stride + sample_index];
+        if v == 0 {
+            continue;
+        }
+        let mut c = Cursor {
+            key: END,
+            sample: i as u32,
+            li: 0,
+            ni: 0,
+            v,
+        };
+        next(&mut c);
+        if c.key != END {
+            cur.push(c);
+        }
+    }
+    let mut out = FlameStacks {
+        any_stack: !cur.is_empty(),
+        ..Default::default()
+    };
+    out.total = cur.iter().fold(0i64, |t, c| t.wrapping_add(c.v));
+    if out.total <= 0 {
+        return out;
+    }
+    let cutoff = min_width / (100.0 / out.total as f64);
+    // Runs of `cur` with the same key: (start, end, path length before it).
+    let mut todo: Vec<(usize, usize, usize)> = Vec::new();
+    let split = |cur: &mut [Cursor], lo: usize, todo: &mut Vec<(usize, usize, usize)>, len| {
+        // The samples that end here (`END`) sort last and go no further.
+        cur.sort_unstable_by_key(|c| c.key);
+        let mut a = 0;
+        while a < cur.len() && cur[a].key != END {
+            let k = cur[a].key;
+            let b = a + cur[a..].partition_point(|c| c.key == k);
+            todo.push((lo + a, lo + b, len));
+            a = b;
+        }
+    };
+    split(&mut cur, 0, &mut todo, 0);
+    let mut path = String::new();
+    while let Some((lo, hi, len)) = todo.pop() {
+        let run = &mut cur[lo..hi];
+        path.truncate(len);
+        if len != 0 {
+            path.push(';');
+        }
+        path.push_str(&names[run[0].key as usize]);
+        let (mut own, mut below) = (0i64, 0i64);
+        let mut first: Option<(u32, u32)> = None;
+        for c in run.iter_mut() {
+            next(c);
+            if c.key == END {
+                own = own.wrapping_add(c.v);
+            } else {
+                below = below.wrapping_add(c.v);
+                if first.is_none_or(|(s, _)| c.sample < s) {
+                    first = Some((c.sample, c.key));
+                }
+            }
+        }
+        if own > 0 {
+            out.lines.push((path.clone(), own));
+        }
+        if below <= 0 {
+            continue;
+        }
+        if (below as f64) < cutoff {
+            if let Some((_, k)) = first {
+                out.lines
+                    .push((format!("{path};{}", names[k as usize]), below));
+            }
+            continue;
+        }
+        let plen = path.len();
+        split(run, lo, &mut todo, plen);
     }
     out.lines.sort();
     out

@@ -384,3 +384,45 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// `diff`, `check` and `trend` read a profile leanly without merging
+    /// samples (`LeanColumns::Unmerged`): its node values, variances and
+    /// expected misses included, equal the full decode's, with labels,
+    /// negative values and every way of asking for a sample type.
+    #[test]
+    fn unmerged_lean_decode_gives_the_same_node_values(s in lean_samples(), dt in prop::option::of(0usize..4), period in prop::sample::select(vec![0i64, 1, 512 * 1024])) {
+        use heapscope::report::nodes::node_values;
+        let mut s = s;
+        // Equal stacks with different object sizes: their variances do not add up when merged.
+        if let Some(first) = s.first().cloned() {
+            s.push((first.0, [3, 7, 1, 900_000], false));
+        }
+        let bytes = {
+            let p = decode::decode_bytes(&lean_input(&s, dt), DecodeOptions::default(), &decode::no_text_formats).unwrap();
+            let mut p = p;
+            p.period = period;
+            let mut out = Vec::new();
+            encode::write_gzip(&p, &mut out).unwrap();
+            out
+        };
+        let full = decode::decode_bytes(&bytes, DecodeOptions::default(), &decode::no_text_formats).unwrap();
+        for req in ["", "0", "1", "2", "3", "alloc_space", "inuse_objects"] {
+            let Ok(idx) = heapscope::profile::sample_index(&full, req) else { continue };
+            let Some(lean) = decode::decode_reader_lean(&bytes[..], DecodeOptions::default(), decode::LeanColumns::Unmerged(req), None) else {
+                prop_assert!(req.is_empty() && dt.is_some_and(|t| t != 3), "gave up on {req:?}");
+                continue;
+            };
+            prop_assert_eq!(heapscope::profile::sample_index(&lean.profile, req), Ok(idx));
+            prop_assert!(lean.profile.samples.labels.is_empty());
+            for g in [Granularity::Functions, Granularity::Lines] {
+                let o = heapscope::aggregate::NodeOptions { granularity: g, ..Default::default() };
+                let a = node_values(&full, idx, o);
+                let b = node_values(&lean.profile, idx, o);
+                prop_assert_eq!(format!("{a:?}"), format!("{b:?}"), "request {:?}", req);
+            }
+        }
+    }
+}

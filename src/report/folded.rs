@@ -51,20 +51,23 @@ pub fn folded(p: &Profile, sample_index: usize, nodes: NodeOptions) -> Vec<(Stri
 
 /// The folded stacks of one sample type, to be written out line by line
 /// ([`FoldedLines::each_line`]) in [`folded`]'s order without holding
-/// every line (hundreds of megabytes on big profiles): the samples are
-/// sorted by their folded stack, compared frame by frame, and runs of
-/// equal stacks summed as they are written.
+/// every line (hundreds of megabytes on big profiles): each sample's
+/// stack as frame name ids (a few bytes a frame), the samples sorted by
+/// their folded stack, compared frame by frame, and runs of equal stacks
+/// summed as they are written.
 #[derive(Debug)]
 pub struct FoldedLines<'a> {
-    p: &'a Profile,
-    sample_index: usize,
-    table: aggregate::NodeTable,
-    /// Distinct frame names (`;` replaced as [`folded`] does) and each
-    /// node's index into them.
+    /// Distinct frame names (`;` replaced as [`folded`] does).
     names: Vec<String>,
-    name_of: Vec<u32>,
-    /// Samples with a non-zero value and a stack, in stack order.
+    /// The stacks of the samples with a non-zero value and a stack, root
+    /// first, as indices into `names`: sample `i`'s is
+    /// `frames[ends[i - 1]..ends[i]]`.
+    frames: Vec<u32>,
+    ends: Vec<u32>,
+    values: Vec<i64>,
+    /// Those samples in stack order.
     order: Vec<u32>,
+    profile: std::marker::PhantomData<&'a Profile>,
 }
 
 /// The distinct frame names of `table`'s nodes (`;` replaced by `:`, as
@@ -92,45 +95,39 @@ pub fn folded_lines(p: &Profile, sample_index: usize, nodes: NodeOptions) -> Fol
     // Equal names make equal folded stacks.
     let (names, name_of) = frame_names(&table);
     let mut l = FoldedLines {
-        p,
-        sample_index,
-        table,
         names,
-        name_of,
+        frames: Vec::new(),
+        ends: Vec::new(),
+        values: Vec::new(),
         order: Vec::new(),
+        profile: std::marker::PhantomData,
     };
-    let order: Vec<u32> = (0..p.samples.len())
-        .filter(|&i| {
-            let s = p.samples.get(i);
-            s.values[sample_index] != 0
-                && s.locs
-                    .iter()
-                    .any(|loc| !l.table.nodes_of(loc.0 as usize).is_empty())
-        })
-        .map(|i| i as u32)
-        .collect();
-    let mut order = order;
+    for (_, locs, v) in p.samples.weighted(sample_index, 0..p.samples.len()) {
+        let start = l.frames.len();
+        for loc in locs.iter().rev() {
+            for &n in table.nodes_of(loc.0 as usize).iter().rev() {
+                l.frames.push(name_of[n as usize]);
+            }
+        }
+        if l.frames.len() > start {
+            l.ends.push(l.frames.len() as u32);
+            l.values.push(v);
+        }
+    }
+    drop(table);
+    let mut order: Vec<u32> = (0..l.ends.len() as u32).collect();
     order.sort_by(|&a, &b| l.cmp_stacks(a, b));
     l.order = order;
     l
 }
 
 impl FoldedLines<'_> {
-    /// Sample `i`'s stack, root first, as name ids.
-    fn stack(&self, i: u32) -> impl Iterator<Item = u32> + '_ {
-        self.p
-            .samples
-            .get(i as usize)
-            .locs
-            .iter()
-            .rev()
-            .flat_map(move |loc| {
-                self.table
-                    .nodes_of(loc.0 as usize)
-                    .iter()
-                    .rev()
-                    .map(move |&n| self.name_of[n as usize])
-            })
+    /// Kept sample `i`'s stack, root first, as name ids.
+    #[inline]
+    fn stack(&self, i: u32) -> &[u32] {
+        let i = i as usize;
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        &self.frames[start..self.ends[i] as usize]
     }
 
     /// The byte order of two samples' folded stacks. Frame by frame: at
@@ -138,24 +135,17 @@ impl FoldedLines<'_> {
     /// followed by `;` if more frames follow (names hold no `;`), or by
     /// nothing.
     fn cmp_stacks(&self, a: u32, b: u32) -> Ordering {
-        let (mut x, mut y) = (self.stack(a).peekable(), self.stack(b).peekable());
-        loop {
-            match (x.next(), y.next()) {
-                (None, None) => return Ordering::Equal,
-                (None, Some(_)) => return Ordering::Less,
-                (Some(_), None) => return Ordering::Greater,
-                (Some(m), Some(n)) if m == n => {}
-                (Some(m), Some(n)) => {
-                    let ka = self.names[m as usize]
-                        .bytes()
-                        .chain(x.peek().is_some().then_some(b';'));
-                    let kb = self.names[n as usize]
-                        .bytes()
-                        .chain(y.peek().is_some().then_some(b';'));
-                    return ka.cmp(kb);
-                }
-            }
-        }
+        let (x, y) = (self.stack(a), self.stack(b));
+        let Some(d) = x.iter().zip(y).position(|(m, n)| m != n) else {
+            return x.len().cmp(&y.len());
+        };
+        let ka = self.names[x[d] as usize]
+            .bytes()
+            .chain((d + 1 < x.len()).then_some(b';'));
+        let kb = self.names[y[d] as usize]
+            .bytes()
+            .chain((d + 1 < y.len()).then_some(b';'));
+        ka.cmp(kb)
     }
 
     /// Runs of equal stacks: (first position in `order`, summed value).
@@ -166,20 +156,14 @@ impl FoldedLines<'_> {
                 return None;
             }
             let first = i;
+            let stack = self.stack(self.order[first]);
             let mut sum = 0i64;
-            while i < self.order.len()
-                && (i == first || self.stacks_equal(self.order[first], self.order[i]))
-            {
-                let s = self.p.samples.get(self.order[i] as usize);
-                sum = sum.wrapping_add(s.values[self.sample_index]);
+            while i < self.order.len() && (i == first || self.stack(self.order[i]) == stack) {
+                sum = sum.wrapping_add(self.values[self.order[i] as usize]);
                 i += 1;
             }
             Some((first, sum))
         })
-    }
-
-    fn stacks_equal(&self, a: u32, b: u32) -> bool {
-        self.stack(a).eq(self.stack(b))
     }
 
     /// Whether [`FoldedLines::each_line`] yields nothing.
@@ -196,7 +180,7 @@ impl FoldedLines<'_> {
                 continue;
             }
             line.clear();
-            for n in self.stack(self.order[first]) {
+            for &n in self.stack(self.order[first]) {
                 if !line.is_empty() {
                     line.push(';');
                 }
@@ -257,19 +241,35 @@ pub fn flame_stacks(
     nodes: NodeOptions,
     min_width: f64,
 ) -> FlameStacks {
-    let table = aggregate::node_table(p, nodes);
-    // Equal names are one frame for inferno.
-    let (names, name_of) = frame_names(&table);
     let stride = p.samples.stride;
-    if p.samples
+    let positive = p
+        .samples
         .values
         .iter()
         .skip(sample_index)
         .step_by(stride.max(1))
-        .all(|&v| v >= 0)
-    {
+        .all(|&v| v >= 0);
+    if positive {
+        let table = aggregate::node_table(p, nodes);
+        let (names, name_of) = frame_names(&table);
         return flame_stacks_positive(p, sample_index, &table, &names, &name_of, min_width);
     }
+    flame_stacks_tree(p, sample_index, nodes, min_width)
+}
+
+/// [`flame_stacks`] by building the whole frame tree first: for stacks of
+/// either sign (public so that tests can hold the top-down build of
+/// positive values against it).
+#[doc(hidden)]
+pub fn flame_stacks_tree(
+    p: &Profile,
+    sample_index: usize,
+    nodes: NodeOptions,
+    min_width: f64,
+) -> FlameStacks {
+    let table = aggregate::node_table(p, nodes);
+    // Equal names are one frame for inferno.
+    let (names, name_of) = frame_names(&table);
 
     // The frame tree: node 0 is the root (the empty stack).
     let mut parent: Vec<u32> = vec![0];

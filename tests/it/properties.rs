@@ -373,6 +373,11 @@ proptest! {
             let total: i64 = full.iter().map(|(_, v)| (*v).max(0)).sum();
             prop_assert_eq!(pruned.total, total);
             prop_assert_eq!(pruned.any_stack, !full.is_empty());
+            // Without negative values the tree is built top down, pruned
+            // as it goes: the same lines as the whole tree gives.
+            let tree = heapscope::report::folded::flame_stacks_tree(&p, idx, nodes, mw);
+            prop_assert_eq!(&pruned.lines, &tree.lines);
+            prop_assert_eq!((pruned.total, pruned.any_stack), (tree.total, tree.any_stack));
             if total <= 0 {
                 continue;
             }

@@ -67,6 +67,10 @@ pub struct FoldedLines<'a> {
     values: Vec<i64>,
     /// Those samples in stack order.
     order: Vec<u32>,
+    /// Per name (ids are in byte order of the names): whether it is a
+    /// proper prefix of another name, the one case where comparing ids is
+    /// not comparing folded stacks.
+    prefix: Vec<bool>,
     profile: std::marker::PhantomData<&'a Profile>,
 }
 
@@ -94,8 +98,27 @@ pub fn folded_lines(p: &Profile, sample_index: usize, nodes: NodeOptions) -> Fol
     let table = aggregate::node_table(p, nodes);
     // Equal names make equal folded stacks.
     let (names, name_of) = frame_names(&table);
+    // Renumbered in byte order, so that ids compare as names do.
+    let mut by_bytes: Vec<u32> = (0..names.len() as u32).collect();
+    by_bytes.sort_unstable_by(|&a, &b| names[a as usize].cmp(&names[b as usize]));
+    let mut rank = vec![0u32; names.len()];
+    for (r, &i) in by_bytes.iter().enumerate() {
+        rank[i as usize] = r as u32;
+    }
+    let mut names = names;
+    let mut sorted: Vec<String> = by_bytes
+        .iter()
+        .map(|&i| std::mem::take(&mut names[i as usize]))
+        .collect();
+    let name_of: Vec<u32> = name_of.iter().map(|&i| rank[i as usize]).collect();
+    // Every name a given name is a prefix of comes right after it.
+    let prefix: Vec<bool> = (0..sorted.len())
+        .map(|i| sorted.get(i + 1).is_some_and(|n| n.starts_with(&sorted[i])))
+        .collect();
+    sorted.shrink_to_fit();
     let mut l = FoldedLines {
-        names,
+        names: sorted,
+        prefix,
         frames: Vec::new(),
         ends: Vec::new(),
         values: Vec::new(),
@@ -139,6 +162,12 @@ impl FoldedLines<'_> {
         let Some(d) = x.iter().zip(y).position(|(m, n)| m != n) else {
             return x.len().cmp(&y.len());
         };
+        let (m, n) = (x[d] as usize, y[d] as usize);
+        if !self.prefix[m] && !self.prefix[n] {
+            // Neither name is a prefix of the other: they differ within
+            // both, whatever follows them.
+            return m.cmp(&n);
+        }
         let ka = self.names[x[d] as usize]
             .bytes()
             .chain((d + 1 < x.len()).then_some(b';'));

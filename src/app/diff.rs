@@ -5,6 +5,7 @@ use super::{Outcome, load, write_report};
 use crate::aggregate::NodeOptions;
 use crate::filter::FilterSpec;
 use crate::options::{Color, Compare, DiffRequest, InputOptions, Output};
+use crate::profile::decode::LeanColumns;
 use crate::profile::{self, Profile};
 use crate::render;
 use crate::report::diff::{self, DiffOptions};
@@ -23,13 +24,14 @@ pub(super) fn load_indexed(
     let mut p = load(std::slice::from_ref(&name.to_string()), input)?;
     apply_filters(&mut p, filters)
         .with_context(|| crate::source::display_name(name).to_string())?;
-    let idx = profile::sample_index(&p, req)
-        .map_err(|e| anyhow::anyhow!("{}: {e}", crate::source::display_name(name)))?;
+    let idx = sample_index_of(&p, name, req)?;
     Ok((p, idx))
 }
 
 /// Loads one profile and reduces it to node values (the profile is
-/// dropped).
+/// dropped). Without filters the profile is read leanly: only samples
+/// with a value of the sample type, no labels, and (as the sampling
+/// variance is not linear in a sample's weight) no samples merged.
 pub(super) fn load_values(
     name: &str,
     req: &str,
@@ -37,8 +39,22 @@ pub(super) fn load_values(
     filters: &FilterSpec,
     input: &InputOptions,
 ) -> Result<NodeValues> {
+    if filters.is_empty() {
+        let names = [name.to_string()];
+        let cols = LeanColumns::Unmerged(req);
+        if let Some(l) = super::load_lean_columns(&names, input, cols)? {
+            let idx = sample_index_of(&l.profile, name, req)?;
+            return Ok(nodes::node_values(&l.profile, idx, opts));
+        }
+    }
     let (p, idx) = load_indexed(name, req, filters, input)?;
     Ok(nodes::node_values(&p, idx, opts))
+}
+
+/// The sample index `req` asks for, the error naming the file.
+fn sample_index_of(p: &Profile, name: &str, req: &str) -> Result<usize> {
+    profile::sample_index(p, req)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", crate::source::display_name(name)))
 }
 
 /// Refuses to compare different sample types, naming the types both

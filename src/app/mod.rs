@@ -126,6 +126,15 @@ pub(crate) fn load_lean(
     input: &InputOptions,
     request: &str,
 ) -> Result<Option<decode::LeanProfile>> {
+    load_lean_columns(names, input, decode::LeanColumns::Request(request))
+}
+
+/// [`load_lean`] with the columns (and merging) `cols` says.
+pub(crate) fn load_lean_columns(
+    names: &[String],
+    input: &InputOptions,
+    cols: decode::LeanColumns<'_>,
+) -> Result<Option<decode::LeanProfile>> {
     let [name] = names else { return Ok(None) };
     if name == "-" || source::is_url(name) {
         return Ok(None);
@@ -141,7 +150,6 @@ pub(crate) fn load_lean(
         max_input_size: input.max_input_size,
         ..Default::default()
     };
-    let cols = decode::LeanColumns::Request(request);
     let Some(mut lean) = decode::decode_reader_lean(f, opts, cols, hint) else {
         return Ok(None);
     };

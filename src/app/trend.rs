@@ -58,19 +58,21 @@ impl Series {
     }
 
     /// Adds a snapshot named `name` in messages and `label` in the report.
-    pub(super) fn add(&mut self, mut nv: NodeValues, name: &str, label: &str) -> Result<()> {
+    pub(super) fn add(&mut self, nv: NodeValues, name: &str, label: &str) -> Result<()> {
         if let Some((f, fname)) = &self.first {
             same_type(f, fname, &nv, name)?;
         }
         self.builder.add(&nv, label);
         if self.first.is_none() {
-            // Keep only what the type check needs.
-            nv.names.clear();
-            nv.flat.clear();
-            nv.cum.clear();
-            nv.flat_var.clear();
-            nv.cum_var.clear();
-            self.first = Some((nv, name.to_string()));
+            // Keep only what the type check needs (not the node vectors'
+            // memory).
+            let kept = NodeValues {
+                sample_type: nv.sample_type,
+                sample_unit: nv.sample_unit,
+                sample_types: nv.sample_types,
+                ..Default::default()
+            };
+            self.first = Some((kept, name.to_string()));
         }
         Ok(())
     }

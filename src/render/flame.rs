@@ -16,7 +16,16 @@ pub fn folded_text(stacks: &[(String, i64)], w: &mut dyn Write) -> io::Result<()
 /// The folded lines of a [`FoldedLines`], written as they are walked: byte
 /// for byte [`folded_text`] of [`folded`](crate::report::folded::folded).
 pub fn folded_text_streamed(t: &FoldedLines<'_>, w: &mut dyn Write) -> io::Result<()> {
-    t.each_line(|s, v| writeln!(w, "{s} {v}"))
+    // Each line built in one buffer and written at once (`writeln!` on a
+    // `dyn Write` costs more than the line).
+    let mut buf: Vec<u8> = Vec::new();
+    t.each_line(|s, v| {
+        buf.clear();
+        buf.extend_from_slice(s.as_bytes());
+        write!(buf, " {v}")?;
+        buf.push(b'\n');
+        w.write_all(&buf)
+    })
 }
 
 /// What the SVG says about itself.

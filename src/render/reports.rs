@@ -22,6 +22,7 @@ fn header(w: &mut dyn Write, lines: &[String]) -> io::Result<()> {
 
 pub fn traces_text(r: &TracesReport, w: &mut dyn Write) -> io::Result<()> {
     header(w, &r.header)?;
+    let mut buf = Vec::new();
     for t in &r.traces {
         let frames: Vec<(&str, bool)> = t
             .frames
@@ -33,7 +34,7 @@ pub fn traces_text(r: &TracesReport, w: &mut dyn Write) -> io::Result<()> {
             value: t.value,
             frames: &frames,
         };
-        trace_text(r, &v, w)?;
+        trace_text(r, &v, &mut buf, w)?;
     }
     traces_text_end(w)
 }
@@ -52,25 +53,46 @@ pub fn traces_text_streamed(
     w: &mut dyn Write,
 ) -> io::Result<()> {
     header(w, &head.header)?;
-    crate::report::traces::each_trace(p, sample_index, nodes, |t| trace_text(head, t, w))?;
+    let mut buf = Vec::new();
+    crate::report::traces::each_trace(p, sample_index, nodes, |t| {
+        trace_text(head, t, &mut buf, w)
+    })?;
     traces_text_end(w)
 }
 
-/// One sample's block of `traces` text.
-fn trace_text(r: &TracesReport, t: &TraceView<'_>, w: &mut dyn Write) -> io::Result<()> {
-    writeln!(w, "{TRACES_SEPARATOR}")?;
+/// One sample's block of `traces` text, built in `buf` (reused from
+/// sample to sample) and written at once: a big profile's traces run to
+/// gigabytes, and formatting each frame line through `write!` (padding
+/// written a character at a time) cost more than building the report.
+fn trace_text(
+    r: &TracesReport,
+    t: &TraceView<'_>,
+    buf: &mut Vec<u8>,
+    w: &mut dyn Write,
+) -> io::Result<()> {
+    buf.clear();
+    buf.extend_from_slice(TRACES_SEPARATOR.as_bytes());
+    buf.push(b'\n');
     for l in t.labels {
-        writeln!(w, "{:>10}:  {}", l.key, l.value)?;
+        writeln!(buf, "{:>10}:  {}", l.key, l.value)?;
     }
     for (i, &(name, inline)) in t.frames.iter().enumerate() {
-        let inl = if inline { " (inline)" } else { "" };
-        if i == 0 {
-            writeln!(w, "{:>10}   {name}{inl}", r.format_value(t.value))?;
+        // `{:>10}` pads to ten characters.
+        let v = if i == 0 {
+            r.format_value(t.value)
         } else {
-            writeln!(w, "{:>10}   {name}{inl}", "")?;
+            String::new()
+        };
+        buf.resize(buf.len() + 10usize.saturating_sub(v.chars().count()), b' ');
+        buf.extend_from_slice(v.as_bytes());
+        buf.extend_from_slice(b"   ");
+        buf.extend_from_slice(name.as_bytes());
+        if inline {
+            buf.extend_from_slice(b" (inline)");
         }
+        buf.push(b'\n');
     }
-    Ok(())
+    w.write_all(buf)
 }
 
 fn traces_text_end(w: &mut dyn Write) -> io::Result<()> {

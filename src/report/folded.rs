@@ -51,20 +51,27 @@ pub fn folded(p: &Profile, sample_index: usize, nodes: NodeOptions) -> Vec<(Stri
 
 /// The folded stacks of one sample type, to be written out line by line
 /// ([`FoldedLines::each_line`]) in [`folded`]'s order without holding
-/// every line (hundreds of megabytes on big profiles): the samples are
-/// sorted by their folded stack, compared frame by frame, and runs of
-/// equal stacks summed as they are written.
+/// every line (hundreds of megabytes on big profiles): each sample's
+/// stack as frame name ids (a few bytes a frame), the samples sorted by
+/// their folded stack, compared frame by frame, and runs of equal stacks
+/// summed as they are written.
 #[derive(Debug)]
 pub struct FoldedLines<'a> {
-    p: &'a Profile,
-    sample_index: usize,
-    table: aggregate::NodeTable,
-    /// Distinct frame names (`;` replaced as [`folded`] does) and each
-    /// node's index into them.
+    /// Distinct frame names (`;` replaced as [`folded`] does).
     names: Vec<String>,
-    name_of: Vec<u32>,
-    /// Samples with a non-zero value and a stack, in stack order.
+    /// The stacks of the samples with a non-zero value and a stack, root
+    /// first, as indices into `names`: sample `i`'s is
+    /// `frames[ends[i - 1]..ends[i]]`.
+    frames: Vec<u32>,
+    ends: Vec<u32>,
+    values: Vec<i64>,
+    /// Those samples in stack order.
     order: Vec<u32>,
+    /// Per name (ids are in byte order of the names): whether it is a
+    /// proper prefix of another name, the one case where comparing ids is
+    /// not comparing folded stacks.
+    prefix: Vec<bool>,
+    profile: std::marker::PhantomData<&'a Profile>,
 }
 
 /// The distinct frame names of `table`'s nodes (`;` replaced by `:`, as
@@ -91,46 +98,59 @@ pub fn folded_lines(p: &Profile, sample_index: usize, nodes: NodeOptions) -> Fol
     let table = aggregate::node_table(p, nodes);
     // Equal names make equal folded stacks.
     let (names, name_of) = frame_names(&table);
-    let mut l = FoldedLines {
-        p,
-        sample_index,
-        table,
-        names,
-        name_of,
-        order: Vec::new(),
-    };
-    let order: Vec<u32> = (0..p.samples.len())
-        .filter(|&i| {
-            let s = p.samples.get(i);
-            s.values[sample_index] != 0
-                && s.locs
-                    .iter()
-                    .any(|loc| !l.table.nodes_of(loc.0 as usize).is_empty())
-        })
-        .map(|i| i as u32)
+    // Renumbered in byte order, so that ids compare as names do.
+    let mut by_bytes: Vec<u32> = (0..names.len() as u32).collect();
+    by_bytes.sort_unstable_by(|&a, &b| names[a as usize].cmp(&names[b as usize]));
+    let mut rank = vec![0u32; names.len()];
+    for (r, &i) in by_bytes.iter().enumerate() {
+        rank[i as usize] = r as u32;
+    }
+    let mut names = names;
+    let mut sorted: Vec<String> = by_bytes
+        .iter()
+        .map(|&i| std::mem::take(&mut names[i as usize]))
         .collect();
-    let mut order = order;
+    let name_of: Vec<u32> = name_of.iter().map(|&i| rank[i as usize]).collect();
+    // Every name a given name is a prefix of comes right after it.
+    let prefix: Vec<bool> = (0..sorted.len())
+        .map(|i| sorted.get(i + 1).is_some_and(|n| n.starts_with(&sorted[i])))
+        .collect();
+    sorted.shrink_to_fit();
+    let mut l = FoldedLines {
+        names: sorted,
+        prefix,
+        frames: Vec::new(),
+        ends: Vec::new(),
+        values: Vec::new(),
+        order: Vec::new(),
+        profile: std::marker::PhantomData,
+    };
+    for (_, locs, v) in p.samples.weighted(sample_index, 0..p.samples.len()) {
+        let start = l.frames.len();
+        for loc in locs.iter().rev() {
+            for &n in table.nodes_of(loc.0 as usize).iter().rev() {
+                l.frames.push(name_of[n as usize]);
+            }
+        }
+        if l.frames.len() > start {
+            l.ends.push(l.frames.len() as u32);
+            l.values.push(v);
+        }
+    }
+    drop(table);
+    let mut order: Vec<u32> = (0..l.ends.len() as u32).collect();
     order.sort_by(|&a, &b| l.cmp_stacks(a, b));
     l.order = order;
     l
 }
 
 impl FoldedLines<'_> {
-    /// Sample `i`'s stack, root first, as name ids.
-    fn stack(&self, i: u32) -> impl Iterator<Item = u32> + '_ {
-        self.p
-            .samples
-            .get(i as usize)
-            .locs
-            .iter()
-            .rev()
-            .flat_map(move |loc| {
-                self.table
-                    .nodes_of(loc.0 as usize)
-                    .iter()
-                    .rev()
-                    .map(move |&n| self.name_of[n as usize])
-            })
+    /// Kept sample `i`'s stack, root first, as name ids.
+    #[inline]
+    fn stack(&self, i: u32) -> &[u32] {
+        let i = i as usize;
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        &self.frames[start..self.ends[i] as usize]
     }
 
     /// The byte order of two samples' folded stacks. Frame by frame: at
@@ -138,24 +158,23 @@ impl FoldedLines<'_> {
     /// followed by `;` if more frames follow (names hold no `;`), or by
     /// nothing.
     fn cmp_stacks(&self, a: u32, b: u32) -> Ordering {
-        let (mut x, mut y) = (self.stack(a).peekable(), self.stack(b).peekable());
-        loop {
-            match (x.next(), y.next()) {
-                (None, None) => return Ordering::Equal,
-                (None, Some(_)) => return Ordering::Less,
-                (Some(_), None) => return Ordering::Greater,
-                (Some(m), Some(n)) if m == n => {}
-                (Some(m), Some(n)) => {
-                    let ka = self.names[m as usize]
-                        .bytes()
-                        .chain(x.peek().is_some().then_some(b';'));
-                    let kb = self.names[n as usize]
-                        .bytes()
-                        .chain(y.peek().is_some().then_some(b';'));
-                    return ka.cmp(kb);
-                }
-            }
+        let (x, y) = (self.stack(a), self.stack(b));
+        let Some(d) = x.iter().zip(y).position(|(m, n)| m != n) else {
+            return x.len().cmp(&y.len());
+        };
+        let (m, n) = (x[d] as usize, y[d] as usize);
+        if !self.prefix[m] && !self.prefix[n] {
+            // Neither name is a prefix of the other: they differ within
+            // both, whatever follows them.
+            return m.cmp(&n);
         }
+        let ka = self.names[x[d] as usize]
+            .bytes()
+            .chain((d + 1 < x.len()).then_some(b';'));
+        let kb = self.names[y[d] as usize]
+            .bytes()
+            .chain((d + 1 < y.len()).then_some(b';'));
+        ka.cmp(kb)
     }
 
     /// Runs of equal stacks: (first position in `order`, summed value).
@@ -166,20 +185,14 @@ impl FoldedLines<'_> {
                 return None;
             }
             let first = i;
+            let stack = self.stack(self.order[first]);
             let mut sum = 0i64;
-            while i < self.order.len()
-                && (i == first || self.stacks_equal(self.order[first], self.order[i]))
-            {
-                let s = self.p.samples.get(self.order[i] as usize);
-                sum = sum.wrapping_add(s.values[self.sample_index]);
+            while i < self.order.len() && (i == first || self.stack(self.order[i]) == stack) {
+                sum = sum.wrapping_add(self.values[self.order[i] as usize]);
                 i += 1;
             }
             Some((first, sum))
         })
-    }
-
-    fn stacks_equal(&self, a: u32, b: u32) -> bool {
-        self.stack(a).eq(self.stack(b))
     }
 
     /// Whether [`FoldedLines::each_line`] yields nothing.
@@ -196,7 +209,7 @@ impl FoldedLines<'_> {
                 continue;
             }
             line.clear();
-            for n in self.stack(self.order[first]) {
+            for &n in self.stack(self.order[first]) {
                 if !line.is_empty() {
                     line.push(';');
                 }
@@ -252,6 +265,32 @@ pub struct FlameStacks {
 /// `P` and above keep their widths, and those below are as invisible as
 /// before.
 pub fn flame_stacks(
+    p: &Profile,
+    sample_index: usize,
+    nodes: NodeOptions,
+    min_width: f64,
+) -> FlameStacks {
+    let stride = p.samples.stride;
+    let positive = p
+        .samples
+        .values
+        .iter()
+        .skip(sample_index)
+        .step_by(stride.max(1))
+        .all(|&v| v >= 0);
+    if positive {
+        let table = aggregate::node_table(p, nodes);
+        let (names, name_of) = frame_names(&table);
+        return flame_stacks_positive(p, sample_index, &table, &names, &name_of, min_width);
+    }
+    flame_stacks_tree(p, sample_index, nodes, min_width)
+}
+
+/// [`flame_stacks`] by building the whole frame tree first: for stacks of
+/// either sign (public so that tests can hold the top-down build of
+/// positive values against it).
+#[doc(hidden)]
+pub fn flame_stacks_tree(
     p: &Profile,
     sample_index: usize,
     nodes: NodeOptions,
@@ -371,6 +410,143 @@ pub fn flame_stacks(
         }
         let plen = path.len();
         todo.extend(kids_of(i).iter().rev().map(|&k| (k, plen)));
+    }
+    out.lines.sort();
+    out
+}
+
+/// A sample's place in its stack, root first, while [`flame_stacks_positive`]
+/// walks down: `li` locations and `ni` of the next location's frames are
+/// behind it; `key` is the frame just read (`END`: none left).
+#[derive(Clone, Copy)]
+struct Cursor {
+    key: u32,
+    sample: u32,
+    li: u32,
+    ni: u32,
+    v: i64,
+}
+
+const END: u32 = u32::MAX;
+
+/// [`flame_stacks`] when no value is negative: then a frame's width is the
+/// plain sum of its samples, so the tree is built top down, one level at a
+/// time, only where the frames below are wide enough to draw; the rest of
+/// a subtree is never built (on big profiles most of the tree).
+///
+/// Each frame's samples are a run of `cur`, split into runs by their next
+/// frame. The lines are those of the full tree: a frame's own value, and
+/// for a subtree too narrow to draw, one line naming its first child (the
+/// one the full tree creates first: the callee of the earliest sample).
+fn flame_stacks_positive(
+    p: &Profile,
+    sample_index: usize,
+    table: &aggregate::NodeTable,
+    names: &[String],
+    name_of: &[u32],
+    min_width: f64,
+) -> FlameStacks {
+    let s = &p.samples;
+    let stride = s.stride;
+    let next = |c: &mut Cursor| {
+        let end = s.loc_ends[c.sample as usize] as usize;
+        let start = match c.sample {
+            0 => 0,
+            i => s.loc_ends[i as usize - 1] as usize,
+        };
+        let locs = &s.locs[start..end];
+        loop {
+            let Some(loc) = locs.len().checked_sub(1 + c.li as usize).map(|i| locs[i]) else {
+                c.key = END;
+                return;
+            };
+            let ns = table.nodes_of(loc.0 as usize);
+            if let Some(i) = ns.len().checked_sub(1 + c.ni as usize) {
+                c.ni += 1;
+                c.key = name_of[ns[i] as usize];
+                return;
+            }
+            c.li += 1;
+            c.ni = 0;
+        }
+    };
+    let mut cur: Vec<Cursor> = Vec::new();
+    for i in 0..s.len() {
+        let v = s.values[i * stride + sample_index];
+        if v == 0 {
+            continue;
+        }
+        let mut c = Cursor {
+            key: END,
+            sample: i as u32,
+            li: 0,
+            ni: 0,
+            v,
+        };
+        next(&mut c);
+        if c.key != END {
+            cur.push(c);
+        }
+    }
+    let mut out = FlameStacks {
+        any_stack: !cur.is_empty(),
+        ..Default::default()
+    };
+    out.total = cur.iter().fold(0i64, |t, c| t.wrapping_add(c.v));
+    if out.total <= 0 {
+        return out;
+    }
+    let cutoff = min_width / (100.0 / out.total as f64);
+    // Runs of `cur` with the same key: (start, end, path length before it).
+    let mut todo: Vec<(usize, usize, usize)> = Vec::new();
+    let split = |cur: &mut [Cursor], lo: usize, todo: &mut Vec<(usize, usize, usize)>, len| {
+        // The samples that end here (`END`) sort last and go no further.
+        cur.sort_unstable_by_key(|c| c.key);
+        let mut a = 0;
+        while a < cur.len() && cur[a].key != END {
+            let k = cur[a].key;
+            let b = a + cur[a..].partition_point(|c| c.key == k);
+            todo.push((lo + a, lo + b, len));
+            a = b;
+        }
+    };
+    split(&mut cur, 0, &mut todo, 0);
+    let mut path = String::new();
+    while let Some((lo, hi, len)) = todo.pop() {
+        let run = &mut cur[lo..hi];
+        path.truncate(len);
+        if len != 0 {
+            path.push(';');
+        }
+        path.push_str(&names[run[0].key as usize]);
+        let (mut own, mut below) = (0i64, 0i64);
+        let mut first: Option<(u32, u32)> = None;
+        for c in run.iter_mut() {
+            next(c);
+            if c.key == END {
+                own = own.wrapping_add(c.v);
+            } else {
+                below = below.wrapping_add(c.v);
+                if first.is_none_or(|(s, _)| c.sample < s) {
+                    first = Some((c.sample, c.key));
+                }
+            }
+        }
+        if own > 0 {
+            out.lines.push((path.clone(), own));
+        }
+        if below <= 0 {
+            continue;
+        }
+        if (below as f64) < cutoff {
+            if let Some((_, k)) = first {
+                out.lines
+                    .push((format!("{path};{}", names[k as usize]), below));
+            }
+            continue;
+        }
+        let plen = path.len();
+        split(run, lo, &mut todo, plen);
     }
     out.lines.sort();
     out

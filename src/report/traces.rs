@@ -7,6 +7,7 @@ use crate::aggregate::{self, NodeOptions};
 use crate::filter;
 use crate::profile::{Profile, StrIdx};
 use crate::units;
+use rustc_hash::FxHashMap;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TraceFrame {
@@ -138,6 +139,10 @@ pub fn each_trace<E>(
     let mut frames: Vec<(&str, bool)> = Vec::new();
     let mut labels: Vec<TraceLabel> = Vec::new();
     let mut nl: Vec<TraceLabel> = Vec::new();
+    // Numeric labels repeat (a heap profile's `bytes` label is one of a few
+    // size classes): each (key, value) is formatted once, as long as the
+    // cache stays small.
+    let mut formatted: FxHashMap<(StrIdx, i64), String> = FxHashMap::default();
     for s in p.samples.iter() {
         frames.clear();
         for loc in s.locs {
@@ -158,15 +163,24 @@ pub fn each_trace<E>(
                 numeric: false,
             }));
             nl.clear();
+            if formatted.len() > 1 << 12 {
+                formatted.clear();
+            }
             nl.extend(nums.into_iter().map(|(k, v)| {
                 let u = num_units.get(&k).map_or("", String::as_str);
+                let mut value = String::new();
+                for (i, &x) in v.iter().enumerate() {
+                    if i > 0 {
+                        value.push(' ');
+                    }
+                    let l = formatted
+                        .entry((k, x))
+                        .or_insert_with(|| units::label(x, u));
+                    value.push_str(l);
+                }
                 TraceLabel {
                     key: p.str(k).to_string(),
-                    value: v
-                        .iter()
-                        .map(|&x| units::label(x, u))
-                        .collect::<Vec<_>>()
-                        .join(" "),
+                    value,
                     numeric: true,
                 }
             }));

@@ -373,6 +373,11 @@ proptest! {
             let total: i64 = full.iter().map(|(_, v)| (*v).max(0)).sum();
             prop_assert_eq!(pruned.total, total);
             prop_assert_eq!(pruned.any_stack, !full.is_empty());
+            // Without negative values the tree is built top down, pruned
+            // as it goes: the same lines as the whole tree gives.
+            let tree = heapscope::report::folded::flame_stacks_tree(&p, idx, nodes, mw);
+            prop_assert_eq!(&pruned.lines, &tree.lines);
+            prop_assert_eq!((pruned.total, pruned.any_stack), (tree.total, tree.any_stack));
             if total <= 0 {
                 continue;
             }
@@ -381,6 +386,48 @@ proptest! {
             flame_svg(&full, &o, &mut a).unwrap();
             flame_svg(&pruned.lines, &o, &mut b).unwrap();
             prop_assert!(a == b, "SVGs differ at sample type {} and min width {}", idx, mw);
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// `diff`, `check` and `trend` read a profile leanly without merging
+    /// samples (`LeanColumns::Unmerged`): its node values, variances and
+    /// expected misses included, equal the full decode's, with labels,
+    /// negative values and every way of asking for a sample type.
+    #[test]
+    fn unmerged_lean_decode_gives_the_same_node_values(s in lean_samples(), dt in prop::option::of(0usize..4), period in prop::sample::select(vec![0i64, 1, 512 * 1024])) {
+        use heapscope::report::nodes::node_values;
+        let mut s = s;
+        // Equal stacks with different object sizes: their variances do not add up when merged.
+        if let Some(first) = s.first().cloned() {
+            s.push((first.0, [3, 7, 1, 900_000], false));
+        }
+        let bytes = {
+            let p = decode::decode_bytes(&lean_input(&s, dt), DecodeOptions::default(), &decode::no_text_formats).unwrap();
+            let mut p = p;
+            p.period = period;
+            let mut out = Vec::new();
+            encode::write_gzip(&p, &mut out).unwrap();
+            out
+        };
+        let full = decode::decode_bytes(&bytes, DecodeOptions::default(), &decode::no_text_formats).unwrap();
+        for req in ["", "0", "1", "2", "3", "alloc_space", "inuse_objects"] {
+            let Ok(idx) = heapscope::profile::sample_index(&full, req) else { continue };
+            let Some(lean) = decode::decode_reader_lean(&bytes[..], DecodeOptions::default(), decode::LeanColumns::Unmerged(req), None) else {
+                prop_assert!(req.is_empty() && dt.is_some_and(|t| t != 3), "gave up on {req:?}");
+                continue;
+            };
+            prop_assert_eq!(heapscope::profile::sample_index(&lean.profile, req), Ok(idx));
+            prop_assert!(lean.profile.samples.labels.is_empty());
+            for g in [Granularity::Functions, Granularity::Lines] {
+                let o = heapscope::aggregate::NodeOptions { granularity: g, ..Default::default() };
+                let a = node_values(&full, idx, o);
+                let b = node_values(&lean.profile, idx, o);
+                prop_assert_eq!(format!("{a:?}"), format!("{b:?}"), "request {:?}", req);
+            }
         }
     }
 }

@@ -37,6 +37,11 @@ pub enum LeanColumns<'a> {
     /// The sample index request as `sample_index` takes it: "" (the
     /// default), a number or a sample type's name.
     Request(&'a str),
+    /// As `Request`, but samples with equal stacks are kept apart: for
+    /// per-sample rules that are not linear in the weight (the sampling
+    /// variance of `diff`, `check` and `trend` depends on each sample's
+    /// object size).
+    Unmerged(&'a str),
     /// Every column: only samples whose values are all zero are dropped.
     All,
 }
@@ -80,6 +85,8 @@ impl LeanTotals {
 /// What a lean decode carries along while reading samples.
 pub(super) struct LeanState {
     request: Option<String>,
+    /// Whether samples with equal stacks are merged.
+    merge: bool,
     /// The caller's guess of the decompressed size, if any.
     size_hint: Option<u64>,
     /// Decided at the first sample.
@@ -111,9 +118,10 @@ impl LeanState {
         LeanState {
             size_hint,
             request: match cols {
-                LeanColumns::Request(r) => Some(r.to_string()),
+                LeanColumns::Request(r) | LeanColumns::Unmerged(r) => Some(r.to_string()),
                 LeanColumns::All => None,
             },
+            merge: !matches!(cols, LeanColumns::Unmerged(_)),
             column: None,
             read: 0,
             table: Vec::new(),
@@ -233,6 +241,12 @@ impl LeanState {
         }
 
         let s = &mut p.samples;
+        if !self.merge {
+            s.loc_ends.push(locs.len() as u32);
+            s.label_ends.push(0);
+            s.values.extend_from_slice(values);
+            return;
+        }
         let n = s.loc_ends.len();
         if (n + 1) * 4 > self.table.len() * 3 {
             self.grow(s, locs);

@@ -231,6 +231,17 @@ impl IdIndex {
         Ok(idx)
     }
 
+    /// True if id `k + 1` is at index `k` for every index: the ids are
+    /// 1..N in order, as Go and most writers number them.
+    pub(crate) fn is_identity(&self, n: usize) -> bool {
+        match self {
+            IdIndex::Dense(t) => {
+                t.len() == n + 1 && t[1..].iter().enumerate().all(|(k, &v)| v as usize == k)
+            }
+            IdIndex::Sparse(_) => false,
+        }
+    }
+
     #[inline]
     pub(crate) fn get(&self, id: u64) -> Option<u32> {
         match self {
@@ -245,6 +256,15 @@ mod tests {
     use super::*;
     use crate::profile::builder::Builder;
     use crate::profile::{FuncIdx, Label, LocIdx, MapIdx, Mapping};
+
+    #[test]
+    fn identity_ids_are_recognized() {
+        let idx = |ids: &[u64]| IdIndex::build(ids.iter().copied(), ids.len(), Table::Location);
+        assert!(idx(&[1, 2, 3]).unwrap().is_identity(3));
+        assert!(!idx(&[2, 1, 3]).unwrap().is_identity(3));
+        assert!(!idx(&[1, 2, 4]).unwrap().is_identity(3));
+        assert!(!idx(&[5_000_000, 1]).unwrap().is_identity(2));
+    }
 
     /// One mapping, two functions, two locations, two samples.
     fn valid() -> Profile {

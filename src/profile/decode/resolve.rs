@@ -124,7 +124,26 @@ impl RawProfile {
         // profiles. A failing chunk reports the first bad position; the
         // sample it belongs to is found only then.
         let big_ids = &self.big_ids;
+        // With ids 1..N in order, id k + 1 is index k: a subtraction and a
+        // bound check per frame instead of a table lookup.
+        let identity = loc_idx.is_identity(p.locations.len());
+        let nlocs = p.locations.len() as u32;
         let resolve = |chunk: &mut [u32], offset: usize| -> Result<(), (usize, u64)> {
+            if identity {
+                let mut all = true;
+                for slot in chunk.iter_mut() {
+                    let k = slot.wrapping_sub(1);
+                    all &= k < nlocs;
+                    *slot = k;
+                }
+                if all {
+                    return Ok(());
+                }
+                // Restore, and let the general path find the bad id.
+                for slot in chunk.iter_mut() {
+                    *slot = slot.wrapping_add(1);
+                }
+            }
             for (k, slot) in chunk.iter_mut().enumerate() {
                 let v = *slot;
                 let id = if v < BIG {

@@ -26,8 +26,7 @@
 //! info), so output is deterministic where pprof's map order is not.
 
 use crate::aggregate::{self, NodeInfo, NodeOptions, NodeTable, Stamps};
-use crate::filter;
-use crate::profile::{Profile, StrIdx};
+use crate::profile::{Label, Profile, StrIdx};
 use crate::report;
 use crate::units;
 use rustc_hash::FxHashMap;
@@ -176,83 +175,148 @@ const NONE: u32 = u32::MAX;
 const NO_LABEL: u32 = u32::MAX;
 
 impl TagTable {
-    fn new(p: &Profile, unit: &str) -> TagTable {
+    /// The tags of every sample of `p`. `seen`, when `p` holds only part
+    /// of a profile's samples (a lean decode: the samples with a value in
+    /// the column, equal stacks with equal labels merged), is every
+    /// distinct label list of the whole profile in the order of first
+    /// appearance: tag ids, label-set order, units and each tag's value
+    /// depend only on the first sample with each label list, so taking
+    /// these lists first gives the full profile's table.
+    fn new(p: &Profile, unit: &str, seen: Option<&[Box<[Label]>]>) -> TagTable {
         let mut t = TagTable {
             label_sets: vec![String::new()],
             ..TagTable::default()
         };
-        let (num_units, _) = filter::num_label_units(p);
         let bytes_key: Option<StrIdx> = p
             .strings
             .iter()
             .position(|s| &**s == "bytes")
             .map(|i| StrIdx(i as u32));
+        // The unit of `bytes` as pprof's NumLabelUnits gives it: the first
+        // unit written for the key, else the key's own name.
+        let mut all_lists = match seen {
+            Some(lists) => {
+                Box::new(lists.iter().flat_map(|l| l.iter())) as Box<dyn Iterator<Item = &Label>>
+            }
+            None => Box::new(p.samples.labels.iter()),
+        };
         let bytes_unit = bytes_key
-            .and_then(|k| num_units.get(&k).cloned())
+            .and_then(|k| {
+                all_lists
+                    .find(|l| l.str.0 == 0 && l.key == k && !p.str(l.num_unit).is_empty())
+                    .map(|l| p.str(l.num_unit).to_string())
+            })
             .unwrap_or_else(|| "bytes".to_string());
-        let mut set_ids: FxHashMap<String, u32> = FxHashMap::default();
-        let mut label_tag_ids: FxHashMap<u32, u32> = FxHashMap::default();
-        let mut num_ids: FxHashMap<(u32, String), u32> = FxHashMap::default();
-        let mut name_cache: FxHashMap<i64, String> = FxHashMap::default();
-        let mut parts: Vec<String> = Vec::new();
+        let mut b = TagBuilder {
+            p,
+            unit,
+            bytes_key,
+            bytes_unit,
+            set_ids: FxHashMap::default(),
+            label_tag_ids: FxHashMap::default(),
+            num_ids: FxHashMap::default(),
+            name_cache: FxHashMap::default(),
+            parts: Vec::new(),
+            lists: FxHashMap::default(),
+            pool: Vec::new(),
+        };
+        for list in seen.into_iter().flatten() {
+            b.list(&mut t, list);
+        }
         for s in p.samples.iter() {
-            parts.clear();
-            for l in s.labels {
-                if l.str.0 != 0 {
-                    let k = p.str(l.key);
-                    if k == "pprof::base" {
-                        continue;
-                    }
-                    parts.push(format!("{k}:{}", p.str(l.str)));
-                }
-            }
-            let set = if parts.is_empty() {
-                String::new()
-            } else {
-                parts.sort();
-                parts.join("\\n")
-            };
-            let set_id = if set.is_empty() {
-                0
-            } else {
-                let next = t.label_sets.len() as u32;
-                let id = *set_ids.entry(set.clone()).or_insert(next);
-                if id == next {
-                    t.label_sets.push(set.clone());
-                }
-                id
-            };
-            let label_tag = if set_id == 0 {
-                NONE
-            } else {
-                let next = t.tags.len() as u32;
-                let id = *label_tag_ids.entry(set_id).or_insert(next);
-                if id == next {
-                    t.tags.push((NO_LABEL, set.clone(), String::new(), 0));
-                }
-                id
-            };
+            let (label_tag, a, e) = b.list(&mut t, s.labels);
             t.sample_label.push(label_tag);
-            if let Some(bk) = bytes_key {
-                for l in s.labels {
-                    if l.str.0 != 0 || l.key != bk {
-                        continue;
-                    }
-                    let name = name_cache
-                        .entry(l.num)
-                        .or_insert_with(|| units::scaled_label(l.num, &bytes_unit, unit))
-                        .clone();
-                    let next = t.tags.len() as u32;
-                    let id = *num_ids.entry((set_id, name.clone())).or_insert(next);
-                    if id == next {
-                        t.tags.push((set_id, name, bytes_unit.clone(), l.num));
-                    }
-                    t.sample_nums.push(id);
-                }
-            }
+            t.sample_nums
+                .extend_from_slice(&b.pool[a as usize..e as usize]);
             t.sample_nums_end.push(t.sample_nums.len() as u32);
         }
         t
+    }
+}
+
+/// What [`TagTable::new`] keeps while it reads label lists.
+struct TagBuilder<'a> {
+    p: &'a Profile,
+    unit: &'a str,
+    bytes_key: Option<StrIdx>,
+    bytes_unit: String,
+    set_ids: FxHashMap<String, u32>,
+    label_tag_ids: FxHashMap<u32, u32>,
+    num_ids: FxHashMap<(u32, String), u32>,
+    name_cache: FxHashMap<i64, String>,
+    parts: Vec<String>,
+    /// Each label list read: its string-label tag (or NONE) and the range
+    /// of its numeric tag ids in `pool`.
+    lists: FxHashMap<&'a [Label], (u32, u32, u32)>,
+    pool: Vec<u32>,
+}
+
+impl<'a> TagBuilder<'a> {
+    /// The tags of a sample with these labels, interning new ones in the
+    /// order a walk over the samples meets them.
+    fn list(&mut self, t: &mut TagTable, labels: &'a [Label]) -> (u32, u32, u32) {
+        if let Some(&x) = self.lists.get(labels) {
+            return x;
+        }
+        let p = self.p;
+        self.parts.clear();
+        for l in labels {
+            if l.str.0 != 0 {
+                let k = p.str(l.key);
+                if k == "pprof::base" {
+                    continue;
+                }
+                self.parts.push(format!("{k}:{}", p.str(l.str)));
+            }
+        }
+        let set = if self.parts.is_empty() {
+            String::new()
+        } else {
+            self.parts.sort();
+            self.parts.join("\\n")
+        };
+        let set_id = if set.is_empty() {
+            0
+        } else {
+            let next = t.label_sets.len() as u32;
+            let id = *self.set_ids.entry(set.clone()).or_insert(next);
+            if id == next {
+                t.label_sets.push(set.clone());
+            }
+            id
+        };
+        let label_tag = if set_id == 0 {
+            NONE
+        } else {
+            let next = t.tags.len() as u32;
+            let id = *self.label_tag_ids.entry(set_id).or_insert(next);
+            if id == next {
+                t.tags.push((NO_LABEL, set.clone(), String::new(), 0));
+            }
+            id
+        };
+        let a = self.pool.len() as u32;
+        if let Some(bk) = self.bytes_key {
+            for l in labels {
+                if l.str.0 != 0 || l.key != bk {
+                    continue;
+                }
+                let name = self
+                    .name_cache
+                    .entry(l.num)
+                    .or_insert_with(|| units::scaled_label(l.num, &self.bytes_unit, self.unit))
+                    .clone();
+                let next = t.tags.len() as u32;
+                let id = *self.num_ids.entry((set_id, name.clone())).or_insert(next);
+                if id == next {
+                    t.tags.push((set_id, name, self.bytes_unit.clone(), l.num));
+                }
+                self.pool.push(id);
+            }
+        }
+        let x = (label_tag, a, self.pool.len() as u32);
+        self.lists.insert(labels, x);
+        x
     }
 }
 
@@ -263,8 +327,8 @@ struct Built {
     /// Nodes with a value, in table order.
     present: Vec<u32>,
     edges: Vec<WEdge>,
-    /// Per node: (tag id -> acc), only when tags are collected.
-    tags: FxHashMap<(u32, u32), TagAcc>,
+    /// The tag sums, when the build was asked for them.
+    tags: Option<TagSums>,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -280,17 +344,23 @@ struct WEdge {
 /// One build over every sample, on every core for a big profile
 /// ([`aggregate::in_parallel`]): the parts are added up in sample order,
 /// so each edge keeps the place of its first occurrence, as in one walk.
+///
+/// With `tags` (dense ones: see [`TagWant`]) it sums the tags of the
+/// wanted nodes in the same walk.
 fn build(
     p: &Profile,
     t: &NodeTable,
     idx: usize,
     kept: Option<&[bool]>,
-    tags: Option<&TagTable>,
+    tags: Option<&TagWant<'_>>,
 ) -> Built {
     let parts = aggregate::in_parallel(p, |r| build_range(p, t, idx, kept, tags, r));
     let mut it = parts.into_iter();
     let mut acc = it.next().expect("at least one part");
     for part in it {
+        if let (Some(a), Some(b)) = (&mut acc.tags, part.tags) {
+            a.add(b);
+        }
         for (a, b) in acc.flat.iter_mut().zip(part.flat) {
             *a = a.wrapping_add(b);
         }
@@ -317,11 +387,6 @@ fn build(
                 }
             }
         }
-        for (k, v) in part.tags {
-            let a = acc.tags.entry(k).or_default();
-            a.flat = a.flat.wrapping_add(v.flat);
-            a.cum = a.cum.wrapping_add(v.cum);
-        }
     }
     let (flat, cum) = (&acc.flat, &acc.cum);
     acc.present = (0..t.len() as u32)
@@ -336,7 +401,7 @@ fn build_range(
     t: &NodeTable,
     idx: usize,
     kept: Option<&[bool]>,
-    tags: Option<&TagTable>,
+    want: Option<&TagWant<'_>>,
     range: std::ops::Range<usize>,
 ) -> Built {
     let n = t.len();
@@ -344,43 +409,13 @@ fn build_range(
     let mut cum = vec![0i64; n];
     let mut edge_ix: FxHashMap<(u32, u32), u32> = FxHashMap::default();
     let mut edges: Vec<WEdge> = Vec::new();
-    let mut tag_acc: FxHashMap<(u32, u32), TagAcc> = FxHashMap::default();
     let mut seen = Stamps::new(n);
     let mut seen_edges: Vec<(u32, u32)> = Vec::new();
+    let mut sums = want.map(TagSums::new);
     for (si, locs, w) in p.samples.weighted(idx, range) {
         seen.next_sample();
         seen_edges.clear();
-        let sample_tags: &[u32] = match tags {
-            Some(tt) => {
-                let a = if si == 0 {
-                    0
-                } else {
-                    tt.sample_nums_end[si - 1] as usize
-                };
-                &tt.sample_nums[a..tt.sample_nums_end[si] as usize]
-            }
-            None => &[],
-        };
-        let label_tag = tags.map_or(NONE, |tt| tt.sample_label[si]);
-        let add_tags = |acc: &mut FxHashMap<(u32, u32), TagAcc>, node: u32, is_flat: bool| {
-            if tags.is_none() {
-                return;
-            }
-            let mut bump = |id: u32| {
-                let e = acc.entry((node, id)).or_default();
-                if is_flat {
-                    e.flat = e.flat.wrapping_add(w);
-                } else {
-                    e.cum = e.cum.wrapping_add(w);
-                }
-            };
-            if label_tag != NONE {
-                bump(label_tag);
-            }
-            for &id in sample_tags {
-                bump(id);
-            }
-        };
+        let tags = want.map(|x| x.of_sample(si));
         let mut parent: Option<u32> = None;
         let mut residual = false;
         for &loc in locs.iter().rev() {
@@ -395,7 +430,12 @@ fn build_range(
                 let first_visit = seen.visit(nu);
                 if first_visit {
                     cum[nu] = cum[nu].wrapping_add(w);
-                    add_tags(&mut tag_acc, node, false);
+                    if let (Some(s), Some(x), Some(tags)) = (&mut sums, want, tags) {
+                        let row = x.slot[nu];
+                        if row != NONE {
+                            s.bump(x, row, tags, w, false);
+                        }
+                    }
                 }
                 if let Some(par) = parent {
                     // An edge into a node first seen now cannot have been
@@ -429,7 +469,12 @@ fn build_range(
         if let Some(par) = parent {
             if !residual {
                 flat[par as usize] = flat[par as usize].wrapping_add(w);
-                add_tags(&mut tag_acc, par, true);
+                if let (Some(s), Some(x), Some(tags)) = (&mut sums, want, tags) {
+                    let row = x.slot[par as usize];
+                    if row != NONE {
+                        s.bump(x, row, tags, w, true);
+                    }
+                }
             }
         }
     }
@@ -438,8 +483,215 @@ fn build_range(
         cum,
         present: Vec::new(),
         edges,
-        tags: tag_acc,
+        tags: sums,
     }
+}
+
+/// Above this many (node, tag) pairs, tags are summed in a hash map
+/// instead of a dense array (and, in a build, in a pass of their own).
+const DENSE_TAGS: usize = 1 << 20;
+
+/// Per node: (tag id, acc), by tag id.
+type NodeTags = FxHashMap<u32, Vec<(u32, TagAcc)>>;
+
+/// Which nodes tags are summed for, and the tags of each sample.
+#[derive(Clone, Copy)]
+struct TagWant<'a> {
+    tt: &'a TagTable,
+    /// Per node: its row, or NONE.
+    slot: &'a [u32],
+    /// The node of each row.
+    nodes: &'a [u32],
+    dense: bool,
+}
+
+impl<'a> TagWant<'a> {
+    fn new(tt: &'a TagTable, slot: &'a mut Vec<u32>, n: usize, nodes: &'a [u32]) -> TagWant<'a> {
+        slot.clear();
+        slot.resize(n, NONE);
+        for (i, &node) in nodes.iter().enumerate() {
+            slot[node as usize] = i as u32;
+        }
+        TagWant {
+            tt,
+            slot,
+            nodes,
+            dense: nodes.len().saturating_mul(tt.tags.len()) <= DENSE_TAGS,
+        }
+    }
+
+    /// The string-label tag (or NONE) and numeric tags of sample `si`.
+    #[inline]
+    fn of_sample(&self, si: usize) -> (u32, &'a [u32]) {
+        let tt = self.tt;
+        let a = if si == 0 {
+            0
+        } else {
+            tt.sample_nums_end[si - 1] as usize
+        };
+        (
+            tt.sample_label[si],
+            &tt.sample_nums[a..tt.sample_nums_end[si] as usize],
+        )
+    }
+}
+
+/// Tag sums of the wanted nodes: dense rows (flat, cum, touched), or a
+/// map by (row, tag).
+#[derive(Default)]
+struct TagSums {
+    dense: Vec<(TagAcc, bool)>,
+    map: FxHashMap<(u32, u32), TagAcc>,
+}
+
+impl TagSums {
+    fn new(want: &TagWant<'_>) -> TagSums {
+        TagSums {
+            dense: if want.dense {
+                vec![(TagAcc::default(), false); want.nodes.len() * want.tt.tags.len()]
+            } else {
+                Vec::new()
+            },
+            map: FxHashMap::default(),
+        }
+    }
+
+    /// Adds `w` to the flat or cum of every tag of a sample at row `row`.
+    #[inline]
+    fn bump(&mut self, want: &TagWant<'_>, row: u32, tags: (u32, &[u32]), w: i64, is_flat: bool) {
+        let ntags = want.tt.tags.len();
+        let mut one = |id: u32| {
+            let e = if want.dense {
+                let x = &mut self.dense[row as usize * ntags + id as usize];
+                x.1 = true;
+                &mut x.0
+            } else {
+                self.map.entry((row, id)).or_default()
+            };
+            if is_flat {
+                e.flat = e.flat.wrapping_add(w);
+            } else {
+                e.cum = e.cum.wrapping_add(w);
+            }
+        };
+        if tags.0 != NONE {
+            one(tags.0);
+        }
+        for &id in tags.1 {
+            one(id);
+        }
+    }
+
+    fn add(&mut self, other: TagSums) {
+        for (x, y) in self.dense.iter_mut().zip(other.dense) {
+            x.0.flat = x.0.flat.wrapping_add(y.0.flat);
+            x.0.cum = x.0.cum.wrapping_add(y.0.cum);
+            x.1 |= y.1;
+        }
+        for (k, v) in other.map {
+            let e = self.map.entry(k).or_default();
+            e.flat = e.flat.wrapping_add(v.flat);
+            e.cum = e.cum.wrapping_add(v.cum);
+        }
+    }
+
+    fn into_node_tags(self, want: &TagWant<'_>) -> NodeTags {
+        let ntags = want.tt.tags.len();
+        let mut out = NodeTags::default();
+        if want.dense {
+            for (i, &node) in want.nodes.iter().enumerate() {
+                let v: Vec<(u32, TagAcc)> = self.dense[i * ntags..(i + 1) * ntags]
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, x)| x.1)
+                    .map(|(id, x)| (id as u32, x.0))
+                    .collect();
+                if !v.is_empty() {
+                    out.insert(node, v);
+                }
+            }
+        } else {
+            for ((row, id), a) in self.map {
+                out.entry(want.nodes[row as usize])
+                    .or_default()
+                    .push((id, a));
+            }
+            for v in out.values_mut() {
+                v.sort_by_key(|x| x.0);
+            }
+        }
+        out
+    }
+}
+
+/// A [`TagWant`] for `nodes` when tags are collected and fit a dense
+/// array.
+fn dense_want<'a>(
+    tags: Option<&'a TagTable>,
+    slot: &'a mut Vec<u32>,
+    n: usize,
+    nodes: &'a [u32],
+) -> Option<TagWant<'a>> {
+    tags.map(|tt| TagWant::new(tt, slot, n, nodes))
+        .filter(|w| w.dense)
+}
+
+/// The tags of the nodes `want` asks for, as a [`build`] over `kept`
+/// adds them up: every tag of a sample gets its weight in the cum of each
+/// node the sample passes (once per sample) and in the flat of its leaf
+/// node (when that is kept). For the nodes a report reads, when the
+/// build did not sum them.
+fn tag_pass(
+    p: &Profile,
+    t: &NodeTable,
+    idx: usize,
+    kept: Option<&[bool]>,
+    want: &TagWant<'_>,
+) -> NodeTags {
+    if want.nodes.is_empty() || want.tt.tags.is_empty() {
+        return NodeTags::default();
+    }
+    let n = t.len();
+    let parts = aggregate::in_parallel(p, |range| {
+        let mut sums = TagSums::new(want);
+        let mut seen = Stamps::new(n);
+        for (si, locs, w) in p.samples.weighted(idx, range) {
+            let tags = want.of_sample(si);
+            if tags.0 == NONE && tags.1.is_empty() {
+                continue;
+            }
+            seen.next_sample();
+            let mut parent: Option<u32> = None;
+            let mut residual = false;
+            for &loc in locs.iter().rev() {
+                for &node in t.nodes_of(loc.0 as usize).iter().rev() {
+                    if kept.is_some_and(|k| !k[node as usize]) {
+                        residual = true;
+                        continue;
+                    }
+                    let row = want.slot[node as usize];
+                    if seen.visit(node as usize) && row != NONE {
+                        sums.bump(want, row, tags, w, false);
+                    }
+                    parent = Some(node);
+                    residual = false;
+                }
+            }
+            if let Some(par) = parent {
+                let row = want.slot[par as usize];
+                if !residual && row != NONE {
+                    sums.bump(want, row, tags, w, true);
+                }
+            }
+        }
+        sums
+    });
+    let mut it = parts.into_iter();
+    let mut sums = it.next().unwrap_or_default();
+    for part in it {
+        sums.add(part);
+    }
+    sums.into_node_tags(want)
 }
 
 // ---------------------------------------------------------------------
@@ -453,8 +705,9 @@ struct Work<'a> {
     order: Vec<u32>,
     ins: FxHashMap<u32, Vec<u32>>,
     outs: FxHashMap<u32, Vec<u32>>,
-    /// Per node: tags kept, as (tag id, acc), after trimming.
-    node_tags: FxHashMap<u32, Vec<(u32, TagAcc)>>,
+    /// Per node: tags kept, as (tag id, acc), after trimming (set by
+    /// [`tag_pass`]).
+    node_tags: NodeTags,
 }
 
 impl<'a> Work<'a> {
@@ -465,13 +718,6 @@ impl<'a> Work<'a> {
             ins.entry(e.dst).or_default().push(i as u32);
             outs.entry(e.src).or_default().push(i as u32);
         }
-        let mut node_tags: FxHashMap<u32, Vec<(u32, TagAcc)>> = FxHashMap::default();
-        for (&(node, id), &acc) in &b.tags {
-            node_tags.entry(node).or_default().push((id, acc));
-        }
-        for v in node_tags.values_mut() {
-            v.sort_by_key(|x| x.0);
-        }
         let order = b.present.clone();
         Work {
             t,
@@ -480,7 +726,7 @@ impl<'a> Work<'a> {
             order,
             ins,
             outs,
-            node_tags,
+            node_tags: NodeTags::default(),
         }
     }
 
@@ -748,9 +994,22 @@ pub fn trimmed_graph_with_first_pass(
     o: &GraphOptions,
     first: Option<(&[i64], &[i64])>,
 ) -> CallGraph {
+    trimmed_graph_seen(p, t, o, first, None)
+}
+
+/// [`trimmed_graph_with_first_pass`] of a lean profile: `seen` is every
+/// distinct label list of the full profile in order of first appearance
+/// (`LeanProfile::label_lists`), see [`TagTable::new`].
+pub fn trimmed_graph_seen(
+    p: &Profile,
+    t: &NodeTable,
+    o: &GraphOptions,
+    first: Option<(&[i64], &[i64])>,
+    seen: Option<&[Box<[Label]>]>,
+) -> CallGraph {
     let idx = o.sample_index;
     let tags = if o.tags {
-        Some(TagTable::new(p, &o.unit))
+        Some(TagTable::new(p, &o.unit, seen))
     } else {
         None
     };
@@ -760,8 +1019,15 @@ pub fn trimmed_graph_with_first_pass(
     // The first pass only finds the total and the nodes to drop: when
     // nodes may be dropped, it is the lean parallel flat/cum pass (the
     // graph is rebuilt with edges and tags afterwards anyway).
+    // The tags of the nodes of the graph are summed in its build when
+    // they fit a dense array; else, after the sort, for the nodes read.
+    let mut slot = Vec::new();
+    let mut want_nodes: Vec<u32> = Vec::new();
     let (flat0, cum0, full) = if o.nodefraction == 0.0 {
-        let b = build(p, t, idx, None, tags.as_ref());
+        // Every node stays (no cutoff).
+        want_nodes = (0..n as u32).collect();
+        let want = dense_want(tags.as_ref(), &mut slot, n, &want_nodes);
+        let b = build(p, t, idx, None, want.as_ref());
         (Vec::new(), Vec::new(), Some(b))
     } else {
         let (f, c) = match first {
@@ -799,13 +1065,39 @@ pub fn trimmed_graph_with_first_pass(
             kept = Some(k);
         }
     }
-    let b = match (full, kept) {
+    if full.is_none() {
+        want_nodes = match &kept {
+            Some(k) => present.iter().copied().filter(|&i| k[i as usize]).collect(),
+            None => present.clone(),
+        };
+    }
+    let want = dense_want(tags.as_ref(), &mut slot, n, &want_nodes);
+    let mut b = match (full, &kept) {
         (Some(b), None) => b,
-        (_, kept) => build(p, t, idx, kept.as_deref(), tags.as_ref()),
+        (_, kept) => build(p, t, idx, kept.as_deref(), want.as_ref()),
     };
+    let sums = b.tags.take();
     let mut w = Work::new(t, &names, b);
     let orig_count = w.order.len();
     w.sort(o.visual, o.cum_sort);
+    if let Some(tt) = &tags {
+        w.node_tags = match (sums, &want) {
+            (Some(s), Some(x)) => s.into_node_tags(x),
+            _ => {
+                // Tags are read for the first `nodecount` nodes at most
+                // (the count below adds one per node at least), and for
+                // every node when all of them stay.
+                let upto = if o.nodecount > 0 {
+                    o.nodecount.min(w.order.len())
+                } else {
+                    w.order.len()
+                };
+                let mut slot = Vec::new();
+                let x = TagWant::new(tt, &mut slot, n, &w.order[..upto]);
+                tag_pass(p, t, idx, kept.as_deref(), &x)
+            }
+        };
+    }
     if o.nodecount > 0 {
         w.trim_tags(node_cutoff);
         w.trim_edges(edge_cutoff);
@@ -815,9 +1107,21 @@ pub fn trimmed_graph_with_first_pass(
             for &i in &w.order[..top] {
                 kept[i as usize] = true;
             }
-            let b = build(p, t, idx, Some(&kept), tags.as_ref());
+            let top_nodes: Vec<u32> = w.order[..top].to_vec();
+            let mut slot = Vec::new();
+            let want = tags
+                .as_ref()
+                .map(|tt| TagWant::new(tt, &mut slot, n, &top_nodes));
+            let mut b = build(p, t, idx, Some(&kept), want.as_ref().filter(|x| x.dense));
+            let sums = b.tags.take();
             w = Work::new(t, &names, b);
             w.sort(o.visual, o.cum_sort);
+            if let Some(x) = &want {
+                w.node_tags = match sums {
+                    Some(s) => s.into_node_tags(x),
+                    None => tag_pass(p, t, idx, Some(&kept), x),
+                };
+            }
         }
     }
     w.trim_tags(node_cutoff);

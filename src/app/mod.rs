@@ -126,6 +126,16 @@ pub(crate) fn load_lean(
     input: &InputOptions,
     request: &str,
 ) -> Result<Option<decode::LeanProfile>> {
+    load_lean_as(names, input, decode::LeanColumns::Request(request))
+}
+
+/// [`load_lean`] with the lean decode's columns (`LeanColumns::Labeled`
+/// for the call graph, which reads labels).
+pub(crate) fn load_lean_as(
+    names: &[String],
+    input: &InputOptions,
+    cols: decode::LeanColumns<'_>,
+) -> Result<Option<decode::LeanProfile>> {
     let [name] = names else { return Ok(None) };
     if name == "-" || source::is_url(name) {
         return Ok(None);
@@ -141,7 +151,6 @@ pub(crate) fn load_lean(
         max_input_size: input.max_input_size,
         ..Default::default()
     };
-    let cols = decode::LeanColumns::Request(request);
     let Some(mut lean) = decode::decode_reader_lean(f, opts, cols, hint) else {
         return Ok(None);
     };

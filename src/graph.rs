@@ -327,8 +327,6 @@ struct Built {
     /// Nodes with a value, in table order.
     present: Vec<u32>,
     edges: Vec<WEdge>,
-    /// The tag sums, when the build was asked for them.
-    tags: Option<TagSums>,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -344,23 +342,11 @@ struct WEdge {
 /// One build over every sample, on every core for a big profile
 /// ([`aggregate::in_parallel`]): the parts are added up in sample order,
 /// so each edge keeps the place of its first occurrence, as in one walk.
-///
-/// With `tags` (dense ones: see [`TagWant`]) it sums the tags of the
-/// wanted nodes in the same walk.
-fn build(
-    p: &Profile,
-    t: &NodeTable,
-    idx: usize,
-    kept: Option<&[bool]>,
-    tags: Option<&TagWant<'_>>,
-) -> Built {
-    let parts = aggregate::in_parallel(p, |r| build_range(p, t, idx, kept, tags, r));
+fn build(p: &Profile, t: &NodeTable, idx: usize, kept: Option<&[bool]>) -> Built {
+    let parts = aggregate::in_parallel(p, |r| build_range(p, t, idx, kept, r));
     let mut it = parts.into_iter();
     let mut acc = it.next().expect("at least one part");
     for part in it {
-        if let (Some(a), Some(b)) = (&mut acc.tags, part.tags) {
-            a.add(b);
-        }
         for (a, b) in acc.flat.iter_mut().zip(part.flat) {
             *a = a.wrapping_add(b);
         }
@@ -401,7 +387,6 @@ fn build_range(
     t: &NodeTable,
     idx: usize,
     kept: Option<&[bool]>,
-    want: Option<&TagWant<'_>>,
     range: std::ops::Range<usize>,
 ) -> Built {
     let n = t.len();
@@ -411,11 +396,9 @@ fn build_range(
     let mut edges: Vec<WEdge> = Vec::new();
     let mut seen = Stamps::new(n);
     let mut seen_edges: Vec<(u32, u32)> = Vec::new();
-    let mut sums = want.map(TagSums::new);
-    for (si, locs, w) in p.samples.weighted(idx, range) {
+    for (_, locs, w) in p.samples.weighted(idx, range) {
         seen.next_sample();
         seen_edges.clear();
-        let tags = want.map(|x| x.of_sample(si));
         let mut parent: Option<u32> = None;
         let mut residual = false;
         for &loc in locs.iter().rev() {
@@ -430,12 +413,6 @@ fn build_range(
                 let first_visit = seen.visit(nu);
                 if first_visit {
                     cum[nu] = cum[nu].wrapping_add(w);
-                    if let (Some(s), Some(x), Some(tags)) = (&mut sums, want, tags) {
-                        let row = x.slot[nu];
-                        if row != NONE {
-                            s.bump(x, row, tags, w, false);
-                        }
-                    }
                 }
                 if let Some(par) = parent {
                     // An edge into a node first seen now cannot have been
@@ -469,12 +446,6 @@ fn build_range(
         if let Some(par) = parent {
             if !residual {
                 flat[par as usize] = flat[par as usize].wrapping_add(w);
-                if let (Some(s), Some(x), Some(tags)) = (&mut sums, want, tags) {
-                    let row = x.slot[par as usize];
-                    if row != NONE {
-                        s.bump(x, row, tags, w, true);
-                    }
-                }
             }
         }
     }
@@ -483,12 +454,11 @@ fn build_range(
         cum,
         present: Vec::new(),
         edges,
-        tags: sums,
     }
 }
 
 /// Above this many (node, tag) pairs, tags are summed in a hash map
-/// instead of a dense array (and, in a build, in a pass of their own).
+/// instead of a dense array.
 const DENSE_TAGS: usize = 1 << 20;
 
 /// Per node: (tag id, acc), by tag id.
@@ -624,33 +594,25 @@ impl TagSums {
     }
 }
 
-/// A [`TagWant`] for `nodes` when tags are collected and fit a dense
-/// array.
-fn dense_want<'a>(
-    tags: Option<&'a TagTable>,
-    slot: &'a mut Vec<u32>,
-    n: usize,
-    nodes: &'a [u32],
-) -> Option<TagWant<'a>> {
-    tags.map(|tt| TagWant::new(tt, slot, n, nodes))
-        .filter(|w| w.dense)
-}
-
-/// The tags of the nodes `want` asks for, as a [`build`] over `kept`
-/// adds them up: every tag of a sample gets its weight in the cum of each
-/// node the sample passes (once per sample) and in the flat of its leaf
-/// node (when that is kept). For the nodes a report reads, when the
-/// build did not sum them.
-fn tag_pass(
-    p: &Profile,
-    t: &NodeTable,
-    idx: usize,
-    kept: Option<&[bool]>,
-    want: &TagWant<'_>,
-) -> NodeTags {
+/// The tags of the nodes `want` asks for (kept nodes all), as a
+/// [`build`] over the kept nodes adds them up: every tag of a sample gets
+/// its weight in the cum of each wanted node of its stack (once per
+/// sample), and in the flat of its leaf node. That leaf is the innermost
+/// frame of the first location (a build's walk ends there: when that node
+/// is trimmed, the sample's flat is residual and goes nowhere).
+///
+/// Only the nodes a report reads are asked for (the first `nodecount`
+/// after the sort, then the nodes drawn): the sums stay small, and a
+/// stack is walked by location, looking at the nodes of the few
+/// locations that hold a wanted node only.
+fn tag_pass(p: &Profile, t: &NodeTable, idx: usize, want: &TagWant<'_>) -> NodeTags {
     if want.nodes.is_empty() || want.tt.tags.is_empty() {
         return NodeTags::default();
     }
+    let nlocs = t.loc_start.len().saturating_sub(1);
+    let loc_wanted: Vec<bool> = (0..nlocs)
+        .map(|l| t.nodes_of(l).iter().any(|&n| want.slot[n as usize] != NONE))
+        .collect();
     let n = t.len();
     let parts = aggregate::in_parallel(p, |range| {
         let mut sums = TagSums::new(want);
@@ -661,25 +623,21 @@ fn tag_pass(
                 continue;
             }
             seen.next_sample();
-            let mut parent: Option<u32> = None;
-            let mut residual = false;
-            for &loc in locs.iter().rev() {
-                for &node in t.nodes_of(loc.0 as usize).iter().rev() {
-                    if kept.is_some_and(|k| !k[node as usize]) {
-                        residual = true;
-                        continue;
-                    }
+            for &loc in locs {
+                if !loc_wanted[loc.0 as usize] {
+                    continue;
+                }
+                for &node in t.nodes_of(loc.0 as usize) {
                     let row = want.slot[node as usize];
-                    if seen.visit(node as usize) && row != NONE {
+                    if row != NONE && seen.visit(node as usize) {
                         sums.bump(want, row, tags, w, false);
                     }
-                    parent = Some(node);
-                    residual = false;
                 }
             }
-            if let Some(par) = parent {
-                let row = want.slot[par as usize];
-                if !residual && row != NONE {
+            let leaf = locs.iter().find_map(|l| t.nodes_of(l.0 as usize).first());
+            if let Some(&leaf) = leaf {
+                let row = want.slot[leaf as usize];
+                if row != NONE {
                     sums.bump(want, row, tags, w, true);
                 }
             }
@@ -1019,15 +977,8 @@ pub fn trimmed_graph_seen(
     // The first pass only finds the total and the nodes to drop: when
     // nodes may be dropped, it is the lean parallel flat/cum pass (the
     // graph is rebuilt with edges and tags afterwards anyway).
-    // The tags of the nodes of the graph are summed in its build when
-    // they fit a dense array; else, after the sort, for the nodes read.
-    let mut slot = Vec::new();
-    let mut want_nodes: Vec<u32> = Vec::new();
     let (flat0, cum0, full) = if o.nodefraction == 0.0 {
-        // Every node stays (no cutoff).
-        want_nodes = (0..n as u32).collect();
-        let want = dense_want(tags.as_ref(), &mut slot, n, &want_nodes);
-        let b = build(p, t, idx, None, want.as_ref());
+        let b = build(p, t, idx, None);
         (Vec::new(), Vec::new(), Some(b))
     } else {
         let (f, c) = match first {
@@ -1065,38 +1016,25 @@ pub fn trimmed_graph_seen(
             kept = Some(k);
         }
     }
-    if full.is_none() {
-        want_nodes = match &kept {
-            Some(k) => present.iter().copied().filter(|&i| k[i as usize]).collect(),
-            None => present.clone(),
-        };
-    }
-    let want = dense_want(tags.as_ref(), &mut slot, n, &want_nodes);
-    let mut b = match (full, &kept) {
+    let b = match (full, &kept) {
         (Some(b), None) => b,
-        (_, kept) => build(p, t, idx, kept.as_deref(), want.as_ref()),
+        (_, kept) => build(p, t, idx, kept.as_deref()),
     };
-    let sums = b.tags.take();
     let mut w = Work::new(t, &names, b);
     let orig_count = w.order.len();
     w.sort(o.visual, o.cum_sort);
     if let Some(tt) = &tags {
-        w.node_tags = match (sums, &want) {
-            (Some(s), Some(x)) => s.into_node_tags(x),
-            _ => {
-                // Tags are read for the first `nodecount` nodes at most
-                // (the count below adds one per node at least), and for
-                // every node when all of them stay.
-                let upto = if o.nodecount > 0 {
-                    o.nodecount.min(w.order.len())
-                } else {
-                    w.order.len()
-                };
-                let mut slot = Vec::new();
-                let x = TagWant::new(tt, &mut slot, n, &w.order[..upto]);
-                tag_pass(p, t, idx, kept.as_deref(), &x)
-            }
+        // Tags are read for the first `nodecount` nodes at most (the
+        // count below adds one per node at least), and for every node
+        // when all of them stay.
+        let upto = if o.nodecount > 0 {
+            o.nodecount.min(w.order.len())
+        } else {
+            w.order.len()
         };
+        let mut slot = Vec::new();
+        let x = TagWant::new(tt, &mut slot, n, &w.order[..upto]);
+        w.node_tags = tag_pass(p, t, idx, &x);
     }
     if o.nodecount > 0 {
         w.trim_tags(node_cutoff);
@@ -1107,20 +1045,13 @@ pub fn trimmed_graph_seen(
             for &i in &w.order[..top] {
                 kept[i as usize] = true;
             }
-            let top_nodes: Vec<u32> = w.order[..top].to_vec();
-            let mut slot = Vec::new();
-            let want = tags
-                .as_ref()
-                .map(|tt| TagWant::new(tt, &mut slot, n, &top_nodes));
-            let mut b = build(p, t, idx, Some(&kept), want.as_ref().filter(|x| x.dense));
-            let sums = b.tags.take();
+            let b = build(p, t, idx, Some(&kept));
             w = Work::new(t, &names, b);
             w.sort(o.visual, o.cum_sort);
-            if let Some(x) = &want {
-                w.node_tags = match sums {
-                    Some(s) => s.into_node_tags(x),
-                    None => tag_pass(p, t, idx, Some(&kept), x),
-                };
+            if let Some(tt) = &tags {
+                let mut slot = Vec::new();
+                let x = TagWant::new(tt, &mut slot, n, &w.order);
+                w.node_tags = tag_pass(p, t, idx, &x);
             }
         }
     }

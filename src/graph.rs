@@ -329,6 +329,16 @@ struct Built {
     edges: Vec<WEdge>,
 }
 
+/// Whether a location has kept nodes (see [`build`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum LocKept {
+    /// No node at all.
+    Empty,
+    /// Nodes, none of them kept.
+    None,
+    Some,
+}
+
 #[derive(Clone, Copy, Debug)]
 struct WEdge {
     src: u32,
@@ -343,7 +353,26 @@ struct WEdge {
 /// ([`aggregate::in_parallel`]): the parts are added up in sample order,
 /// so each edge keeps the place of its first occurrence, as in one walk.
 fn build(p: &Profile, t: &NodeTable, idx: usize, kept: Option<&[bool]>) -> Built {
-    let parts = aggregate::in_parallel(p, |r| build_range(p, t, idx, kept, r));
+    // Per location, with a kept mask: whether it has a kept node (else
+    // its frames only make the next edge residual, and the walk skips
+    // it without looking at its nodes).
+    let loc_kept: Option<Vec<LocKept>> = kept.map(|k| {
+        let nlocs = t.loc_start.len().saturating_sub(1);
+        (0..nlocs)
+            .map(|l| {
+                let nodes = t.nodes_of(l);
+                if nodes.is_empty() {
+                    LocKept::Empty
+                } else if nodes.iter().any(|&n| k[n as usize]) {
+                    LocKept::Some
+                } else {
+                    LocKept::None
+                }
+            })
+            .collect()
+    });
+    let loc_kept = loc_kept.as_deref();
+    let parts = aggregate::in_parallel(p, |r| build_range(p, t, idx, kept, loc_kept, r));
     let mut it = parts.into_iter();
     let mut acc = it.next().expect("at least one part");
     for part in it {
@@ -387,13 +416,15 @@ fn build_range(
     t: &NodeTable,
     idx: usize,
     kept: Option<&[bool]>,
+    loc_kept: Option<&[LocKept]>,
     range: std::ops::Range<usize>,
 ) -> Built {
     let n = t.len();
     let mut flat = vec![0i64; n];
     let mut cum = vec![0i64; n];
-    let mut edge_ix: FxHashMap<(u32, u32), u32> = FxHashMap::default();
-    let mut edges: Vec<WEdge> = Vec::new();
+    // Each edge's sums in its map entry (one cache miss per frame, not
+    // two), with the place of its first occurrence.
+    let mut edge_map: FxHashMap<(u32, u32), (u32, WEdge)> = FxHashMap::default();
     let mut seen = Stamps::new(n);
     let mut seen_edges: Vec<(u32, u32)> = Vec::new();
     for (_, locs, w) in p.samples.weighted(idx, range) {
@@ -402,8 +433,16 @@ fn build_range(
         let mut parent: Option<u32> = None;
         let mut residual = false;
         for &loc in locs.iter().rev() {
+            match loc_kept.map(|l| l[loc.0 as usize]) {
+                Some(LocKept::None) => {
+                    residual = true;
+                    continue;
+                }
+                Some(LocKept::Empty) => continue,
+                _ => {}
+            }
             let nodes = t.nodes_of(loc.0 as usize);
-            let last = nodes.len() - 1;
+            let last = nodes.len().wrapping_sub(1);
             for (ni, &node) in nodes.iter().enumerate().rev() {
                 if kept.is_some_and(|k| !k[node as usize]) {
                     residual = true;
@@ -420,22 +459,27 @@ fn build_range(
                     if par != node && (first_visit || !seen_edges.contains(&(node, par))) {
                         seen_edges.push((node, par));
                         let inline = ni != last;
-                        let next = edges.len() as u32;
-                        let e = *edge_ix.entry((par, node)).or_insert(next);
-                        if e == next {
-                            edges.push(WEdge {
-                                src: par,
-                                dst: node,
-                                weight: w,
-                                residual,
-                                inline,
-                                alive: true,
-                            });
-                        } else {
-                            let e = &mut edges[e as usize];
-                            e.weight = e.weight.wrapping_add(w);
-                            e.residual |= residual;
-                            e.inline &= inline;
+                        let next = edge_map.len() as u32;
+                        match edge_map.entry((par, node)) {
+                            std::collections::hash_map::Entry::Vacant(v) => {
+                                v.insert((
+                                    next,
+                                    WEdge {
+                                        src: par,
+                                        dst: node,
+                                        weight: w,
+                                        residual,
+                                        inline,
+                                        alive: true,
+                                    },
+                                ));
+                            }
+                            std::collections::hash_map::Entry::Occupied(mut o) => {
+                                let e = &mut o.get_mut().1;
+                                e.weight = e.weight.wrapping_add(w);
+                                e.residual |= residual;
+                                e.inline &= inline;
+                            }
                         }
                     }
                 }
@@ -449,11 +493,13 @@ fn build_range(
             }
         }
     }
+    let mut edges: Vec<(u32, WEdge)> = edge_map.into_values().collect();
+    edges.sort_unstable_by_key(|e| e.0);
     Built {
         flat,
         cum,
         present: Vec::new(),
-        edges,
+        edges: edges.into_iter().map(|e| e.1).collect(),
     }
 }
 

@@ -1092,13 +1092,15 @@ pub fn trimmed_graph_seen(
                 kept[i as usize] = true;
             }
             let b = build(p, t, idx, Some(&kept));
+            // A kept node's tags do not depend on which other nodes are
+            // kept (cum: the samples through it; flat: the samples whose
+            // leaf it is), and the nodes kept are among those whose tags
+            // were summed (and trimmed, as they would be again below).
+            let node_tags = std::mem::take(&mut w.node_tags);
             w = Work::new(t, &names, b);
             w.sort(o.visual, o.cum_sort);
-            if let Some(tt) = &tags {
-                let mut slot = Vec::new();
-                let x = TagWant::new(tt, &mut slot, n, &w.order);
-                w.node_tags = tag_pass(p, t, idx, &x);
-            }
+            w.node_tags = node_tags;
+            w.node_tags.retain(|n, _| kept[*n as usize]);
         }
     }
     w.trim_tags(node_cutoff);

@@ -165,10 +165,12 @@ struct TagTable {
     /// `NO_LABEL` marks a string-label tag (its name is the label set).
     tags: Vec<(u32, String, String, i64)>,
     label_sets: Vec<String>,
-    /// Per sample: the string-label tag id (or NONE) and numeric tag ids.
-    sample_label: Vec<u32>,
-    sample_nums: Vec<u32>,
-    sample_nums_end: Vec<u32>,
+    /// Per distinct label list: its string-label tag id (or NONE) and
+    /// the range of its numeric tag ids in `pool`.
+    lists: Vec<(u32, u32, u32)>,
+    pool: Vec<u32>,
+    /// Per sample: its label list (index into `lists`).
+    sample_list: Vec<u32>,
 }
 
 const NONE: u32 = u32::MAX;
@@ -218,17 +220,14 @@ impl TagTable {
             name_cache: FxHashMap::default(),
             parts: Vec::new(),
             lists: FxHashMap::default(),
-            pool: Vec::new(),
         };
         for list in seen.into_iter().flatten() {
             b.list(&mut t, list);
         }
+        t.sample_list.reserve(p.samples.len());
         for s in p.samples.iter() {
-            let (label_tag, a, e) = b.list(&mut t, s.labels);
-            t.sample_label.push(label_tag);
-            t.sample_nums
-                .extend_from_slice(&b.pool[a as usize..e as usize]);
-            t.sample_nums_end.push(t.sample_nums.len() as u32);
+            let list = b.list(&mut t, s.labels);
+            t.sample_list.push(list);
         }
         t
     }
@@ -245,16 +244,14 @@ struct TagBuilder<'a> {
     num_ids: FxHashMap<(u32, String), u32>,
     name_cache: FxHashMap<i64, String>,
     parts: Vec<String>,
-    /// Each label list read: its string-label tag (or NONE) and the range
-    /// of its numeric tag ids in `pool`.
-    lists: FxHashMap<&'a [Label], (u32, u32, u32)>,
-    pool: Vec<u32>,
+    /// Each label list read: its index in `TagTable::lists`.
+    lists: FxHashMap<&'a [Label], u32>,
 }
 
 impl<'a> TagBuilder<'a> {
     /// The tags of a sample with these labels, interning new ones in the
     /// order a walk over the samples meets them.
-    fn list(&mut self, t: &mut TagTable, labels: &'a [Label]) -> (u32, u32, u32) {
+    fn list(&mut self, t: &mut TagTable, labels: &'a [Label]) -> u32 {
         if let Some(&x) = self.lists.get(labels) {
             return x;
         }
@@ -295,7 +292,7 @@ impl<'a> TagBuilder<'a> {
             }
             id
         };
-        let a = self.pool.len() as u32;
+        let a = t.pool.len() as u32;
         if let Some(bk) = self.bytes_key {
             for l in labels {
                 if l.str.0 != 0 || l.key != bk {
@@ -311,10 +308,11 @@ impl<'a> TagBuilder<'a> {
                 if id == next {
                     t.tags.push((set_id, name, self.bytes_unit.clone(), l.num));
                 }
-                self.pool.push(id);
+                t.pool.push(id);
             }
         }
-        let x = (label_tag, a, self.pool.len() as u32);
+        let x = t.lists.len() as u32;
+        t.lists.push((label_tag, a, t.pool.len() as u32));
         self.lists.insert(labels, x);
         x
     }
@@ -540,15 +538,8 @@ impl<'a> TagWant<'a> {
     #[inline]
     fn of_sample(&self, si: usize) -> (u32, &'a [u32]) {
         let tt = self.tt;
-        let a = if si == 0 {
-            0
-        } else {
-            tt.sample_nums_end[si - 1] as usize
-        };
-        (
-            tt.sample_label[si],
-            &tt.sample_nums[a..tt.sample_nums_end[si] as usize],
-        )
+        let (label_tag, a, e) = tt.lists[tt.sample_list[si] as usize];
+        (label_tag, &tt.pool[a as usize..e as usize])
     }
 }
 

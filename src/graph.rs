@@ -994,7 +994,10 @@ pub fn trimmed_graph_with_first_pass(
 
 /// [`trimmed_graph_with_first_pass`] of a lean profile: `seen` is every
 /// distinct label list of the full profile in order of first appearance
-/// (`LeanProfile::label_lists`), see [`TagTable::new`].
+/// (`LeanProfile::label_lists`): the tag ids, label-set order, units and
+/// tag values depend only on the first sample with each label list, so
+/// the tag table reads these lists before the profile's own samples and
+/// is the full profile's table.
 pub fn trimmed_graph_seen(
     p: &Profile,
     t: &NodeTable,

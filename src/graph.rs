@@ -26,8 +26,7 @@
 //! info), so output is deterministic where pprof's map order is not.
 
 use crate::aggregate::{self, NodeInfo, NodeOptions, NodeTable, Stamps};
-use crate::filter;
-use crate::profile::{Profile, StrIdx};
+use crate::profile::{Label, Profile, StrIdx};
 use crate::report;
 use crate::units;
 use rustc_hash::FxHashMap;
@@ -166,93 +165,156 @@ struct TagTable {
     /// `NO_LABEL` marks a string-label tag (its name is the label set).
     tags: Vec<(u32, String, String, i64)>,
     label_sets: Vec<String>,
-    /// Per sample: the string-label tag id (or NONE) and numeric tag ids.
-    sample_label: Vec<u32>,
-    sample_nums: Vec<u32>,
-    sample_nums_end: Vec<u32>,
+    /// Per distinct label list: its string-label tag id (or NONE) and
+    /// the range of its numeric tag ids in `pool`.
+    lists: Vec<(u32, u32, u32)>,
+    pool: Vec<u32>,
+    /// Per sample: its label list (index into `lists`).
+    sample_list: Vec<u32>,
 }
 
 const NONE: u32 = u32::MAX;
 const NO_LABEL: u32 = u32::MAX;
 
 impl TagTable {
-    fn new(p: &Profile, unit: &str) -> TagTable {
+    /// The tags of every sample of `p`. `seen`, when `p` holds only part
+    /// of a profile's samples (a lean decode: the samples with a value in
+    /// the column, equal stacks with equal labels merged), is every
+    /// distinct label list of the whole profile in the order of first
+    /// appearance: tag ids, label-set order, units and each tag's value
+    /// depend only on the first sample with each label list, so taking
+    /// these lists first gives the full profile's table.
+    fn new(p: &Profile, unit: &str, seen: Option<&[Box<[Label]>]>) -> TagTable {
         let mut t = TagTable {
             label_sets: vec![String::new()],
             ..TagTable::default()
         };
-        let (num_units, _) = filter::num_label_units(p);
         let bytes_key: Option<StrIdx> = p
             .strings
             .iter()
             .position(|s| &**s == "bytes")
             .map(|i| StrIdx(i as u32));
+        // The unit of `bytes` as pprof's NumLabelUnits gives it: the first
+        // unit written for the key, else the key's own name.
+        let mut all_lists = match seen {
+            Some(lists) => {
+                Box::new(lists.iter().flat_map(|l| l.iter())) as Box<dyn Iterator<Item = &Label>>
+            }
+            None => Box::new(p.samples.labels.iter()),
+        };
         let bytes_unit = bytes_key
-            .and_then(|k| num_units.get(&k).cloned())
+            .and_then(|k| {
+                all_lists
+                    .find(|l| l.str.0 == 0 && l.key == k && !p.str(l.num_unit).is_empty())
+                    .map(|l| p.str(l.num_unit).to_string())
+            })
             .unwrap_or_else(|| "bytes".to_string());
-        let mut set_ids: FxHashMap<String, u32> = FxHashMap::default();
-        let mut label_tag_ids: FxHashMap<u32, u32> = FxHashMap::default();
-        let mut num_ids: FxHashMap<(u32, String), u32> = FxHashMap::default();
-        let mut name_cache: FxHashMap<i64, String> = FxHashMap::default();
-        let mut parts: Vec<String> = Vec::new();
+        let mut b = TagBuilder {
+            p,
+            unit,
+            bytes_key,
+            bytes_unit,
+            set_ids: FxHashMap::default(),
+            label_tag_ids: FxHashMap::default(),
+            num_ids: FxHashMap::default(),
+            name_cache: FxHashMap::default(),
+            parts: Vec::new(),
+            lists: FxHashMap::default(),
+        };
+        for list in seen.into_iter().flatten() {
+            b.list(&mut t, list);
+        }
+        t.sample_list.reserve(p.samples.len());
         for s in p.samples.iter() {
-            parts.clear();
-            for l in s.labels {
-                if l.str.0 != 0 {
-                    let k = p.str(l.key);
-                    if k == "pprof::base" {
-                        continue;
-                    }
-                    parts.push(format!("{k}:{}", p.str(l.str)));
-                }
-            }
-            let set = if parts.is_empty() {
-                String::new()
-            } else {
-                parts.sort();
-                parts.join("\\n")
-            };
-            let set_id = if set.is_empty() {
-                0
-            } else {
-                let next = t.label_sets.len() as u32;
-                let id = *set_ids.entry(set.clone()).or_insert(next);
-                if id == next {
-                    t.label_sets.push(set.clone());
-                }
-                id
-            };
-            let label_tag = if set_id == 0 {
-                NONE
-            } else {
-                let next = t.tags.len() as u32;
-                let id = *label_tag_ids.entry(set_id).or_insert(next);
-                if id == next {
-                    t.tags.push((NO_LABEL, set.clone(), String::new(), 0));
-                }
-                id
-            };
-            t.sample_label.push(label_tag);
-            if let Some(bk) = bytes_key {
-                for l in s.labels {
-                    if l.str.0 != 0 || l.key != bk {
-                        continue;
-                    }
-                    let name = name_cache
-                        .entry(l.num)
-                        .or_insert_with(|| units::scaled_label(l.num, &bytes_unit, unit))
-                        .clone();
-                    let next = t.tags.len() as u32;
-                    let id = *num_ids.entry((set_id, name.clone())).or_insert(next);
-                    if id == next {
-                        t.tags.push((set_id, name, bytes_unit.clone(), l.num));
-                    }
-                    t.sample_nums.push(id);
-                }
-            }
-            t.sample_nums_end.push(t.sample_nums.len() as u32);
+            let list = b.list(&mut t, s.labels);
+            t.sample_list.push(list);
         }
         t
+    }
+}
+
+/// What [`TagTable::new`] keeps while it reads label lists.
+struct TagBuilder<'a> {
+    p: &'a Profile,
+    unit: &'a str,
+    bytes_key: Option<StrIdx>,
+    bytes_unit: String,
+    set_ids: FxHashMap<String, u32>,
+    label_tag_ids: FxHashMap<u32, u32>,
+    num_ids: FxHashMap<(u32, String), u32>,
+    name_cache: FxHashMap<i64, String>,
+    parts: Vec<String>,
+    /// Each label list read: its index in `TagTable::lists`.
+    lists: FxHashMap<&'a [Label], u32>,
+}
+
+impl<'a> TagBuilder<'a> {
+    /// The tags of a sample with these labels, interning new ones in the
+    /// order a walk over the samples meets them.
+    fn list(&mut self, t: &mut TagTable, labels: &'a [Label]) -> u32 {
+        if let Some(&x) = self.lists.get(labels) {
+            return x;
+        }
+        let p = self.p;
+        self.parts.clear();
+        for l in labels {
+            if l.str.0 != 0 {
+                let k = p.str(l.key);
+                if k == "pprof::base" {
+                    continue;
+                }
+                self.parts.push(format!("{k}:{}", p.str(l.str)));
+            }
+        }
+        let set = if self.parts.is_empty() {
+            String::new()
+        } else {
+            self.parts.sort();
+            self.parts.join("\\n")
+        };
+        let set_id = if set.is_empty() {
+            0
+        } else {
+            let next = t.label_sets.len() as u32;
+            let id = *self.set_ids.entry(set.clone()).or_insert(next);
+            if id == next {
+                t.label_sets.push(set.clone());
+            }
+            id
+        };
+        let label_tag = if set_id == 0 {
+            NONE
+        } else {
+            let next = t.tags.len() as u32;
+            let id = *self.label_tag_ids.entry(set_id).or_insert(next);
+            if id == next {
+                t.tags.push((NO_LABEL, set.clone(), String::new(), 0));
+            }
+            id
+        };
+        let a = t.pool.len() as u32;
+        if let Some(bk) = self.bytes_key {
+            for l in labels {
+                if l.str.0 != 0 || l.key != bk {
+                    continue;
+                }
+                let name = self
+                    .name_cache
+                    .entry(l.num)
+                    .or_insert_with(|| units::scaled_label(l.num, &self.bytes_unit, self.unit))
+                    .clone();
+                let next = t.tags.len() as u32;
+                let id = *self.num_ids.entry((set_id, name.clone())).or_insert(next);
+                if id == next {
+                    t.tags.push((set_id, name, self.bytes_unit.clone(), l.num));
+                }
+                t.pool.push(id);
+            }
+        }
+        let x = t.lists.len() as u32;
+        t.lists.push((label_tag, a, t.pool.len() as u32));
+        self.lists.insert(labels, x);
+        x
     }
 }
 
@@ -263,8 +325,16 @@ struct Built {
     /// Nodes with a value, in table order.
     present: Vec<u32>,
     edges: Vec<WEdge>,
-    /// Per node: (tag id -> acc), only when tags are collected.
-    tags: FxHashMap<(u32, u32), TagAcc>,
+}
+
+/// Whether a location has kept nodes (see [`build`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum LocKept {
+    /// No node at all.
+    Empty,
+    /// Nodes, none of them kept.
+    None,
+    Some,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -280,14 +350,27 @@ struct WEdge {
 /// One build over every sample, on every core for a big profile
 /// ([`aggregate::in_parallel`]): the parts are added up in sample order,
 /// so each edge keeps the place of its first occurrence, as in one walk.
-fn build(
-    p: &Profile,
-    t: &NodeTable,
-    idx: usize,
-    kept: Option<&[bool]>,
-    tags: Option<&TagTable>,
-) -> Built {
-    let parts = aggregate::in_parallel(p, |r| build_range(p, t, idx, kept, tags, r));
+fn build(p: &Profile, t: &NodeTable, idx: usize, kept: Option<&[bool]>) -> Built {
+    // Per location, with a kept mask: whether it has a kept node (else
+    // its frames only make the next edge residual, and the walk skips
+    // it without looking at its nodes).
+    let loc_kept: Option<Vec<LocKept>> = kept.map(|k| {
+        let nlocs = t.loc_start.len().saturating_sub(1);
+        (0..nlocs)
+            .map(|l| {
+                let nodes = t.nodes_of(l);
+                if nodes.is_empty() {
+                    LocKept::Empty
+                } else if nodes.iter().any(|&n| k[n as usize]) {
+                    LocKept::Some
+                } else {
+                    LocKept::None
+                }
+            })
+            .collect()
+    });
+    let loc_kept = loc_kept.as_deref();
+    let parts = aggregate::in_parallel(p, |r| build_range(p, t, idx, kept, loc_kept, r));
     let mut it = parts.into_iter();
     let mut acc = it.next().expect("at least one part");
     for part in it {
@@ -317,11 +400,6 @@ fn build(
                 }
             }
         }
-        for (k, v) in part.tags {
-            let a = acc.tags.entry(k).or_default();
-            a.flat = a.flat.wrapping_add(v.flat);
-            a.cum = a.cum.wrapping_add(v.cum);
-        }
     }
     let (flat, cum) = (&acc.flat, &acc.cum);
     acc.present = (0..t.len() as u32)
@@ -336,54 +414,31 @@ fn build_range(
     t: &NodeTable,
     idx: usize,
     kept: Option<&[bool]>,
-    tags: Option<&TagTable>,
+    loc_kept: Option<&[LocKept]>,
     range: std::ops::Range<usize>,
 ) -> Built {
     let n = t.len();
     let mut flat = vec![0i64; n];
     let mut cum = vec![0i64; n];
-    let mut edge_ix: FxHashMap<(u32, u32), u32> = FxHashMap::default();
-    let mut edges: Vec<WEdge> = Vec::new();
-    let mut tag_acc: FxHashMap<(u32, u32), TagAcc> = FxHashMap::default();
+    // Each edge's sums in its map entry (one cache miss per frame, not
+    // two), with the place of its first occurrence.
+    let mut edge_map: FxHashMap<(u32, u32), (u32, WEdge)> = FxHashMap::default();
     let mut seen = Stamps::new(n);
     let mut seen_edges: Vec<(u32, u32)> = Vec::new();
-    for (si, locs, w) in p.samples.weighted(idx, range) {
+    for (_, locs, w) in p.samples.weighted(idx, range) {
         seen.next_sample();
         seen_edges.clear();
-        let sample_tags: &[u32] = match tags {
-            Some(tt) => {
-                let a = if si == 0 {
-                    0
-                } else {
-                    tt.sample_nums_end[si - 1] as usize
-                };
-                &tt.sample_nums[a..tt.sample_nums_end[si] as usize]
-            }
-            None => &[],
-        };
-        let label_tag = tags.map_or(NONE, |tt| tt.sample_label[si]);
-        let add_tags = |acc: &mut FxHashMap<(u32, u32), TagAcc>, node: u32, is_flat: bool| {
-            if tags.is_none() {
-                return;
-            }
-            let mut bump = |id: u32| {
-                let e = acc.entry((node, id)).or_default();
-                if is_flat {
-                    e.flat = e.flat.wrapping_add(w);
-                } else {
-                    e.cum = e.cum.wrapping_add(w);
-                }
-            };
-            if label_tag != NONE {
-                bump(label_tag);
-            }
-            for &id in sample_tags {
-                bump(id);
-            }
-        };
         let mut parent: Option<u32> = None;
         let mut residual = false;
         for &loc in locs.iter().rev() {
+            match loc_kept.map(|l| l[loc.0 as usize]) {
+                Some(LocKept::None) => {
+                    residual = true;
+                    continue;
+                }
+                Some(LocKept::Empty) => continue,
+                _ => {}
+            }
             for (node, inline) in t.nodes_root_first(loc.0 as usize) {
                 if kept.is_some_and(|k| !k[node as usize]) {
                     residual = true;
@@ -393,29 +448,33 @@ fn build_range(
                 let first_visit = seen.visit(nu);
                 if first_visit {
                     cum[nu] = cum[nu].wrapping_add(w);
-                    add_tags(&mut tag_acc, node, false);
                 }
                 if let Some(par) = parent {
                     // An edge into a node first seen now cannot have been
                     // counted in this sample; only recursion searches.
                     if par != node && (first_visit || !seen_edges.contains(&(node, par))) {
                         seen_edges.push((node, par));
-                        let next = edges.len() as u32;
-                        let e = *edge_ix.entry((par, node)).or_insert(next);
-                        if e == next {
-                            edges.push(WEdge {
-                                src: par,
-                                dst: node,
-                                weight: w,
-                                residual,
-                                inline,
-                                alive: true,
-                            });
-                        } else {
-                            let e = &mut edges[e as usize];
-                            e.weight = e.weight.wrapping_add(w);
-                            e.residual |= residual;
-                            e.inline &= inline;
+                        let next = edge_map.len() as u32;
+                        match edge_map.entry((par, node)) {
+                            std::collections::hash_map::Entry::Vacant(v) => {
+                                v.insert((
+                                    next,
+                                    WEdge {
+                                        src: par,
+                                        dst: node,
+                                        weight: w,
+                                        residual,
+                                        inline,
+                                        alive: true,
+                                    },
+                                ));
+                            }
+                            std::collections::hash_map::Entry::Occupied(mut o) => {
+                                let e = &mut o.get_mut().1;
+                                e.weight = e.weight.wrapping_add(w);
+                                e.residual |= residual;
+                                e.inline &= inline;
+                            }
                         }
                     }
                 }
@@ -426,17 +485,205 @@ fn build_range(
         if let Some(par) = parent {
             if !residual {
                 flat[par as usize] = flat[par as usize].wrapping_add(w);
-                add_tags(&mut tag_acc, par, true);
             }
         }
     }
+    let mut edges: Vec<(u32, WEdge)> = edge_map.into_values().collect();
+    edges.sort_unstable_by_key(|e| e.0);
     Built {
         flat,
         cum,
         present: Vec::new(),
-        edges,
-        tags: tag_acc,
+        edges: edges.into_iter().map(|e| e.1).collect(),
     }
+}
+
+/// Above this many (node, tag) pairs, tags are summed in a hash map
+/// instead of a dense array.
+const DENSE_TAGS: usize = 1 << 20;
+
+/// Per node: (tag id, acc), by tag id.
+type NodeTags = FxHashMap<u32, Vec<(u32, TagAcc)>>;
+
+/// Which nodes tags are summed for, and the tags of each sample.
+#[derive(Clone, Copy)]
+struct TagWant<'a> {
+    tt: &'a TagTable,
+    /// Per node: its row, or NONE.
+    slot: &'a [u32],
+    /// The node of each row.
+    nodes: &'a [u32],
+    dense: bool,
+}
+
+impl<'a> TagWant<'a> {
+    fn new(tt: &'a TagTable, slot: &'a mut Vec<u32>, n: usize, nodes: &'a [u32]) -> TagWant<'a> {
+        slot.clear();
+        slot.resize(n, NONE);
+        for (i, &node) in nodes.iter().enumerate() {
+            slot[node as usize] = i as u32;
+        }
+        TagWant {
+            tt,
+            slot,
+            nodes,
+            dense: nodes.len().saturating_mul(tt.tags.len()) <= DENSE_TAGS,
+        }
+    }
+
+    /// The string-label tag (or NONE) and numeric tags of sample `si`.
+    #[inline]
+    fn of_sample(&self, si: usize) -> (u32, &'a [u32]) {
+        let tt = self.tt;
+        let (label_tag, a, e) = tt.lists[tt.sample_list[si] as usize];
+        (label_tag, &tt.pool[a as usize..e as usize])
+    }
+}
+
+/// Tag sums of the wanted nodes: dense rows (flat, cum, touched), or a
+/// map by (row, tag).
+#[derive(Default)]
+struct TagSums {
+    dense: Vec<(TagAcc, bool)>,
+    map: FxHashMap<(u32, u32), TagAcc>,
+}
+
+impl TagSums {
+    fn new(want: &TagWant<'_>) -> TagSums {
+        TagSums {
+            dense: if want.dense {
+                vec![(TagAcc::default(), false); want.nodes.len() * want.tt.tags.len()]
+            } else {
+                Vec::new()
+            },
+            map: FxHashMap::default(),
+        }
+    }
+
+    /// Adds `w` to the flat or cum of every tag of a sample at row `row`.
+    #[inline]
+    fn bump(&mut self, want: &TagWant<'_>, row: u32, tags: (u32, &[u32]), w: i64, is_flat: bool) {
+        let ntags = want.tt.tags.len();
+        let mut one = |id: u32| {
+            let e = if want.dense {
+                let x = &mut self.dense[row as usize * ntags + id as usize];
+                x.1 = true;
+                &mut x.0
+            } else {
+                self.map.entry((row, id)).or_default()
+            };
+            if is_flat {
+                e.flat = e.flat.wrapping_add(w);
+            } else {
+                e.cum = e.cum.wrapping_add(w);
+            }
+        };
+        if tags.0 != NONE {
+            one(tags.0);
+        }
+        for &id in tags.1 {
+            one(id);
+        }
+    }
+
+    fn add(&mut self, other: TagSums) {
+        for (x, y) in self.dense.iter_mut().zip(other.dense) {
+            x.0.flat = x.0.flat.wrapping_add(y.0.flat);
+            x.0.cum = x.0.cum.wrapping_add(y.0.cum);
+            x.1 |= y.1;
+        }
+        for (k, v) in other.map {
+            let e = self.map.entry(k).or_default();
+            e.flat = e.flat.wrapping_add(v.flat);
+            e.cum = e.cum.wrapping_add(v.cum);
+        }
+    }
+
+    fn into_node_tags(self, want: &TagWant<'_>) -> NodeTags {
+        let ntags = want.tt.tags.len();
+        let mut out = NodeTags::default();
+        if want.dense {
+            for (i, &node) in want.nodes.iter().enumerate() {
+                let v: Vec<(u32, TagAcc)> = self.dense[i * ntags..(i + 1) * ntags]
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, x)| x.1)
+                    .map(|(id, x)| (id as u32, x.0))
+                    .collect();
+                if !v.is_empty() {
+                    out.insert(node, v);
+                }
+            }
+        } else {
+            for ((row, id), a) in self.map {
+                out.entry(want.nodes[row as usize])
+                    .or_default()
+                    .push((id, a));
+            }
+            for v in out.values_mut() {
+                v.sort_by_key(|x| x.0);
+            }
+        }
+        out
+    }
+}
+
+/// The tags of the nodes `want` asks for (kept nodes all), as a
+/// [`build`] over the kept nodes adds them up: every tag of a sample gets
+/// its weight in the cum of each wanted node of its stack (once per
+/// sample), and in the flat of its leaf node. That leaf is the innermost
+/// frame of the first location (a build's walk ends there: when that node
+/// is trimmed, the sample's flat is residual and goes nowhere).
+///
+/// Only the nodes a report reads are asked for (the first `nodecount`
+/// after the sort, then the nodes drawn): the sums stay small, and a
+/// stack is walked by location, looking at the nodes of the few
+/// locations that hold a wanted node only.
+fn tag_pass(p: &Profile, t: &NodeTable, idx: usize, want: &TagWant<'_>) -> NodeTags {
+    if want.nodes.is_empty() || want.tt.tags.is_empty() {
+        return NodeTags::default();
+    }
+    let nlocs = t.loc_start.len().saturating_sub(1);
+    let loc_wanted: Vec<bool> = (0..nlocs)
+        .map(|l| t.nodes_of(l).iter().any(|&n| want.slot[n as usize] != NONE))
+        .collect();
+    let n = t.len();
+    let parts = aggregate::in_parallel(p, |range| {
+        let mut sums = TagSums::new(want);
+        let mut seen = Stamps::new(n);
+        for (si, locs, w) in p.samples.weighted(idx, range) {
+            let tags = want.of_sample(si);
+            if tags.0 == NONE && tags.1.is_empty() {
+                continue;
+            }
+            seen.next_sample();
+            for &loc in locs {
+                if !loc_wanted[loc.0 as usize] {
+                    continue;
+                }
+                for &node in t.nodes_of(loc.0 as usize) {
+                    let row = want.slot[node as usize];
+                    if row != NONE && seen.visit(node as usize) {
+                        sums.bump(want, row, tags, w, false);
+                    }
+                }
+            }
+            let leaf = locs.iter().find_map(|l| t.nodes_of(l.0 as usize).first());
+            if let Some(&leaf) = leaf {
+                let row = want.slot[leaf as usize];
+                if row != NONE {
+                    sums.bump(want, row, tags, w, true);
+                }
+            }
+        }
+        sums
+    });
+    let mut it = parts.into_iter();
+    let mut sums = it.next().unwrap_or_default();
+    for part in it {
+        sums.add(part);
+    }
+    sums.into_node_tags(want)
 }
 
 // ---------------------------------------------------------------------
@@ -450,8 +697,9 @@ struct Work<'a> {
     order: Vec<u32>,
     ins: FxHashMap<u32, Vec<u32>>,
     outs: FxHashMap<u32, Vec<u32>>,
-    /// Per node: tags kept, as (tag id, acc), after trimming.
-    node_tags: FxHashMap<u32, Vec<(u32, TagAcc)>>,
+    /// Per node: tags kept, as (tag id, acc), after trimming (set by
+    /// [`tag_pass`]).
+    node_tags: NodeTags,
 }
 
 impl<'a> Work<'a> {
@@ -462,13 +710,6 @@ impl<'a> Work<'a> {
             ins.entry(e.dst).or_default().push(i as u32);
             outs.entry(e.src).or_default().push(i as u32);
         }
-        let mut node_tags: FxHashMap<u32, Vec<(u32, TagAcc)>> = FxHashMap::default();
-        for (&(node, id), &acc) in &b.tags {
-            node_tags.entry(node).or_default().push((id, acc));
-        }
-        for v in node_tags.values_mut() {
-            v.sort_by_key(|x| x.0);
-        }
         let order = b.present.clone();
         Work {
             t,
@@ -477,7 +718,7 @@ impl<'a> Work<'a> {
             order,
             ins,
             outs,
-            node_tags,
+            node_tags: NodeTags::default(),
         }
     }
 
@@ -745,9 +986,25 @@ pub fn trimmed_graph_with_first_pass(
     o: &GraphOptions,
     first: Option<(&[i64], &[i64])>,
 ) -> CallGraph {
+    trimmed_graph_seen(p, t, o, first, None)
+}
+
+/// [`trimmed_graph_with_first_pass`] of a lean profile: `seen` is every
+/// distinct label list of the full profile in order of first appearance
+/// (`LeanProfile::label_lists`): the tag ids, label-set order, units and
+/// tag values depend only on the first sample with each label list, so
+/// the tag table reads these lists before the profile's own samples and
+/// is the full profile's table.
+pub fn trimmed_graph_seen(
+    p: &Profile,
+    t: &NodeTable,
+    o: &GraphOptions,
+    first: Option<(&[i64], &[i64])>,
+    seen: Option<&[Box<[Label]>]>,
+) -> CallGraph {
     let idx = o.sample_index;
     let tags = if o.tags {
-        Some(TagTable::new(p, &o.unit))
+        Some(TagTable::new(p, &o.unit, seen))
     } else {
         None
     };
@@ -758,7 +1015,7 @@ pub fn trimmed_graph_with_first_pass(
     // nodes may be dropped, it is the lean parallel flat/cum pass (the
     // graph is rebuilt with edges and tags afterwards anyway).
     let (flat0, cum0, full) = if o.nodefraction == 0.0 {
-        let b = build(p, t, idx, None, tags.as_ref());
+        let b = build(p, t, idx, None);
         (Vec::new(), Vec::new(), Some(b))
     } else {
         let (f, c) = match first {
@@ -796,13 +1053,26 @@ pub fn trimmed_graph_with_first_pass(
             kept = Some(k);
         }
     }
-    let b = match (full, kept) {
+    let b = match (full, &kept) {
         (Some(b), None) => b,
-        (_, kept) => build(p, t, idx, kept.as_deref(), tags.as_ref()),
+        (_, kept) => build(p, t, idx, kept.as_deref()),
     };
     let mut w = Work::new(t, &names, b);
     let orig_count = w.order.len();
     w.sort(o.visual, o.cum_sort);
+    if let Some(tt) = &tags {
+        // Tags are read for the first `nodecount` nodes at most (the
+        // count below adds one per node at least), and for every node
+        // when all of them stay.
+        let upto = if o.nodecount > 0 {
+            o.nodecount.min(w.order.len())
+        } else {
+            w.order.len()
+        };
+        let mut slot = Vec::new();
+        let x = TagWant::new(tt, &mut slot, n, &w.order[..upto]);
+        w.node_tags = tag_pass(p, t, idx, &x);
+    }
     if o.nodecount > 0 {
         w.trim_tags(node_cutoff);
         w.trim_edges(edge_cutoff);
@@ -812,9 +1082,16 @@ pub fn trimmed_graph_with_first_pass(
             for &i in &w.order[..top] {
                 kept[i as usize] = true;
             }
-            let b = build(p, t, idx, Some(&kept), tags.as_ref());
+            let b = build(p, t, idx, Some(&kept));
+            // A kept node's tags do not depend on which other nodes are
+            // kept (cum: the samples through it; flat: the samples whose
+            // leaf it is), and the nodes kept are among those whose tags
+            // were summed (and trimmed, as they would be again below).
+            let node_tags = std::mem::take(&mut w.node_tags);
             w = Work::new(t, &names, b);
             w.sort(o.visual, o.cum_sort);
+            w.node_tags = node_tags;
+            w.node_tags.retain(|n, _| kept[*n as usize]);
         }
     }
     w.trim_tags(node_cutoff);

@@ -42,7 +42,7 @@ pub(super) fn load_values(
     if filters.is_empty() {
         let names = [name.to_string()];
         let cols = LeanColumns::Unmerged(req);
-        if let Some(l) = super::load_lean_columns(&names, input, cols)? {
+        if let Some(l) = super::load_lean_as(&names, input, cols)? {
             let idx = sample_index_of(&l.profile, name, req)?;
             return Ok(nodes::node_values(&l.profile, idx, opts));
         }

@@ -126,11 +126,13 @@ pub(crate) fn load_lean(
     input: &InputOptions,
     request: &str,
 ) -> Result<Option<decode::LeanProfile>> {
-    load_lean_columns(names, input, decode::LeanColumns::Request(request))
+    load_lean_as(names, input, decode::LeanColumns::Request(request))
 }
 
-/// [`load_lean`] with the columns (and merging) `cols` says.
-pub(crate) fn load_lean_columns(
+/// [`load_lean`] with the columns, merging and labels `cols` says
+/// (`LeanColumns::Labeled` for the call graph, which reads labels;
+/// `LeanColumns::Unmerged` for diff's sampling variance).
+pub(crate) fn load_lean_as(
     names: &[String],
     input: &InputOptions,
     cols: decode::LeanColumns<'_>,

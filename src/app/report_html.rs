@@ -69,6 +69,11 @@ pub(crate) fn build(a: &PageRequest, mode: &'static str) -> Result<Built> {
     if a.profiles.iter().filter(|n| n.as_str() == "-").count() > 1 {
         anyhow::bail!("standard input (-) can be read only once");
     }
+    if mode == "file" {
+        if let Some(l) = load_lean(a)? {
+            return build_lean(a, l, &req, mode);
+        }
+    }
     for n in &a.profiles {
         ps.push(load(std::slice::from_ref(n), &a.input)?);
     }
@@ -167,6 +172,86 @@ pub(crate) fn build(a: &PageRequest, mode: &'static str) -> Result<Built> {
         filters: spec.active(),
         diff,
         trend,
+        source,
+        source_types,
+    };
+    Ok(Built {
+        page,
+        profile: main,
+        totals,
+        spec,
+    })
+}
+
+/// A file this size or more (compressed or not) is decoded leanly first
+/// for a page: below, its frames are likely fewer than
+/// [`ALL_TYPES_MAX_FRAMES`] (about 2.6 bytes a frame inflated, half as
+/// much gzip'd, in a Go heap profile), and a page of every sample type
+/// needs every sample.
+const LEAN_MIN_FILE: u64 = 4 << 20;
+
+/// The lean profile (`LeanColumns::Labeled`: the samples with a value in
+/// the default column, with their labels) of a page that shows one
+/// sample type: one big file without base or filters, of more than
+/// [`ALL_TYPES_MAX_FRAMES`] frames. `None`: load it in full.
+fn load_lean(a: &PageRequest) -> Result<Option<profile::decode::LeanProfile>> {
+    let plain = a.base.base.is_empty() && a.base.diff_base.is_empty() && a.filters.is_empty();
+    let [name] = &a.profiles[..] else {
+        return Ok(None);
+    };
+    if !plain || std::fs::metadata(name).map_or(true, |m| m.len() < LEAN_MIN_FILE) {
+        return Ok(None);
+    }
+    let cols = profile::decode::LeanColumns::Labeled(&a.sample.index);
+    Ok(super::load_lean_as(&a.profiles, &a.input, cols)?
+        // A profile's drop_frames may shorten stacks after decoding (the
+        // full decode's frame count is taken after that): full decode.
+        .filter(|l| {
+            l.frames > ALL_TYPES_MAX_FRAMES as u64
+                && l.profile.drop_frames.0 == 0
+                && l.profile.keep_frames.0 == 0
+        }))
+}
+
+/// [`build`] from a lean profile: what `build` computes for one profile
+/// of more than [`ALL_TYPES_MAX_FRAMES`] frames (no diff, no trend, the
+/// views of the default type), with the full profile's totals.
+fn build_lean(
+    a: &PageRequest,
+    l: profile::decode::LeanProfile,
+    req: &str,
+    mode: &'static str,
+) -> Result<Built> {
+    let mut names = Names::default();
+    let mut main = l.profile;
+    let default_type = profile::sample_index(&main, req)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", shown_names(&a.profiles)))?;
+    let totals: Vec<i64> = (0..main.sample_types.len())
+        .map(|i| l.totals.total(i))
+        .collect();
+    let spec = a.filters.clone();
+    let views = model::views_seen(
+        &main,
+        a.nodes,
+        &totals,
+        &spec.header_lines(),
+        &[default_type],
+        &[default_type],
+        &mut names,
+        Some(&l.label_lists),
+    );
+    let (source, source_types) = source_view(&mut main, &views, &names, a);
+    let page = Page {
+        schema: 1,
+        title: shown_names(&a.profiles),
+        mode,
+        types: model::sample_types(&main),
+        default_type,
+        names: std::mem::take(&mut names.list),
+        views,
+        filters: spec.active(),
+        diff: None,
+        trend: None,
         source,
         source_types,
     };

@@ -14,7 +14,7 @@
 //! distinct stacks.
 
 use crate::aggregate::{self, NodeOptions, NodeTable};
-use crate::profile::Profile;
+use crate::profile::{Label, Profile};
 use crate::report::diff::DiffReport;
 use crate::report::trend::TrendReport;
 use rustc_hash::FxHashMap;
@@ -115,7 +115,7 @@ pub fn graph_data(
     extra_labels: &[String],
     names: &mut Names,
 ) -> GraphData {
-    let (mut g, node_names) = graph_picture(p, None, nodes, idx, total, extra_labels, None);
+    let (mut g, node_names) = graph_picture(p, None, nodes, idx, total, extra_labels, None, None);
     g.nodes = node_names.iter().map(|n| names.id(n)).collect();
     g
 }
@@ -123,7 +123,8 @@ pub fn graph_data(
 /// The Graph view's data with each node's printable name (interned by
 /// the caller, so that this can run on a thread of its own).
 /// `table` is `p`'s node table at `nodes` and `first` the flat and cum of
-/// every node at `idx`, when known.
+/// every node at `idx`, when known; `seen` the label lists of a lean
+/// profile (see [`graph::trimmed_graph_seen`]).
 #[allow(clippy::too_many_arguments)]
 fn graph_picture(
     p: &Profile,
@@ -133,6 +134,7 @@ fn graph_picture(
     total: i64,
     extra_labels: &[String],
     first: Option<(&[i64], &[i64])>,
+    seen: Option<&[Box<[Label]>]>,
 ) -> (GraphData, Vec<String>) {
     use crate::graph::{self, GraphOptions};
     use crate::render::graph_svg;
@@ -142,10 +144,8 @@ fn graph_picture(
         ..GraphOptions::default()
     };
     let g = match table {
-        Some(t) => graph::trimmed_graph_with_first_pass(p, t, &o, first),
-        None => {
-            graph::trimmed_graph_with_first_pass(p, &aggregate::node_table(p, nodes), &o, first)
-        }
+        Some(t) => graph::trimmed_graph_seen(p, t, &o, first, seen),
+        None => graph::trimmed_graph_seen(p, &aggregate::node_table(p, nodes), &o, first, seen),
     };
     let r = graph::graph_report_of(p, &o, total, extra_labels, g);
     let node_names = r
@@ -654,6 +654,24 @@ pub fn views(
     graphs: &[usize],
     names: &mut Names,
 ) -> Vec<View> {
+    views_seen(p, nodes, totals, extra_labels, types, graphs, names, None)
+}
+
+/// [`views`] of a lean profile (the samples with a value in the one type
+/// of `types` and `graphs`): `seen` is every distinct label list of the
+/// full profile, which its call graph's tags read (see
+/// [`crate::graph::trimmed_graph_seen`]).
+#[allow(clippy::too_many_arguments)]
+pub fn views_seen(
+    p: &Profile,
+    nodes: NodeOptions,
+    totals: &[i64],
+    extra_labels: &[String],
+    types: &[usize],
+    graphs: &[usize],
+    names: &mut Names,
+    seen: Option<&[Box<[Label]>]>,
+) -> Vec<View> {
     let table = aggregate::node_table(p, nodes);
     let node_name = node_names(&table, names);
     let mut walked: Vec<usize> = types.to_vec();
@@ -679,6 +697,7 @@ pub fn views(
                         totals[idx],
                         extra_labels,
                         first,
+                        seen,
                     ),
                 )
             })

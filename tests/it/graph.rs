@@ -461,3 +461,193 @@ fn format_from_extension_and_bad_extension() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--format dot|svg|png"));
 }
+
+/// The call graph (DOT) of `bytes` at sample index `req`, from a full
+/// decode, and from the lean decode `heapscope graph` uses for one file
+/// (`None` when the lean decode gives up, as it must for text formats).
+/// `None` when the profile has no such sample index.
+fn full_and_lean_dot(
+    bytes: &[u8],
+    req: &str,
+    o: &GraphOptions,
+) -> Option<(String, Option<String>)> {
+    let dot = |r: &GraphReport| {
+        let mut out = Vec::new();
+        heapscope::render::dot::write_dot(r, &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    };
+    let full =
+        decode::decode_bytes(bytes, Default::default(), &decode::no_text_formats).expect("decodes");
+    let idx = heapscope::profile::sample_index(&full, req).ok()?;
+    let fo = GraphOptions {
+        sample_index: idx,
+        ..o.clone()
+    };
+    let total = heapscope::report::compute_total(&full, idx);
+    let want = dot(&graph::graph_report(&full, &fo, total, &[]));
+    let lean = decode::decode_reader_lean(
+        bytes,
+        Default::default(),
+        decode::LeanColumns::Labeled(req),
+        None,
+    );
+    let got = lean.map(|l| {
+        let idx = heapscope::profile::sample_index(&l.profile, req).expect("sample index");
+        let lo = GraphOptions {
+            sample_index: idx,
+            ..o.clone()
+        };
+        let t = heapscope::aggregate::node_table(&l.profile, lo.nodes);
+        let g = graph::trimmed_graph_seen(&l.profile, &t, &lo, None, Some(&l.label_lists));
+        dot(&graph::graph_report_of(
+            &l.profile,
+            &lo,
+            l.totals.total(idx),
+            &[],
+            g,
+        ))
+    });
+    Some((want, got))
+}
+
+/// Option sets the lean graph is compared under: pprof's default, no
+/// trimming, a small node count (tags counted as nodes), text order with
+/// a cum sort, another unit.
+fn option_sets() -> Vec<GraphOptions> {
+    let mut no_trim = GraphOptions::default();
+    no_trim.no_trim();
+    vec![
+        GraphOptions::default(),
+        no_trim,
+        GraphOptions {
+            nodecount: 4,
+            ..GraphOptions::default()
+        },
+        GraphOptions {
+            nodefraction: 0.0,
+            nodecount: 6,
+            ..GraphOptions::default()
+        },
+        GraphOptions {
+            visual: false,
+            cum_sort: true,
+            ..GraphOptions::default()
+        },
+        GraphOptions {
+            unit: "kb".into(),
+            ..GraphOptions::default()
+        },
+    ]
+}
+
+/// A deterministic mix of what the lean decode must get right: zero
+/// samples first (their labels name the first tags and the `bytes`
+/// unit), string labels in several orders, `pprof::base` samples,
+/// negative values, equal stacks with equal and with other labels.
+pub(crate) fn labelled_profile(seed: u64) -> Builder {
+    let mut b = Builder::default();
+    let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    let mut next = |m: u64| {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x % m
+    };
+    let fns = [
+        "main", "serve", "handle", "parse", "alloc", "grow", "copy", "leaf",
+    ];
+    for i in 0..400 {
+        let depth = 1 + next(6) as usize;
+        let mut stack: Vec<&str> = (0..depth)
+            .map(|_| fns[next(fns.len() as u64) as usize])
+            .collect();
+        stack.push("main");
+        let v = |n: &mut dyn FnMut(u64) -> u64| -> i64 {
+            match n(5) {
+                0 => 0,
+                1 => -(n(1000) as i64) - 1,
+                _ => n(100_000) as i64 + 1,
+            }
+        };
+        let mut vals = [v(&mut next), v(&mut next), v(&mut next), v(&mut next)];
+        if i < 40 {
+            // Zero in the default column: dropped by the lean decode.
+            vals[3] = 0;
+        }
+        b.sample(&stack, &vals);
+        let mut labels = Vec::new();
+        let kinds = next(8);
+        if kinds & 1 != 0 {
+            let key = b.s(["region", "tenant", "pprof::base"][next(3) as usize]);
+            let val = b.s(["eu", "us", "true"][next(3) as usize]);
+            labels.push(heapscope::proto::Label {
+                key,
+                str: val,
+                ..Default::default()
+            });
+        }
+        if kinds & 2 != 0 {
+            let key = b.s("bytes");
+            let unit = if i == 7 { b.s("kilobytes") } else { 0 };
+            labels.push(heapscope::proto::Label {
+                key,
+                num: [8, 16, 1000, 1024, 1030, 4096][next(6) as usize],
+                num_unit: unit,
+                ..Default::default()
+            });
+        }
+        if kinds & 4 != 0 {
+            labels.reverse();
+            let key = b.s("tenant");
+            let val = b.s(["a", "b"][next(2) as usize]);
+            labels.push(heapscope::proto::Label {
+                key,
+                str: val,
+                ..Default::default()
+            });
+        }
+        b.p.sample.last_mut().unwrap().label = labels;
+    }
+    b
+}
+
+/// The lean decode `graph` uses (samples with a value in the column,
+/// equal stacks with equal labels merged, labels of the dropped samples
+/// reduced to their distinct lists) must draw exactly the full decode's
+/// graph: tags, their units, values and order, totals, trimming.
+#[test]
+fn lean_graph_equals_full_graph() {
+    let mut cases: Vec<(String, Vec<u8>)> = (1..=12)
+        .map(|seed| (format!("seed {seed}"), labelled_profile(seed).bytes()))
+        .collect();
+    for e in std::fs::read_dir(reports_common::fixtures()).unwrap() {
+        let path = e.unwrap().path();
+        let name = path.display().to_string();
+        if name.ends_with(".pb.gz") {
+            cases.push((name, std::fs::read(&path).unwrap()));
+        }
+    }
+    let (mut compared, mut lean_ran) = (0, 0);
+    for (name, bytes) in &cases {
+        for req in ["", "0", "1", "2"] {
+            for o in option_sets() {
+                let Some((want, got)) = full_and_lean_dot(bytes, req, &o) else {
+                    continue;
+                };
+                compared += 1;
+                if let Some(got) = got {
+                    lean_ran += 1;
+                    assert_eq!(got, want, "{name} -i {req:?} {o:?}");
+                }
+            }
+        }
+    }
+    // The lean decode gave up on none of these profile.proto inputs.
+    assert!(compared > 12 * 4 * option_sets().len(), "{compared}");
+    assert_eq!(lean_ran, compared);
+    // The generated profiles do have tags, merged and dropped samples.
+    let (dot, _) =
+        full_and_lean_dot(&labelled_profile(3).bytes(), "", &GraphOptions::default()).unwrap();
+    assert!(dot.contains("region:") || dot.contains("tenant:"), "{dot}");
+    assert!(dot.contains("kB"), "{dot}");
+}

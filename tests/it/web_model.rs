@@ -315,3 +315,65 @@ fn graph_built_in_parts_equals_one_walk() {
     assert_eq!(sb.0.len(), 80);
     assert!(sb.3 > 0 && sb.1.iter().any(|e| e.3), "{:?}", sb.1);
 }
+
+/// The page of a big profile shows one sample type, and `report` then
+/// decodes it leanly with its labels (`LeanColumns::Labeled`): its views
+/// (top rows, flame tree, call graph with tags, totals) must be exactly
+/// those of the full decode.
+#[test]
+fn lean_views_equal_full_views() {
+    let mut cases: Vec<Vec<u8>> = (1..=6)
+        .map(|seed| crate::graph::labelled_profile(seed).bytes())
+        .collect();
+    let fixtures = crate::reports_common::fixtures();
+    for name in ["go_shapes.pb.gz", "snap5.pb.gz", "node_fine_b.pb.gz"] {
+        cases.push(std::fs::read(fixtures.join(name)).unwrap());
+    }
+    let json = |p: &profile::Profile,
+                totals: &[i64],
+                idx: usize,
+                seen: Option<&[Box<[profile::Label]>]>| {
+        let mut names = Names::default();
+        let views = model::views_seen(
+            p,
+            NodeOptions::default(),
+            totals,
+            &[],
+            &[idx],
+            &[idx],
+            &mut names,
+            seen,
+        );
+        serde_json::to_string(&(views, names.list)).unwrap()
+    };
+    let mut compared = 0;
+    for (i, bytes) in cases.iter().enumerate() {
+        for req in ["", "0", "1"] {
+            let full =
+                decode::decode_bytes(bytes, Default::default(), &decode::no_text_formats).unwrap();
+            let Ok(idx) = profile::sample_index(&full, req) else {
+                continue;
+            };
+            let totals: Vec<i64> = (0..full.sample_types.len())
+                .map(|t| heapscope::report::compute_total(&full, t))
+                .collect();
+            let want = json(&full, &totals, idx, None);
+            let l = decode::decode_reader_lean(
+                &bytes[..],
+                Default::default(),
+                decode::LeanColumns::Labeled(req),
+                None,
+            )
+            .expect("a lean decode");
+            assert_eq!(l.frames as usize, full.samples.locs.len(), "case {i}");
+            let lt: Vec<i64> = (0..full.sample_types.len())
+                .map(|t| l.totals.total(t))
+                .collect();
+            assert_eq!(lt, totals, "case {i}");
+            let got = json(&l.profile, &lt, idx, Some(&l.label_lists));
+            assert_eq!(got, want, "case {i} -i {req:?}");
+            compared += 1;
+        }
+    }
+    assert!(compared >= 20, "{compared}");
+}

@@ -15,7 +15,11 @@
 //! - labels: for top, tree, peek and flame, pprof's `computeTotal` is the
 //!   one thing that reads them (the `pprof::base` label), and it is
 //!   computed here over every sample read, per column and per set of
-//!   string labels. (`graph` draws tag nodes from labels: not lean.)
+//!   string labels. (`graph` draws tag nodes from labels: it decodes
+//!   with [`LeanColumns::Labeled`], which keeps the labels of the kept
+//!   samples, merges only samples whose labels are equal too, and records
+//!   every distinct label list of the whole profile in the order it first
+//!   appears, which is all the tag table reads of the dropped samples.)
 //!
 //! The column is known only from the request and the sample types, and
 //! profile.proto may name the default sample type after the samples; the
@@ -44,6 +48,10 @@ pub enum LeanColumns<'a> {
     Unmerged(&'a str),
     /// Every column: only samples whose values are all zero are dropped.
     All,
+    /// As `Request`, keeping the labels of the kept samples: samples are
+    /// merged only when their stacks and their label lists are equal, and
+    /// [`LeanProfile::label_lists`] holds every distinct label list read.
+    Labeled(&'a str),
 }
 
 /// A lean profile and the totals of the full one.
@@ -58,6 +66,13 @@ pub struct LeanProfile {
     pub column: Option<usize>,
     /// Totals of the full profile.
     pub totals: LeanTotals,
+    /// With [`LeanColumns::Labeled`]: every distinct label list (a
+    /// sample's labels, in their order) of the full profile, in the order
+    /// of first appearance; empty otherwise.
+    pub label_lists: Vec<Box<[Label]>>,
+    /// Location references over every sample read (the full profile's
+    /// `samples.locs.len()`).
+    pub frames: u64,
 }
 
 /// Per column Σ|v| over every sample read, and over the `pprof::base`
@@ -108,6 +123,15 @@ pub(super) struct LeanState {
     /// as a full decode would.
     pub(super) dropped_small: Vec<u64>,
     pub(super) dropped_big: Vec<u32>,
+    /// [`LeanColumns::Labeled`]: each distinct label list's id, and the
+    /// id of every kept sample's list.
+    keep_labels: bool,
+    label_ids: FxHashMap<Box<[Label]>, u32>,
+    sample_labels: Vec<u32>,
+    /// Location references read.
+    frames: u64,
+    /// Something a full decode must handle (too many labels to index).
+    give_up: bool,
 }
 
 /// Encoded ids below this go into the bit set (16 MiB at most).
@@ -118,10 +142,17 @@ impl LeanState {
         LeanState {
             size_hint,
             request: match cols {
-                LeanColumns::Request(r) | LeanColumns::Unmerged(r) => Some(r.to_string()),
+                LeanColumns::Request(r) | LeanColumns::Unmerged(r) | LeanColumns::Labeled(r) => {
+                    Some(r.to_string())
+                }
                 LeanColumns::All => None,
             },
             merge: !matches!(cols, LeanColumns::Unmerged(_)),
+            keep_labels: matches!(cols, LeanColumns::Labeled(_)),
+            label_ids: FxHashMap::default(),
+            sample_labels: Vec::new(),
+            frames: 0,
+            give_up: false,
             column: None,
             read: 0,
             table: Vec::new(),
@@ -190,6 +221,12 @@ impl LeanState {
             }
         }
         self.read += 1;
+        self.frames += (locs.len() - start) as u64;
+        let label_id = if self.keep_labels {
+            self.label_id(labels)
+        } else {
+            0
+        };
         for (t, &v) in self.totals.iter_mut().zip(values) {
             *t = t.wrapping_add(v.wrapping_abs());
         }
@@ -253,7 +290,7 @@ impl LeanState {
         }
         let stack = &locs[start..];
         let mask = self.table.len() - 1;
-        let h = hash(stack);
+        let h = self.mix(hash(stack), label_id);
         let tag = h >> 32;
         let mut slot = h as usize & mask;
         loop {
@@ -269,7 +306,9 @@ impl LeanState {
                     s.loc_ends[j - 1] as usize
                 };
                 let je = s.loc_ends[j] as usize;
-                if locs[js..je] == *stack {
+                if locs[js..je] == *stack
+                    && (!self.keep_labels || self.sample_labels[j] == label_id)
+                {
                     let old = &mut s.values[j * stride..(j + 1) * stride];
                     if let Some(sum) = merged(old, values) {
                         old.copy_from_slice(&sum[..stride]);
@@ -282,8 +321,39 @@ impl LeanState {
         }
         self.table[slot] = tag << 32 | (n as u64 + 1);
         s.loc_ends.push(locs.len() as u32);
-        s.label_ends.push(0);
+        if self.keep_labels {
+            s.labels.extend_from_slice(labels);
+            if s.labels.len() > u32::MAX as usize {
+                self.give_up = true;
+            }
+            s.label_ends.push(s.labels.len() as u32);
+            self.sample_labels.push(label_id);
+        } else {
+            s.label_ends.push(0);
+        }
         s.values.extend_from_slice(values);
+    }
+
+    /// The id of a label list, interned in the order of first appearance.
+    fn label_id(&mut self, labels: &[Label]) -> u32 {
+        if let Some(&id) = self.label_ids.get(labels) {
+            return id;
+        }
+        let id = self.label_ids.len() as u32;
+        self.label_ids.insert(labels.into(), id);
+        id
+    }
+
+    /// A stack's hash, mixed with its label list's id when labels are
+    /// kept (samples with other labels are not merged).
+    #[inline]
+    fn mix(&self, h: u64, label_id: u32) -> u64 {
+        if self.keep_labels {
+            let m = (u64::from(label_id) + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+            h ^ m ^ (m >> 32)
+        } else {
+            h
+        }
     }
 
     /// Doubles the hash table and puts every kept sample back in.
@@ -294,7 +364,8 @@ impl LeanState {
         let mut start = 0;
         for (j, &end) in s.loc_ends.iter().enumerate() {
             let end = end as usize;
-            let h = hash(&locs[start..end]);
+            let label_id = self.sample_labels.get(j).copied().unwrap_or(0);
+            let h = self.mix(hash(&locs[start..end]), label_id);
             let mut slot = h as usize & mask;
             while self.table[slot] != 0 {
                 slot = (slot + 1) & mask;
@@ -321,6 +392,9 @@ impl LeanState {
     /// The result, once the profile is complete and valid; `None` when the
     /// guessed column is not the one the request resolves to.
     pub(super) fn finish(self, profile: Profile) -> Option<LeanProfile> {
+        if self.give_up {
+            return None;
+        }
         if let Some(c) = self.column {
             let req = self.request.as_deref().unwrap_or("");
             if super::super::sample_index(&profile, req) != Ok(c) {
@@ -351,6 +425,12 @@ impl LeanState {
                 }
             }
         }
+        let mut label_lists: Vec<(u32, Box<[Label]>)> = self
+            .label_ids
+            .into_iter()
+            .map(|(list, id)| (id, list))
+            .collect();
+        label_lists.sort_unstable_by_key(|x| x.0);
         Some(LeanProfile {
             profile,
             column: self.column,
@@ -358,6 +438,8 @@ impl LeanState {
                 totals,
                 base_totals,
             },
+            label_lists: label_lists.into_iter().map(|x| x.1).collect(),
+            frames: self.frames,
         })
     }
 }

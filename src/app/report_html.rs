@@ -159,7 +159,35 @@ pub(crate) fn build(a: &PageRequest, mode: &'static str) -> Result<Built> {
         &types,
         &[default_type],
         &mut names,
+        None,
     );
+    Ok(assemble(
+        a,
+        main,
+        names,
+        views,
+        mode,
+        default_type,
+        (diff, trend),
+        totals,
+        spec,
+    ))
+}
+
+/// The page of `views` (with the Source view computed here), and what
+/// `web` keeps beside it.
+#[allow(clippy::too_many_arguments)]
+fn assemble(
+    a: &PageRequest,
+    mut main: Profile,
+    mut names: Names,
+    views: Vec<model::View>,
+    mode: &'static str,
+    default_type: usize,
+    (diff, trend): (Option<model::DiffData>, Option<model::TrendData>),
+    totals: Vec<i64>,
+    spec: FilterSpec,
+) -> Built {
     let (source, source_types) = source_view(&mut main, &views, &names, a);
     let page = Page {
         schema: 1,
@@ -175,12 +203,12 @@ pub(crate) fn build(a: &PageRequest, mode: &'static str) -> Result<Built> {
         source,
         source_types,
     };
-    Ok(Built {
+    Built {
         page,
         profile: main,
         totals,
         spec,
-    })
+    }
 }
 
 /// A file this size or more (compressed or not) is decoded leanly first
@@ -223,14 +251,14 @@ fn build_lean(
     mode: &'static str,
 ) -> Result<Built> {
     let mut names = Names::default();
-    let mut main = l.profile;
+    let main = l.profile;
     let default_type = profile::sample_index(&main, req)
         .map_err(|e| anyhow::anyhow!("{}: {e}", shown_names(&a.profiles)))?;
     let totals: Vec<i64> = (0..main.sample_types.len())
         .map(|i| l.totals.total(i))
         .collect();
     let spec = a.filters.clone();
-    let views = model::views_seen(
+    let views = model::views(
         &main,
         a.nodes,
         &totals,
@@ -240,27 +268,17 @@ fn build_lean(
         &mut names,
         Some(&l.label_lists),
     );
-    let (source, source_types) = source_view(&mut main, &views, &names, a);
-    let page = Page {
-        schema: 1,
-        title: shown_names(&a.profiles),
-        mode,
-        types: model::sample_types(&main),
-        default_type,
-        names: std::mem::take(&mut names.list),
+    Ok(assemble(
+        a,
+        main,
+        names,
         views,
-        filters: spec.active(),
-        diff: None,
-        trend: None,
-        source,
-        source_types,
-    };
-    Ok(Built {
-        page,
-        profile: main,
+        mode,
+        default_type,
+        (None, None),
         totals,
         spec,
-    })
+    ))
 }
 
 /// Up to this many frames (location references over all samples: about

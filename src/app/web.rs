@@ -77,6 +77,7 @@ impl Handler for Site {
             &[t],
             graphs,
             &mut names,
+            None,
         );
         let body = serde_json::json!({ "names": names.list, "views": views });
         Ok(body.to_string())

@@ -645,24 +645,13 @@ pub fn all_types(p: &Profile) -> Vec<usize> {
 /// top rows, and the call graphs' first pass), then, at the same time on
 /// two threads: once level by level for the flame tree of every type,
 /// and by the call graphs (two more walks each, and a layout).
-pub fn views(
-    p: &Profile,
-    nodes: NodeOptions,
-    totals: &[i64],
-    extra_labels: &[String],
-    types: &[usize],
-    graphs: &[usize],
-    names: &mut Names,
-) -> Vec<View> {
-    views_seen(p, nodes, totals, extra_labels, types, graphs, names, None)
-}
-
-/// [`views`] of a lean profile (the samples with a value in the one type
-/// of `types` and `graphs`): `seen` is every distinct label list of the
-/// full profile, which its call graph's tags read (see
-/// [`crate::graph::trimmed_graph_seen`]).
+///
+/// For a lean profile (the samples with a value in the one type of
+/// `types` and `graphs`), `seen` is every distinct label list of the full
+/// profile, which its call graph's tags read (see
+/// [`crate::graph::trimmed_graph_seen`]); `None` for a full profile.
 #[allow(clippy::too_many_arguments)]
-pub fn views_seen(
+pub fn views(
     p: &Profile,
     nodes: NodeOptions,
     totals: &[i64],

@@ -69,6 +69,7 @@ fn flame_tree_values_order_and_cut() {
         &model::all_types(&p),
         &[3],
         &mut names,
+        None,
     );
     assert_eq!(views.len(), 4);
     // The call graph is drawn for the types asked for only.
@@ -124,6 +125,7 @@ fn recursion_counts_cum_once_in_top() {
         &[3],
         &[],
         &mut names,
+        None,
     );
     assert_eq!(v.len(), 1);
     assert!(v[0].graph.omitted);
@@ -214,6 +216,7 @@ fn one_walk_for_every_type_matches_one_walk_per_type() {
         &model::all_types(&p),
         &[],
         &mut names,
+        None,
     );
     for (idx, view) in all.iter().enumerate() {
         let mut one_names = Names::default();
@@ -225,6 +228,7 @@ fn one_walk_for_every_type_matches_one_walk_per_type() {
             &[idx],
             &[],
             &mut one_names,
+            None,
         );
         let named = |rows: &[(u32, i64, i64)], n: &Names| -> Vec<(String, i64, i64)> {
             rows.iter()
@@ -334,7 +338,7 @@ fn lean_views_equal_full_views() {
                 idx: usize,
                 seen: Option<&[Box<[profile::Label]>]>| {
         let mut names = Names::default();
-        let views = model::views_seen(
+        let views = model::views(
             p,
             NodeOptions::default(),
             totals,

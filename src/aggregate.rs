@@ -703,14 +703,15 @@ fn in_edges_range(
             (ends.len() - 1) as u32
         })
     };
-    let memo: Vec<(u32, u32)> = kf
+    // Per frame whose caller is fixed by its location: that edge's id.
+    let fixed: Vec<u32> = kf
         .frames
         .iter()
         .map(|&(node, caller, _)| {
             if caller == NO_NODE || caller == node {
-                (NO_NODE, NO_NODE)
+                NO_NODE
             } else {
-                (caller, intern((caller, node), &mut ends))
+                intern((caller, node), &mut ends)
             }
         })
         .collect();
@@ -719,7 +720,7 @@ fn in_edges_range(
     // not), and its weight, side by side so that a visit touches one cache
     // line.
     let mut acc: Vec<EdgeAcc> = vec![EdgeAcc::default(); ends.len()];
-    let mut recent: Vec<[(u32, u32); 2]> = vec![[(NO_NODE, NO_NODE); 2]; memo.len()];
+    let mut recent: Vec<[(u32, u32); 2]> = vec![[(NO_NODE, NO_NODE); 2]; fixed.len()];
     let mut sample = 0u32;
     for (_, locs, w) in p.samples.weighted(idx, range) {
         // Sample numbers start at 1 (0 marks "never").
@@ -741,7 +742,7 @@ fn in_edges_range(
                     if caller == node {
                         continue;
                     }
-                    memo[f].1
+                    fixed[f]
                 } else {
                     if parent == NO_NODE || parent == node {
                         continue;

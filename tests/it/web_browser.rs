@@ -279,13 +279,20 @@ fn top_names(args: &[&str]) -> Vec<String> {
     names
 }
 
+/// Writes the report page of `go_shapes.pb.gz` into `dir`; returns the
+/// page's path and the profile's.
+fn shapes_page(dir: &tempfile::TempDir) -> (PathBuf, String) {
+    let html = dir.path().join("shapes.html");
+    let prof = testdata("go_shapes.pb.gz");
+    report(&[&prof], &html);
+    (html, prof)
+}
+
 #[test]
 fn top_flame_focus_in_browser() {
     let Some(bin) = browser_or_skip() else { return };
     let dir = tempfile::tempdir().unwrap();
-    let html = dir.path().join("shapes.html");
-    let prof = testdata("go_shapes.pb.gz");
-    report(&[&prof], &html);
+    let (html, prof) = shapes_page(&dir);
     let body = std::fs::read_to_string(&html).unwrap();
     assert!(
         body.contains("connect-src 'none'"),
@@ -792,9 +799,7 @@ fn graph_nodes(b: &mut Cdp) -> Vec<(String, String)> {
 fn graph_view_shows_the_call_graph_and_focuses_on_click() {
     let Some(bin) = browser_or_skip() else { return };
     let dir = tempfile::tempdir().unwrap();
-    let html = dir.path().join("shapes.html");
-    let prof = testdata("go_shapes.pb.gz");
-    report(&[&prof], &html);
+    let (html, prof) = shapes_page(&dir);
     let mut b = Cdp::launch(&bin);
     b.goto(&format!("file://{}#v=graph", html.display()));
     b.wait_for("document.querySelector('#callgraph g.node') !== null");
@@ -877,9 +882,7 @@ fn web(args: &[&str]) -> (Child, String) {
 fn graph_of_another_sample_type() {
     let Some(bin) = browser_or_skip() else { return };
     let dir = tempfile::tempdir().unwrap();
-    let html = dir.path().join("shapes.html");
-    let prof = testdata("go_shapes.pb.gz");
-    report(&[&prof], &html);
+    let (html, prof) = shapes_page(&dir);
     let body = std::fs::read_to_string(&html).unwrap();
     assert_eq!(
         body.matches("\\u003csvg ").count(),

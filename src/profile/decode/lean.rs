@@ -359,7 +359,8 @@ impl LeanState {
     /// Doubles the hash table and puts every kept sample back in.
     fn grow(&mut self, s: &Samples, locs: &[u32]) {
         let cap = (self.table.len() * 2).max(1 << 10);
-        self.table = vec![0; cap];
+        self.table = Vec::with_capacity(cap);
+        self.table.resize(cap, 0);
         let mask = cap - 1;
         let mut start = 0;
         for (j, &end) in s.loc_ends.iter().enumerate() {

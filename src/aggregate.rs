@@ -272,7 +272,16 @@ pub fn node_table(p: &Profile, opts: NodeOptions) -> NodeTable {
     };
     // Each NodeInfo is held once, as a key here; `infos` is filled from
     // the keys at the end (holding both doubled the peak memory).
-    let mut index: FxHashMap<NodeInfo, u32> = FxHashMap::default();
+    // Sized up front for the usual case (about a node per function at
+    // function granularity, per line otherwise): growing a map of such
+    // keys rehashes every one of them each time.
+    let guess = if by_function {
+        p.functions.len() + 1
+    } else {
+        p.lines.len().max(p.locations.len())
+    };
+    let mut index: FxHashMap<NodeInfo, u32> =
+        FxHashMap::with_capacity_and_hasher(guess, Default::default());
     let mut intern = |info: NodeInfo| -> u32 {
         let next = index.len() as u32;
         *index.entry(info).or_insert(next)
@@ -610,7 +619,8 @@ pub fn in_edges(
     kept: Option<&[bool]>,
     into: &[bool],
 ) -> Vec<Vec<(u32, i64, bool)>> {
-    let parts = in_parallel(p, |r| in_edges_range(p, t, idx, kept, into, r));
+    let kf = KeptFrames::new(t, kept, into);
+    let parts = in_parallel(p, |r| in_edges_range(p, t, idx, kf.clone(), r));
     let mut it = parts.into_iter();
     let mut lists = it.next().expect("at least one part");
     for other in it {
@@ -645,17 +655,39 @@ const NO_NODE: u32 = u32::MAX;
 /// is the kept frame before it (outermost first), which for every frame
 /// but a location's first kept one is fixed by the location itself. So
 /// per location this holds only the frames whose node takes edges
-/// (`into`), each with its caller inside the location (`NO_NODE`: the
-/// previous location's innermost kept node) and whether it is an inlined
-/// frame, plus the location's innermost kept node (`last`, `NO_NODE` if
-/// none), the caller of the next location's first. Kept frames that take
-/// no edges then cost nothing in the pass, and a location with no kept
-/// frame one lookup.
+/// (`into`), plus the location's innermost kept node, the caller of the
+/// next location's first. Kept frames that take no edges then cost nothing
+/// in the pass, and a location with no kept frame one lookup.
+#[derive(Clone)]
 struct KeptFrames {
-    /// Per location: its range of `frames` and its innermost kept node
-    /// (one entry, so the walk loads one cache line per frame).
-    locs: Vec<[u32; 3]>,
-    frames: Vec<(u32, u32, bool)>,
+    /// Per location: its innermost kept node (`NO_NODE` if none), with
+    /// [`HAS_FRAMES`] set when it has frames in `frames`, and the index of
+    /// its first frame there.
+    locs: Vec<[u32; 2]>,
+    frames: Vec<EdgeFrame>,
+}
+
+/// The flag bit of a [`KeptFrames::locs`] node; node indices stay below
+/// it (a node takes far more than two bytes of a profile capped at 2 GiB).
+const HAS_FRAMES: u32 = 1 << 31;
+
+/// One frame whose node takes edges, with everything the walk needs of
+/// it in one record (one cache line touched per frame).
+#[derive(Clone, Copy)]
+struct EdgeFrame {
+    node: u32,
+    /// The kept frame before it in its location; `NO_NODE`: the previous
+    /// location's innermost kept node, known only per sample.
+    caller: u32,
+    /// The id of the edge from a fixed `caller`, interned at its first
+    /// use (`NO_NODE` until then).
+    fixed: u32,
+    /// An inlined frame (not its location's outermost line).
+    inline: bool,
+    /// The last of its location's frames.
+    last: bool,
+    /// The two most recent per-sample callers and their edge ids.
+    memo: [(u32, u32); 2],
 }
 
 impl KeptFrames {
@@ -666,17 +698,33 @@ impl KeptFrames {
             frames: Vec::new(),
         };
         for loc in 0..nlocs {
-            let start = k.frames.len() as u32;
+            let start = k.frames.len();
             let mut prev = NO_NODE;
             for (node, inline) in t.nodes_root_first(loc) {
                 if kept.is_none_or(|m| m[node as usize]) {
                     if into[node as usize] {
-                        k.frames.push((node, prev, inline));
+                        k.frames.push(EdgeFrame {
+                            node,
+                            caller: prev,
+                            fixed: NO_NODE,
+                            inline,
+                            last: false,
+                            memo: [(NO_NODE, NO_NODE); 2],
+                        });
                     }
                     prev = node;
                 }
             }
-            k.locs.push([start, k.frames.len() as u32, prev]);
+            debug_assert!(prev == NO_NODE || prev < HAS_FRAMES);
+            let inner = if prev == NO_NODE {
+                NO_NODE
+            } else if k.frames.len() > start {
+                k.frames.last_mut().expect("a frame").last = true;
+                prev | HAS_FRAMES
+            } else {
+                prev
+            };
+            k.locs.push([inner, start as u32]);
         }
         k
     }
@@ -686,15 +734,12 @@ fn in_edges_range(
     p: &Profile,
     t: &NodeTable,
     idx: usize,
-    kept: Option<&[bool]>,
-    into: &[bool],
+    mut kf: KeptFrames,
     range: std::ops::Range<usize>,
 ) -> Vec<Vec<(u32, i64, bool)>> {
-    let kf = KeptFrames::new(t, kept, into);
-    // Dense edge ids: an edge whose caller is fixed by its location frame
-    // gets its id once here; an edge from the previous location's innermost
-    // node is looked up per sample, behind a memo of the two most recent
-    // callers per frame.
+    // Dense edge ids, in order of first use; an edge from a fixed caller
+    // keeps its id in its frame, one from the previous location's
+    // innermost node is looked up per sample behind the frame's memo.
     let mut ids: FxHashMap<(u32, u32), u32> = FxHashMap::default();
     let mut ends: Vec<(u32, u32)> = Vec::new();
     let mut intern = |key: (u32, u32), ends: &mut Vec<(u32, u32)>| -> u32 {
@@ -703,92 +748,126 @@ fn in_edges_range(
             (ends.len() - 1) as u32
         })
     };
-    // Per frame whose caller is fixed by its location: that edge's id.
-    let fixed: Vec<u32> = kf
-        .frames
-        .iter()
-        .map(|&(node, caller, _)| {
-            if caller == NO_NODE || caller == node {
-                NO_NODE
-            } else {
-                intern((caller, node), &mut ends)
-            }
-        })
-        .collect();
-    // Per edge: the last sample that counted it, whether every counted
-    // frame was inlined (0: not counted yet; 1: every one inlined; 2: some
-    // not), and its weight, side by side so that a visit touches one cache
-    // line.
-    let mut acc: Vec<EdgeAcc> = vec![EdgeAcc::default(); ends.len()];
-    let mut recent: Vec<[(u32, u32); 2]> = vec![[(NO_NODE, NO_NODE); 2]; fixed.len()];
+    // Per edge: its weight, and whether every counted frame was inlined
+    // (0: not counted; 1: every one inlined; 2: some not).
+    let mut weight: Vec<i64> = Vec::new();
+    let mut state: Vec<u8> = Vec::new();
+    // An edge into a node seen for the first time in a sample cannot have
+    // been counted in it yet: per-node stamps settle the common case, and
+    // the sample's list of counted edges the rest (recursion).
+    let mut seen: Vec<(u32, u32)> = vec![(0, 0); t.len()];
+    let mut repeats = Repeats::default();
     let mut sample = 0u32;
     for (_, locs, w) in p.samples.weighted(idx, range) {
         // Sample numbers start at 1 (0 marks "never").
         if sample == u32::MAX {
-            acc.iter_mut().for_each(|e| e.sample = 0);
+            seen.iter_mut().for_each(|s| s.0 = 0);
             sample = 0;
         }
         sample += 1;
+        repeats.next_sample();
         let mut parent = NO_NODE;
         for &loc in locs.iter().rev() {
-            let l = loc.0 as usize;
-            let [a, b, innermost] = kf.locs[l];
-            if innermost == NO_NODE {
+            let [inner, first] = kf.locs[loc.0 as usize];
+            if inner == NO_NODE {
                 continue;
             }
-            let (a, b) = (a as usize, b as usize);
-            for (f, &(node, caller, inline)) in (a..b).zip(&kf.frames[a..b]) {
-                let eid = if caller != NO_NODE {
-                    if caller == node {
-                        continue;
-                    }
-                    fixed[f]
-                } else {
-                    if parent == NO_NODE || parent == node {
-                        continue;
-                    }
-                    let m = &mut recent[f];
-                    if m[0].0 != parent {
-                        if m[1].0 == parent {
-                            m.swap(0, 1);
+            if inner & HAS_FRAMES != 0 {
+                let mut f = first as usize;
+                loop {
+                    let fr = &mut kf.frames[f];
+                    f += 1;
+                    let node = fr.node;
+                    let edge = if fr.caller != NO_NODE {
+                        if fr.caller == node {
+                            None
                         } else {
-                            let eid = intern((parent, node), &mut ends);
-                            if eid as usize == acc.len() {
-                                acc.push(EdgeAcc::default());
+                            if fr.fixed == NO_NODE {
+                                fr.fixed = intern((fr.caller, node), &mut ends);
                             }
-                            m[1] = m[0];
-                            m[0] = (parent, eid);
+                            Some(fr.fixed)
+                        }
+                    } else if parent == NO_NODE || parent == node {
+                        None
+                    } else {
+                        let m = &mut fr.memo;
+                        if m[0].0 != parent {
+                            if m[1].0 == parent {
+                                m.swap(0, 1);
+                            } else {
+                                m[1] = m[0];
+                                m[0] = (parent, intern((parent, node), &mut ends));
+                            }
+                        }
+                        Some(m[0].1)
+                    };
+                    let (last, inline) = (fr.last, fr.inline);
+                    if let Some(eid) = edge {
+                        let s = &mut seen[node as usize];
+                        let new = if s.0 != sample {
+                            *s = (sample, eid);
+                            true
+                        } else {
+                            s.1 != eid && repeats.is_new(eid)
+                        };
+                        if new {
+                            let e = eid as usize;
+                            if e >= weight.len() {
+                                weight.resize(ends.len(), 0);
+                                state.resize(ends.len(), 0);
+                            }
+                            weight[e] = weight[e].wrapping_add(w);
+                            state[e] = state[e].max(if inline { 1 } else { 2 });
                         }
                     }
-                    m[0].1
-                } as usize;
-                let e = &mut acc[eid];
-                if e.sample == sample {
-                    continue;
+                    if last {
+                        break;
+                    }
                 }
-                e.sample = sample;
-                e.weight = e.weight.wrapping_add(w);
-                e.state = e.state.max(if inline { 1 } else { 2 });
             }
-            parent = innermost;
+            parent = inner & !HAS_FRAMES;
         }
     }
     let mut lists: Vec<Vec<(u32, i64, bool)>> = vec![Vec::new(); t.len()];
     for (eid, &(par, node)) in ends.iter().enumerate() {
-        let e = &acc[eid];
-        if e.state != 0 {
-            lists[node as usize].push((par, e.weight, e.state == 1));
+        if state.get(eid).is_some_and(|&s| s != 0) {
+            lists[node as usize].push((par, weight[eid], state[eid] == 1));
         }
     }
     lists
 }
 
-/// One edge's tally in [`in_edges_range`].
-#[derive(Clone, Copy, Default)]
-struct EdgeAcc {
-    weight: i64,
-    sample: u32,
-    state: u8,
+/// The edges a sample counted on a repeated visit of their callee (not
+/// the first edge into each node, which the node's stamp holds): a short
+/// list, and a set once recursion makes it long.
+#[derive(Default)]
+struct Repeats {
+    list: Vec<u32>,
+    set: FxHashSet<u32>,
+}
+
+impl Repeats {
+    fn next_sample(&mut self) {
+        self.list.clear();
+        if !self.set.is_empty() {
+            self.set.clear();
+        }
+    }
+
+    /// True if `eid` was not counted on a repeated visit yet; records it.
+    fn is_new(&mut self, eid: u32) -> bool {
+        if !self.set.is_empty() {
+            return self.set.insert(eid);
+        }
+        if self.list.contains(&eid) {
+            return false;
+        }
+        self.list.push(eid);
+        if self.list.len() > 16 {
+            self.set.extend(self.list.iter().copied());
+        }
+        true
+    }
 }
 
 /// Nodes that appear as an inlined frame (not the last line of their

@@ -166,6 +166,23 @@ pub(crate) fn check_indices(p: &Profile) -> Result<(), Invalid> {
             index: p.samples.locs[pos].0,
         });
     }
+    check_location_indices(p)
+}
+
+/// What the decoder's id resolution leaves to check: the sample arrays'
+/// layout and the location table's indices. It has checked the string
+/// table, string indices and ids before resolving, and resolved every
+/// sample location to an index in range, so [`check_valid`] would only
+/// repeat that (a pass over every frame of every sample).
+pub(crate) fn check_resolved(p: &Profile) -> Result<(), Invalid> {
+    check_values(p)?;
+    check_location_indices(p)?;
+    debug_assert_eq!(check_valid(p), Ok(()));
+    Ok(())
+}
+
+/// Location -> mapping and lines, line -> function are in range.
+fn check_location_indices(p: &Profile) -> Result<(), Invalid> {
     let nmap = p.mappings.len() as u32;
     let nfn = p.functions.len() as u32;
     let nlines = p.lines.len() as u32;

@@ -1,9 +1,10 @@
 //! Ids -> dense indices: the last step of decoding. Mapping, function and
 //! location ids as written in the file are resolved into `MapIdx`,
 //! `FuncIdx` and `LocIdx` (sample locations in parallel chunks for big
-//! profiles), and the result is checked with
-//! [`check_valid`](crate::profile::check::check_valid), so every profile
-//! `decode` returns is valid.
+//! profiles). Every check of
+//! [`check_valid`](crate::profile::check::check_valid) happens on the
+//! way (the sample locations as they are resolved), so every profile
+//! `decode` returns is valid without a second pass over its samples.
 //!
 //! The checks run in the order the old single-pass validator used (string
 //! table, values, string indices, ids, references) so a file with several
@@ -193,7 +194,7 @@ impl RawProfile {
             .into_iter()
             .map(LocIdx)
             .collect();
-        check::check_valid(&self.p)?;
+        check::check_resolved(&self.p)?;
         Ok((self.p, self.lean))
     }
 }

@@ -660,7 +660,7 @@ const NO_NODE: u32 = u32::MAX;
 /// in the pass, and a location with no kept frame one lookup.
 #[derive(Clone)]
 struct KeptFrames {
-    /// Per location: its innermost kept node (`NO_NODE` if none), with
+    /// Per location: its innermost kept node ([`NONE_KEPT`] if none), with
     /// [`HAS_FRAMES`] set when it has frames in `frames`, and the index of
     /// its first frame there.
     locs: Vec<[u32; 2]>,
@@ -670,6 +670,9 @@ struct KeptFrames {
 /// The flag bit of a [`KeptFrames::locs`] node; node indices stay below
 /// it (a node takes far more than two bytes of a profile capped at 2 GiB).
 const HAS_FRAMES: u32 = 1 << 31;
+
+/// A [`KeptFrames::locs`] node: the location has no kept frame.
+const NONE_KEPT: u32 = HAS_FRAMES - 1;
 
 /// One frame whose node takes edges, with everything the walk needs of
 /// it in one record (one cache line touched per frame).
@@ -715,9 +718,9 @@ impl KeptFrames {
                     prev = node;
                 }
             }
-            debug_assert!(prev == NO_NODE || prev < HAS_FRAMES);
+            debug_assert!(prev == NO_NODE || prev < NONE_KEPT);
             let inner = if prev == NO_NODE {
-                NO_NODE
+                NONE_KEPT
             } else if k.frames.len() > start {
                 k.frames.last_mut().expect("a frame").last = true;
                 prev | HAS_FRAMES
@@ -757,6 +760,7 @@ fn in_edges_range(
     // the sample's list of counted edges the rest (recursion).
     let mut seen: Vec<(u32, u32)> = vec![(0, 0); t.len()];
     let mut repeats = Repeats::default();
+    let mut todo: Vec<(u32, u32)> = Vec::new();
     let mut sample = 0u32;
     for (_, locs, w) in p.samples.weighted(idx, range) {
         // Sample numbers start at 1 (0 marks "never").
@@ -766,66 +770,74 @@ fn in_edges_range(
         }
         sample += 1;
         repeats.next_sample();
+        // First the locations with frames, each with its caller, without
+        // a branch per location (whether a location has kept frames is
+        // as good as random); then their frames.
+        todo.resize(locs.len(), (0, 0));
+        let mut n = 0;
         let mut parent = NO_NODE;
         for &loc in locs.iter().rev() {
             let [inner, first] = kf.locs[loc.0 as usize];
-            if inner == NO_NODE {
-                continue;
-            }
-            if inner & HAS_FRAMES != 0 {
-                let mut f = first as usize;
-                loop {
-                    let fr = &mut kf.frames[f];
-                    f += 1;
-                    let node = fr.node;
-                    let edge = if fr.caller != NO_NODE {
-                        if fr.caller == node {
-                            None
-                        } else {
-                            if fr.fixed == NO_NODE {
-                                fr.fixed = intern((fr.caller, node), &mut ends);
-                            }
-                            Some(fr.fixed)
-                        }
-                    } else if parent == NO_NODE || parent == node {
+            todo[n] = (first, parent);
+            n += (inner >> 31) as usize;
+            parent = if inner == NONE_KEPT {
+                parent
+            } else {
+                inner & !HAS_FRAMES
+            };
+        }
+        for &(first, parent) in &todo[..n] {
+            let mut f = first as usize;
+            loop {
+                let fr = &mut kf.frames[f];
+                f += 1;
+                let node = fr.node;
+                let edge = if fr.caller != NO_NODE {
+                    if fr.caller == node {
                         None
                     } else {
-                        let m = &mut fr.memo;
-                        if m[0].0 != parent {
-                            if m[1].0 == parent {
-                                m.swap(0, 1);
-                            } else {
-                                m[1] = m[0];
-                                m[0] = (parent, intern((parent, node), &mut ends));
-                            }
+                        if fr.fixed == NO_NODE {
+                            fr.fixed = intern((fr.caller, node), &mut ends);
                         }
-                        Some(m[0].1)
-                    };
-                    let (last, inline) = (fr.last, fr.inline);
-                    if let Some(eid) = edge {
-                        let s = &mut seen[node as usize];
-                        let new = if s.0 != sample {
-                            *s = (sample, eid);
-                            true
+                        Some(fr.fixed)
+                    }
+                } else if parent == NO_NODE || parent == node {
+                    None
+                } else {
+                    let m = &mut fr.memo;
+                    if m[0].0 != parent {
+                        if m[1].0 == parent {
+                            m.swap(0, 1);
                         } else {
-                            s.1 != eid && repeats.is_new(eid)
-                        };
-                        if new {
-                            let e = eid as usize;
-                            if e >= weight.len() {
-                                weight.resize(ends.len(), 0);
-                                state.resize(ends.len(), 0);
-                            }
-                            weight[e] = weight[e].wrapping_add(w);
-                            state[e] = state[e].max(if inline { 1 } else { 2 });
+                            m[1] = m[0];
+                            m[0] = (parent, intern((parent, node), &mut ends));
                         }
                     }
-                    if last {
-                        break;
+                    Some(m[0].1)
+                };
+                let (last, inline) = (fr.last, fr.inline);
+                if let Some(eid) = edge {
+                    let s = &mut seen[node as usize];
+                    let new = if s.0 != sample {
+                        *s = (sample, eid);
+                        true
+                    } else {
+                        s.1 != eid && repeats.is_new(eid)
+                    };
+                    if new {
+                        let e = eid as usize;
+                        if e >= weight.len() {
+                            weight.resize(ends.len(), 0);
+                            state.resize(ends.len(), 0);
+                        }
+                        weight[e] = weight[e].wrapping_add(w);
+                        state[e] = state[e].max(if inline { 1 } else { 2 });
                     }
                 }
+                if last {
+                    break;
+                }
             }
-            parent = inner & !HAS_FRAMES;
         }
     }
     let mut lists: Vec<Vec<(u32, i64, bool)>> = vec![Vec::new(); t.len()];

@@ -15,5 +15,9 @@ pub fn run(a: TopRequest) -> Result<Outcome> {
     write_report(a.output.path.as_deref(), |w| {
         render::TOP.write(&r, a.output.format, false, w)
     })?;
+    // The process exits next: leave the profile's pages (tens of MB, tens
+    // of thousands of strings) to the OS instead of freeing them one by
+    // one, a few ms of a 20 MB profile's run.
+    std::mem::forget(x);
     Ok(Outcome::Ok)
 }

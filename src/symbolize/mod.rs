@@ -510,6 +510,9 @@ impl Symbolizer<'_> {
                 }
             }
         }
+        if by_map.iter().all(Vec::is_empty) {
+            return; // every location has lines already (or no address)
+        }
         let mut st = Interner {
             strings: string_index(p),
             funcs: FxHashMap::default(),

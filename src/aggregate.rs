@@ -549,20 +549,28 @@ pub fn flat_cum(p: &Profile, t: &NodeTable, idx: usize) -> (Vec<i64>, Vec<i64>) 
 /// Runs `f` on contiguous ranges of sample indices, one per core (up to
 /// 8), for profiles big enough to be worth it; results in range order.
 /// Every per-sample rule is local to its sample, so parts simply add up.
+/// The ranges hold about as many frames each (the work of every pass), not
+/// as many samples.
 pub fn in_parallel<T: Send>(p: &Profile, f: impl Fn(std::ops::Range<usize>) -> T + Sync) -> Vec<T> {
     let n = p.samples.len();
+    let frames = p.samples.locs.len();
     let threads = std::thread::available_parallelism()
         .map_or(1, |x| x.get())
         .min(8);
-    if threads <= 1 || p.samples.locs.len() < 1 << 20 {
+    if threads <= 1 || frames < 1 << 20 {
         return vec![f(0..n)];
     }
-    let per = n.div_ceil(threads);
+    let ends = &p.samples.loc_ends;
+    let cut = |k: usize| -> usize {
+        let target = (frames as u64 * k as u64 / threads as u64) as usize;
+        ends.partition_point(|&e| (e as usize) <= target).min(n)
+    };
     let f = &f;
     std::thread::scope(|s| {
         let handles: Vec<_> = (0..threads)
             .map(|k| {
-                let r = (k * per).min(n)..((k + 1) * per).min(n);
+                let start = if k == 0 { 0 } else { cut(k) };
+                let r = start..if k + 1 == threads { n } else { cut(k + 1) };
                 s.spawn(move || f(r))
             })
             .collect();

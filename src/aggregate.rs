@@ -271,20 +271,39 @@ pub fn node_table(p: &Profile, opts: NodeOptions) -> NodeTable {
         loc_start: Vec::with_capacity(p.locations.len() + 1),
     };
     // Each NodeInfo is held once, as a key here; `infos` is filled from
-    // the keys at the end (holding both doubled the peak memory).
-    // Sized up front for the usual case (about a node per function at
-    // function granularity, per line otherwise): growing a map of such
-    // keys rehashes every one of them each time.
-    let guess = if by_function {
-        p.functions.len() + 1
-    } else {
-        p.lines.len().max(p.locations.len())
-    };
-    let mut index: FxHashMap<NodeInfo, u32> =
-        FxHashMap::with_capacity_and_hasher(guess, Default::default());
-    let mut intern = |info: NodeInfo| -> u32 {
-        let next = index.len() as u32;
-        *index.entry(info).or_insert(next)
+    // the keys at the end (holding both doubled the peak memory). Sized up
+    // front: growing a map of such keys rehashes every one of them.
+    //
+    // By function, a named function's node is its name and file alone: it
+    // is looked up by the borrowed strings in `named`, and its NodeInfo
+    // goes straight to `infos`, in id order (moving some 100-byte keys
+    // into a fresh table cost more than the rest of the pass); the few
+    // other nodes are held twice.
+    let mut index: FxHashMap<NodeInfo, u32> = FxHashMap::with_capacity_and_hasher(
+        if by_function {
+            0
+        } else {
+            p.lines.len().max(p.locations.len())
+        },
+        Default::default(),
+    );
+    let mut named: FxHashMap<(&str, &str), u32> = FxHashMap::with_capacity_and_hasher(
+        if by_function { p.functions.len() } else { 0 },
+        Default::default(),
+    );
+    let mut infos: Vec<NodeInfo> = Vec::new();
+    let mut intern = |info: NodeInfo, infos: &mut Vec<NodeInfo>| -> u32 {
+        if !by_function {
+            let next = index.len() as u32;
+            return *index.entry(info).or_insert(next);
+        }
+        if let Some(&n) = index.get(&info) {
+            return n;
+        }
+        let n = infos.len() as u32;
+        infos.push(info.clone());
+        index.insert(info, n);
+        n
     };
     for loc in &p.locations {
         let loc: &Location = loc;
@@ -301,13 +320,24 @@ pub fn node_table(p: &Profile, opts: NodeOptions) -> NodeTable {
                 objfile: objfile.to_string(),
                 ..Default::default()
             };
-            let n = intern(info);
+            let n = intern(info, &mut infos);
             table.loc_nodes.push(n);
             continue;
         }
         for line in lines {
             let fi = line.function.0 as usize;
-            if by_function && !fn_name[fi].is_empty() && fn_node[fi] != u32::MAX {
+            if by_function && !fn_name[fi].is_empty() {
+                if fn_node[fi] == u32::MAX {
+                    let key = (fn_name[fi], fn_file[fi].as_str());
+                    fn_node[fi] = *named.entry(key).or_insert_with(|| {
+                        infos.push(NodeInfo {
+                            name: key.0.to_string(),
+                            file: key.1.to_string(),
+                            ..Default::default()
+                        });
+                        (infos.len() - 1) as u32
+                    });
+                }
                 table.loc_nodes.push(fn_node[fi]);
                 continue;
             }
@@ -324,7 +354,7 @@ pub fn node_table(p: &Profile, opts: NodeOptions) -> NodeTable {
                 info.objfile = objfile.to_string();
                 info.start_line = f.start_line;
             }
-            let n = intern(info);
+            let n = intern(info, &mut infos);
             if by_function {
                 fn_node[fi] = n;
             }
@@ -332,9 +362,13 @@ pub fn node_table(p: &Profile, opts: NodeOptions) -> NodeTable {
         }
     }
     table.loc_start.push(table.loc_nodes.len() as u32);
-    table.infos = vec![NodeInfo::default(); index.len()];
-    for (info, i) in index {
-        table.infos[i as usize] = info;
+    if by_function {
+        table.infos = infos;
+    } else {
+        table.infos = vec![NodeInfo::default(); index.len()];
+        for (info, i) in index {
+            table.infos[i as usize] = info;
+        }
     }
     table
 }

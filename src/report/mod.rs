@@ -455,15 +455,11 @@ pub fn top_with_total(p: &Profile, o: &TopOptions, total: i64) -> TopReport {
     let dropped_nodes = present.len() - kept.len();
     let orig_count = kept.len();
 
-    let names: Vec<String> = (0..n)
-        .map(|i| {
-            if flat[i] != 0 || cum[i] != 0 {
-                table.infos[i].printable_name()
-            } else {
-                String::new()
-            }
-        })
-        .collect();
+    // Only kept nodes are sorted and printed, so only they need a name.
+    let mut names: Vec<String> = vec![String::new(); n];
+    for &i in &kept {
+        names[i] = table.infos[i].printable_name();
+    }
     kept.sort_by(|&a, &b| compare_nodes(&table, &names, &flat, &cum, o.cum, a, b));
     if o.nodecount > 0 && kept.len() > o.nodecount {
         kept.truncate(o.nodecount);

@@ -196,6 +196,101 @@ fn parallel_passes_match_the_sequential_graph() {
     assert_eq!(n, g.edges.len());
 }
 
+/// The inline-mark edge pass on locations with inlined frames, recursion
+/// and several kept sets: the edges into every kept node, their weights
+/// and inline flags, are those of the general graph pass.
+#[test]
+fn edge_pass_matches_the_graph_with_inlining_and_trimming() {
+    use heapscope::aggregate::{self, GraphRequest, NodeOptions};
+    let mut b = Builder::default();
+    let mut x: u64 = 11;
+    let mut next = |m: u64| {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x % m
+    };
+    for _ in 0..3000 {
+        let depth = 2 + next(30) as usize;
+        let stack: Vec<&str> = (0..depth)
+            .map(|_| NAMES[next(NAMES.len() as u64) as usize])
+            .collect();
+        let v = next(1000) as i64 - 100;
+        b.sample(&stack, &[1, v, 1, v]);
+    }
+    // Most locations get one or two inlined callees (inner lines first,
+    // as profile.proto has them): functions of their own, called inline
+    // only, and, for some, a function also called out of line.
+    let nfn = b.p.function.len() as u64;
+    for name in ["inl.a", "inl.b", "inl.c"] {
+        let n = b.s(name);
+        let id = b.p.function.len() as u64 + 1;
+        b.p.function.push(heapscope::proto::Function {
+            id,
+            name: n,
+            system_name: n,
+            ..Default::default()
+        });
+    }
+    for (k, loc) in b.p.location.iter_mut().enumerate() {
+        for extra in 0..1 + (k % 2 == 0) as u64 {
+            let callee = if k % 3 == 2 {
+                (k as u64 * 5 + 1) % nfn + 1
+            } else {
+                nfn + 1 + (k as u64 + extra) % 3
+            };
+            loc.line.insert(
+                0,
+                heapscope::proto::Line {
+                    function_id: callee,
+                    line: 20 + extra as i64,
+                    column: 0,
+                },
+            );
+        }
+    }
+    let p = decode::decode_bytes(
+        &b.bytes(),
+        DecodeOptions::default(),
+        &decode::no_text_formats,
+    )
+    .unwrap();
+    let t = aggregate::node_table(&p, NodeOptions::default());
+    let value = |v: &[i64]| v[3];
+    let n = t.len();
+    for mask_seed in 0..4u64 {
+        let kept: Vec<bool> = (0..n as u64)
+            .map(|i| mask_seed == 0 || (i * 31 + mask_seed) % 4 != 0)
+            .collect();
+        let g = aggregate::build_graph(
+            &p,
+            &t,
+            &value,
+            &GraphRequest {
+                kept: Some(&kept),
+                edges_into: None,
+                with_edges: true,
+            },
+        );
+        let lists = aggregate::in_edges(&p, &t, 3, Some(&kept), &kept);
+        let mut seen = 0;
+        let mut inline = 0;
+        for (dst, list) in lists.iter().enumerate() {
+            for &(src, w, inl) in list {
+                let e = g.edges[&(src, dst as u32)];
+                assert_eq!((e.weight, e.inline), (w, inl), "edge {src} -> {dst}");
+                seen += 1;
+                inline += usize::from(inl);
+            }
+        }
+        assert_eq!(seen, g.edges.len(), "kept set {mask_seed}");
+        assert!(
+            inline > 0 && inline < seen,
+            "both kinds of edges are tested: {inline} of {seen}"
+        );
+    }
+}
+
 // ---- lean decoding (profile::decode::lean): `top` reads big profiles
 // without labels, zero samples or repeated stacks, and must report exactly
 // what the full decode reports.

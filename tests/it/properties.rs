@@ -444,6 +444,29 @@ fn lean_decode_gives_up_where_full_decode_fails_or_guess_is_wrong() {
     );
     assert_eq!(lean_decode(&bytes, "1").map(|l| l.column), Some(Some(1)));
     assert!(lean_decode(b"heap profile: text", "").is_none());
+    // A dropped sample's location ids are checked as a range, which
+    // proves them known only when the ids are 1..N; otherwise the full
+    // decode checks them one by one.
+    let mut b = Builder::default();
+    b.sample(&["main.a", "main.main"], &[1, 10, 1, 10]);
+    b.sample(&["main.b", "main.main"], &[1, 10, 1, 0]);
+    assert_eq!(
+        lean_decode(&b.bytes(), "").map(|l| l.profile.samples.len()),
+        Some(1)
+    );
+    for l in &mut b.p.location {
+        l.id *= 10;
+    }
+    for s in &mut b.p.sample {
+        s.location_id.iter_mut().for_each(|id| *id *= 10);
+    }
+    let full = decode::decode_bytes(
+        &b.bytes(),
+        DecodeOptions::default(),
+        &decode::no_text_formats,
+    );
+    assert!(full.is_ok(), "{full:?}");
+    assert!(lean_decode(&b.bytes(), "").is_none());
     // samples but no sample types: refused in full, even if all are zero
     let mut b = Builder::new(&[]);
     b.sample(&["main.a"], &[0]);

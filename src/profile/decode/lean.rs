@@ -33,6 +33,7 @@
 //! frames (bench/README.md).
 
 use super::super::{Label, Profile, Samples, StrIdx};
+use super::fields::BIG;
 use rustc_hash::FxHashMap;
 
 /// Which value column a lean decode keeps samples for.
@@ -118,10 +119,12 @@ pub(super) struct LeanState {
     pairs: Vec<(u32, u32)>,
     /// The largest string index a dropped label used.
     pub(super) max_label_str: u32,
-    /// Location ids (encoded as in `RawProfile::locs`) of dropped samples:
-    /// a bit set for small ones, a list for the rest; checked at the end
-    /// as a full decode would.
-    pub(super) dropped_small: Vec<u64>,
+    /// Location ids (encoded as in `RawProfile::locs`) of dropped samples,
+    /// checked at the end as a full decode would: the lowest and highest
+    /// below `BIG` (with the usual ids 1..N, every id between is a
+    /// location; otherwise the lean decode gives up and the full decode
+    /// checks each), and a list of the interned big ones.
+    pub(super) dropped_range: Option<(u32, u32)>,
     pub(super) dropped_big: Vec<u32>,
     /// [`LeanColumns::Labeled`]: each distinct label list's id, and the
     /// id of every kept sample's list.
@@ -133,9 +136,6 @@ pub(super) struct LeanState {
     /// Something a full decode must handle (too many labels to index).
     give_up: bool,
 }
-
-/// Encoded ids below this go into the bit set (16 MiB at most).
-const SMALL_IDS: u32 = 1 << 27;
 
 impl LeanState {
     pub(super) fn new(cols: LeanColumns<'_>, size_hint: Option<u64>) -> LeanState {
@@ -160,7 +160,7 @@ impl LeanState {
             label_totals: FxHashMap::default(),
             pairs: Vec::new(),
             max_label_str: 0,
-            dropped_small: Vec::new(),
+            dropped_range: None,
             dropped_big: Vec::new(),
         }
     }
@@ -258,16 +258,23 @@ impl LeanState {
             None => values.iter().any(|&v| v != 0),
         };
         if !keep {
-            for &id in &locs[start..] {
-                if id < SMALL_IDS {
-                    let w = (id / 64) as usize;
-                    if w >= self.dropped_small.len() {
-                        self.dropped_small.resize((w + 1).next_power_of_two(), 0);
-                    }
-                    self.dropped_small[w] |= 1 << (id % 64);
-                } else {
-                    self.dropped_big.push(id);
-                }
+            // A min and max (vectorized) instead of a set: this runs for
+            // every frame of every dropped sample.
+            let ids = &locs[start..];
+            let lo = ids.iter().copied().min().unwrap_or(u32::MAX);
+            let mut hi = ids.iter().copied().max().unwrap_or(0);
+            if hi >= BIG {
+                self.dropped_big.extend(ids.iter().filter(|&&id| id >= BIG));
+                hi = ids
+                    .iter()
+                    .copied()
+                    .filter(|&id| id < BIG)
+                    .max()
+                    .unwrap_or(0);
+            }
+            if lo < BIG {
+                let (a, b) = self.dropped_range.unwrap_or((lo, hi));
+                self.dropped_range = Some((a.min(lo), b.max(hi)));
             }
             if self.dropped_big.len() > 1 << 16 {
                 self.dropped_big.sort_unstable();
@@ -374,20 +381,6 @@ impl LeanState {
             self.table[slot] = (h >> 32) << 32 | (j as u64 + 1);
             start = end;
         }
-    }
-
-    /// Every id a dropped sample used, encoded, each at least once.
-    pub(super) fn dropped_ids(&self) -> impl Iterator<Item = u32> + '_ {
-        let small = self
-            .dropped_small
-            .iter()
-            .enumerate()
-            .flat_map(|(w, &bits)| {
-                (0..64u32)
-                    .filter(move |b| bits & (1 << b) != 0)
-                    .map(move |b| w as u32 * 64 + b)
-            });
-        small.chain(self.dropped_big.iter().copied())
     }
 
     /// The result, once the profile is complete and valid; `None` when the

@@ -103,15 +103,23 @@ impl RawProfile {
         }
 
         // The samples a lean decode dropped still name only known
-        // locations (the error itself comes from the full decode).
+        // locations (the error itself comes from the full decode, which
+        // also takes over when the ids are not 1..N: the lean decode kept
+        // only the range of the small ones).
         if let Some(lean) = &self.lean {
-            for v in lean.dropped_ids() {
-                let id = if v < BIG {
-                    u64::from(v)
-                } else {
-                    self.big_ids[(v - BIG) as usize]
-                };
-                if id == 0 || loc_idx.get(id).is_none() {
+            let nlocs = p.locations.len();
+            if let Some((lo, hi)) = lean.dropped_range {
+                if lo == 0 || hi as usize > nlocs || !loc_idx.is_identity(nlocs) {
+                    return Err(Invalid::UnknownLocation {
+                        sample: 0,
+                        location: u64::from(if lo == 0 { lo } else { hi }),
+                    }
+                    .into());
+                }
+            }
+            for &v in &lean.dropped_big {
+                let id = self.big_ids[(v - BIG) as usize];
+                if loc_idx.get(id).is_none() {
                     return Err(Invalid::UnknownLocation {
                         sample: 0,
                         location: id,

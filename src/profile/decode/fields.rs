@@ -53,7 +53,45 @@ pub(super) fn parse_top<R: BufRead>(
     let mut buf = Vec::with_capacity(4096);
     let mut value_scratch: Vec<i64> = Vec::with_capacity(8);
     let mut label_scratch: Vec<Label> = Vec::new();
-    while let Some(key) = input.varint_or_eof()? {
+    loop {
+        // The common case, whole samples in the buffer, in one tight loop
+        // that consumes them at once; anything else (another field, a
+        // sample that straddles a refill or passes the size cap) takes the
+        // general path below, one field at a time.
+        let room = input.room();
+        let mut s = Slice {
+            b: input.fill()?,
+            i: 0,
+        };
+        while s.b.get(s.i) == Some(&SAMPLE_KEY) {
+            let start = s.i;
+            s.i += 1;
+            let len = match s.varint() {
+                Ok(len) if len <= (s.b.len() - s.i) as u64 && s.i as u64 + len <= room => {
+                    len as usize
+                }
+                _ => {
+                    s.i = start;
+                    break;
+                }
+            };
+            let body = &s.b[s.i..s.i + len];
+            s.i += len;
+            parse_sample(
+                &mut Slice { b: body, i: 0 },
+                &mut raw,
+                &mut value_scratch,
+                &mut label_scratch,
+            )?;
+        }
+        let consumed = s.i;
+        if consumed > 0 {
+            input.advance(consumed)?;
+            continue;
+        }
+        let Some(key) = input.varint_or_eof()? else {
+            break;
+        };
         let field = key >> 3;
         let wire = key & 7;
         match field {
@@ -131,6 +169,9 @@ pub(super) fn parse_top<R: BufRead>(
     }
     Ok(raw)
 }
+
+/// The key of a `Profile.sample` field: field 2, length-delimited.
+const SAMPLE_KEY: u8 = 2 << 3 | 2;
 
 /// Appends a sample's location id, encoded (see `BIG`).
 #[inline(never)]

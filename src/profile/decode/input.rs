@@ -147,6 +147,12 @@ impl<R: BufRead> Input<R> {
         }
     }
 
+    /// How many more bytes the size cap allows.
+    #[inline]
+    pub(super) fn room(&self) -> u64 {
+        self.limit.saturating_sub(self.pos)
+    }
+
     /// The buffered bytes (empty at the end of input).
     #[inline]
     pub(super) fn fill(&mut self) -> Result<&[u8], DecodeError> {

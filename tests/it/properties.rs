@@ -344,6 +344,50 @@ fn lean_decode(bytes: &[u8], request: &str) -> Option<decode::LeanProfile> {
     )
 }
 
+/// A reader that hands out its bytes a few at a time after the first 64
+/// (enough to tell profile.proto from text), so that messages straddle
+/// buffer refills.
+struct Trickle<'a> {
+    b: &'a [u8],
+    step: usize,
+}
+
+impl std::io::Read for Trickle<'_> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        self.step = if self.step == 0 {
+            64
+        } else {
+            self.step % 13 + 1
+        };
+        let n = self.step.min(out.len()).min(self.b.len());
+        out[..n].copy_from_slice(&self.b[..n]);
+        self.b = &self.b[n..];
+        Ok(n)
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(100))]
+
+    /// The decoder's two ways through samples, whole in the buffer (the
+    /// tight loop) and straddling refills (one field at a time), give the
+    /// same profile, full and lean.
+    #[test]
+    fn samples_decode_alike_whole_or_straddling(s in lean_samples()) {
+        let mut raw = Vec::new();
+        std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&lean_input(&s, None)[..]), &mut raw).unwrap();
+        let opts = DecodeOptions::default();
+        let whole = decode::decode_bytes(&raw, opts, &decode::no_text_formats).unwrap();
+        let trickled = decode::decode_reader(Trickle { b: &raw, step: 0 }, opts, &decode::no_text_formats).unwrap();
+        prop_assert_eq!(whole, trickled);
+        let cols = decode::LeanColumns::Request("");
+        let a = decode::decode_reader_lean(&raw[..], opts, cols, None).map(|l| l.profile);
+        let b = decode::decode_reader_lean(Trickle { b: &raw, step: 0 }, opts, cols, None).map(|l| l.profile);
+        prop_assert!(a.is_some());
+        prop_assert_eq!(a, b);
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(300))]
 

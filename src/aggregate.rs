@@ -650,10 +650,10 @@ fn flat_cum_range(
 
 /// The incoming edges of selected nodes: for node `c`, `lists[c]` holds
 /// `(caller, weight, inline)`. Same walk as [`build_graph`] (kept nodes
-/// only, each edge once per sample), but edges are kept per callee in a
-/// short list scanned linearly, with a hash index only for callees with
-/// many callers: most callees have a handful, and this avoids hashing on
-/// every frame.
+/// only, each edge once per sample), but only frames whose node is
+/// selected by `into` cost anything, and edges have dense ids: fixed by
+/// the location for a frame with a kept frame before it in its location,
+/// else looked up behind a memo of the frame's recent callers.
 pub fn in_edges(
     p: &Profile,
     t: &NodeTable,
@@ -798,11 +798,12 @@ fn in_edges_range(
     let mut weight: Vec<i64> = Vec::new();
     let mut state: Vec<u8> = Vec::new();
     // An edge into a node seen for the first time in a sample cannot have
-    // been counted in it yet: per-node stamps settle the common case, and
-    // the sample's list of counted edges the rest (recursion).
+    // been counted in it yet. Per node: the last sample that visited it
+    // and the first edge counted into it then; a node visited again in the
+    // same sample (recursion) checks `repeats` for any other edge.
     let mut seen: Vec<(u32, u32)> = vec![(0, 0); t.len()];
     let mut repeats = Repeats::default();
-    let mut todo: Vec<(u32, u32)> = Vec::new();
+    let mut with_frames: Vec<(u32, u32)> = Vec::new();
     let mut sample = 0u32;
     for (_, locs, w) in p.samples.weighted(idx, range) {
         // Sample numbers start at 1 (0 marks "never").
@@ -815,12 +816,12 @@ fn in_edges_range(
         // First the locations with frames, each with its caller, without
         // a branch per location (whether a location has kept frames is
         // as good as random); then their frames.
-        todo.resize(locs.len(), (0, 0));
+        with_frames.resize(locs.len(), (0, 0));
         let mut n = 0;
         let mut parent = NO_NODE;
         for &loc in locs.iter().rev() {
             let [inner, first] = kf.locs[loc.0 as usize];
-            todo[n] = (first, parent);
+            with_frames[n] = (first, parent);
             n += (inner >> 31) as usize;
             parent = if inner == NONE_KEPT {
                 parent
@@ -828,7 +829,7 @@ fn in_edges_range(
                 inner & !HAS_FRAMES
             };
         }
-        for &(first, parent) in &todo[..n] {
+        for &(first, parent) in &with_frames[..n] {
             let mut f = first as usize;
             loop {
                 let fr = &mut kf.frames[f];

@@ -785,18 +785,7 @@ fn in_edges_range(
     // Dense edge ids, in order of first use; an edge from a fixed caller
     // keeps its id in its frame, one from the previous location's
     // innermost node is looked up per sample behind the frame's memo.
-    let mut ids: FxHashMap<(u32, u32), u32> = FxHashMap::default();
-    let mut ends: Vec<(u32, u32)> = Vec::new();
-    let mut intern = |key: (u32, u32), ends: &mut Vec<(u32, u32)>| -> u32 {
-        *ids.entry(key).or_insert_with(|| {
-            ends.push(key);
-            (ends.len() - 1) as u32
-        })
-    };
-    // Per edge: its weight, and whether every counted frame was inlined
-    // (0: not counted; 1: every one inlined; 2: some not).
-    let mut weight: Vec<i64> = Vec::new();
-    let mut state: Vec<u8> = Vec::new();
+    let mut edges = EdgeTally::default();
     // An edge into a node seen for the first time in a sample cannot have
     // been counted in it yet. Per node: the last sample that visited it
     // and the first edge counted into it then; a node visited again in the
@@ -840,7 +829,7 @@ fn in_edges_range(
                         None
                     } else {
                         if fr.fixed == NO_NODE {
-                            fr.fixed = intern((fr.caller, node), &mut ends);
+                            fr.fixed = edges.id((fr.caller, node));
                         }
                         Some(fr.fixed)
                     }
@@ -853,7 +842,7 @@ fn in_edges_range(
                             m.swap(0, 1);
                         } else {
                             m[1] = m[0];
-                            m[0] = (parent, intern((parent, node), &mut ends));
+                            m[0] = (parent, edges.id((parent, node)));
                         }
                     }
                     Some(m[0].1)
@@ -869,12 +858,8 @@ fn in_edges_range(
                     };
                     if new {
                         let e = eid as usize;
-                        if e >= weight.len() {
-                            weight.resize(ends.len(), 0);
-                            state.resize(ends.len(), 0);
-                        }
-                        weight[e] = weight[e].wrapping_add(w);
-                        state[e] = state[e].max(if inline { 1 } else { 2 });
+                        edges.weight[e] = edges.weight[e].wrapping_add(w);
+                        edges.state[e] = edges.state[e].max(if inline { 1 } else { 2 });
                     }
                 }
                 if last {
@@ -884,12 +869,36 @@ fn in_edges_range(
         }
     }
     let mut lists: Vec<Vec<(u32, i64, bool)>> = vec![Vec::new(); t.len()];
-    for (eid, &(par, node)) in ends.iter().enumerate() {
-        if state.get(eid).is_some_and(|&s| s != 0) {
-            lists[node as usize].push((par, weight[eid], state[eid] == 1));
+    for (eid, &(par, node)) in edges.ends.iter().enumerate() {
+        if edges.state[eid] != 0 {
+            lists[node as usize].push((par, edges.weight[eid], edges.state[eid] == 1));
         }
     }
     lists
+}
+
+/// The edges of [`in_edges_range`] by dense id: their (caller, callee),
+/// weight, and whether every counted frame was inlined (0: not counted;
+/// 1: every one inlined; 2: some not). An id gets its tallies when it is
+/// made, so counting needs no bound check.
+#[derive(Default)]
+struct EdgeTally {
+    ids: FxHashMap<(u32, u32), u32>,
+    ends: Vec<(u32, u32)>,
+    weight: Vec<i64>,
+    state: Vec<u8>,
+}
+
+impl EdgeTally {
+    fn id(&mut self, key: (u32, u32)) -> u32 {
+        let next = self.ends.len() as u32;
+        *self.ids.entry(key).or_insert_with(|| {
+            self.ends.push(key);
+            self.weight.push(0);
+            self.state.push(0);
+            next
+        })
+    }
 }
 
 /// The edges a sample counted on a repeated visit of their callee (not

@@ -177,7 +177,7 @@ pub(crate) fn check_indices(p: &Profile) -> Result<(), Invalid> {
 pub(crate) fn check_resolved(p: &Profile) -> Result<(), Invalid> {
     check_values(p)?;
     check_location_indices(p)?;
-    debug_assert_eq!(check_valid(p), Ok(()));
+    debug_assert_valid(p);
     Ok(())
 }
 
